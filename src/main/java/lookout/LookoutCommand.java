@@ -1,0 +1,10 @@
+package lookout;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine;
+
+@TopCommand
+@CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
+        description = "Kafka-native pedestrian detection.")
+public class LookoutCommand {
+}
