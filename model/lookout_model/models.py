@@ -160,7 +160,7 @@ def _tall_anchors(n_levels: int, sizes=None):
 
 def build_centernet_fpn(centernet_dir: Optional[str], random: bool, freeze_blocks: int = 4,
                         fpn_channels: int = 128, head_dim: int = 512, **kw) -> FasterRCNN:
-    from .centernet_port import build_backbone
+    from .centernet_port import build_backbone, INPUT_MEAN, INPUT_STD
     kwargs = dict(DEFAULTS["centernet_fpn"])
     kwargs.update(kw)
     body, return_layers, in_channels, level_scales = build_backbone(None if random else centernet_dir)
@@ -176,7 +176,7 @@ def build_centernet_fpn(centernet_dir: Optional[str], random: bool, freeze_block
     head = TwoMLPHead(fpn_channels * 7 * 7, head_dim)
     model = FasterRCNN(backbone, num_classes=None, rpn_anchor_generator=anchor, box_roi_pool=pooler,
                        box_head=head, box_predictor=FastRCNNPredictor(head_dim, NUM_CLASSES),
-                       image_mean=MEAN, image_std=STD, **kwargs)
+                       image_mean=INPUT_MEAN, image_std=INPUT_STD, **kwargs)
     return model
 
 
