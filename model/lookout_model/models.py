@@ -39,7 +39,9 @@ DEFAULTS = {
     "mobilenet_v3_large_fpn": dict(min_size=800, max_size=1333, rpn_score_thresh=0.05),
     "mobilenet_v3_large_320_fpn": dict(min_size=320, max_size=640, rpn_pre_nms_top_n_test=150,
                                        rpn_post_nms_top_n_test=150, rpn_score_thresh=0.05),
-    "centernet_fpn": dict(min_size=576, max_size=1024),
+    "centernet_fpn": dict(min_size=576, max_size=1024, rpn_pre_nms_top_n_test=500, rpn_post_nms_top_n_test=150,
+                          rpn_pre_nms_top_n_train=1000, rpn_post_nms_top_n_train=1000,
+                          box_batch_size_per_image=128),
     "tiny": dict(min_size=240, max_size=320),
 }
 
