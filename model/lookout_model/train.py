@@ -40,6 +40,61 @@ def augment(img_u8: torch.Tensor, boxes: torch.Tensor, rng: random.Random):
     return img, boxes
 
 
+def pack_canvases(cache, rng: random.Random, canvas_w: int = 640, canvas_h: int = 480):
+    """Scale jitter + packing: every image is rescaled to a surveillance-like scale (small USC
+    crops are NOT blown up to min_size, large frames are shrunk) and shelf-packed onto 640x480
+    canvases. Returns a list of (uint8 image CHW, boxes [K,4]) canvases."""
+    items = []
+    for i in range(len(cache)):
+        img, boxes = cache[i]
+        h, w = img.shape[1], img.shape[2]
+        fit = min(canvas_w / w, canvas_h / h)
+        if fit >= 1.0:  # small image (USC A/C crops, CAVIAR): jitter around native size
+            s = min(fit, rng.uniform(0.8, 1.5))
+        else:
+            s = fit * rng.uniform(0.75, 1.0)
+        nh, nw = min(canvas_h, max(8, int(round(h * s)))), min(canvas_w, max(8, int(round(w * s))))
+        items.append((i, nh, nw, rng.random()))
+    # full frames alone; small images shelf-packed, tallest first
+    big = [t for t in items if t[1] * t[2] > canvas_h * canvas_w * 0.45]
+    small = sorted([t for t in items if t[1] * t[2] <= canvas_h * canvas_w * 0.45], key=lambda t: (-t[1], t[3]))
+    canvases = []
+    cur = None
+    x = y = shelf_h = 0
+    for group in ([[t] for t in big], [small]):
+        for seq in group:
+            if cur is not None:
+                canvases.append(cur)
+                cur = None
+            for (i, nh, nw, _) in seq:
+                img, boxes = cache[i]
+                h, w = img.shape[1], img.shape[2]
+                im = torch.nn.functional.interpolate(img[None].float(), size=(nh, nw), mode="bilinear",
+                                                     align_corners=False, antialias=nh < h)[0]
+                b = boxes.clone().float()
+                b[:, 0::2] *= nw / w
+                b[:, 1::2] *= nh / h
+                if cur is not None and x + nw > canvas_w:
+                    x, y, shelf_h = 0, y + shelf_h, 0
+                if cur is None or y + nh > canvas_h:
+                    if cur is not None:
+                        canvases.append(cur)
+                    cur = (torch.full((3, canvas_h, canvas_w), rng.uniform(60, 180)), [])
+                    x = y = shelf_h = 0
+                cur[0][:, y:y + nh, x:x + nw] = im
+                b[:, 0::2] += x
+                b[:, 1::2] += y
+                cur[1].append(b)
+                x += nw
+                shelf_h = max(shelf_h, nh)
+    if cur is not None:
+        canvases.append(cur)
+    out = []
+    for img, bl in canvases:
+        out.append((img.round().clamp(0, 255).to(torch.uint8), torch.cat(bl, 0) if bl else torch.zeros(0, 4)))
+    return out
+
+
 def clip_boxes(b: torch.Tensor, h: int, w: int) -> torch.Tensor:
     b = b.clone()
     b[:, 0::2] = b[:, 0::2].clamp(0, w)
@@ -62,7 +117,8 @@ def main(argv=None):
     ap.add_argument("--backbone-lr-mult", type=float, default=0.1)
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--weight-decay", type=float, default=1e-4)
-    ap.add_argument("--train-sizes", default="448,480,512,544,576,608,640")
+    ap.add_argument("--train-sizes", default="416,448,480,512,544,576,608")
+    ap.add_argument("--no-pack", dest="pack", action="store_false", help="disable canvas packing")
     ap.add_argument("--min-size", type=int, default=576)
     ap.add_argument("--max-size", type=int, default=1024)
     ap.add_argument("--holdout-percent", type=int, default=10)
@@ -90,7 +146,9 @@ def main(argv=None):
     heads = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("backbone.body.")]
     opt = torch.optim.SGD([{"params": bb, "lr_mult": a.backbone_lr_mult}, {"params": heads, "lr_mult": 1.0}],
                           lr=a.lr, momentum=0.9, weight_decay=a.weight_decay)
-    iters_per_epoch = math.ceil(len(cache) / a.batch)
+    n_canvas = len(pack_canvases(cache, random.Random(123))) if a.pack else len(cache)
+    iters_per_epoch = math.ceil(n_canvas / a.batch)
+    print(f"{n_canvas} canvases per epoch, {iters_per_epoch} iterations per epoch", flush=True)
     total = iters_per_epoch * a.epochs
     start_epoch, it = 0, 0
     last = os.path.join(a.out, "last.pth")
@@ -105,18 +163,9 @@ def main(argv=None):
     done = False
     model.train()
     for epoch in range(start_epoch, a.epochs):
-        # aspect-ratio grouping (as torchvision's GroupedBatchSampler): pair wide with wide, tall
-        # with tall, so a batch pads less
-        wide = [i for i in range(len(cache)) if cache[i][0].shape[2] >= cache[i][0].shape[1]]
-        tall = [i for i in range(len(cache)) if cache[i][0].shape[2] < cache[i][0].shape[1]]
-        rng.shuffle(wide)
-        rng.shuffle(tall)
-        batches = [g[i:i + a.batch] for g in (wide, tall) for i in range(0, len(g), a.batch)]
-        rng.shuffle(batches)
-        order = [i for b in batches for i in b]
-        if any(len(b) != a.batch for b in batches[:-1]):
-            batches.sort(key=len, reverse=True)
-            order = [i for b in batches for i in b]
+        canv = pack_canvases(cache, rng) if a.pack else cache
+        order = list(range(len(canv)))
+        rng.shuffle(order)
         run = {}
         for bi in range(0, len(order), a.batch):
             frac = it / total
@@ -131,8 +180,8 @@ def main(argv=None):
             for g in opt.param_groups:
                 g["lr"] = lr * g["lr_mult"]
             imgs, tgts = [], []
-            for j in order[bi:bi + a.batch]:  # consecutive entries come from one aspect group
-                img, b = augment(*cache[j], rng)
+            for j in order[bi:bi + a.batch]:
+                img, b = augment(*canv[j], rng)
                 b = clip_boxes(b, img.shape[1], img.shape[2])
                 imgs.append(img)
                 tgts.append({"boxes": b, "labels": torch.ones(len(b), dtype=torch.int64)})
