@@ -40,15 +40,19 @@ def augment(img_u8: torch.Tensor, boxes: torch.Tensor, rng: random.Random):
     return img, boxes
 
 
-def pack_canvases(cache, rng: random.Random, canvas_w: int = 640, canvas_h: int = 480):
+def pack_canvases(cache, rng: random.Random, canvas_w: int = 640, canvas_h: int = 480, standalone_p: float = 0.0):
     """Scale jitter + packing: every image is rescaled to a surveillance-like scale (small USC
     crops are NOT blown up to min_size, large frames are shrunk) and shelf-packed onto 640x480
     canvases. Returns a list of (uint8 image CHW, boxes [K,4]) canvases."""
     items = []
+    alone = []
     for i in range(len(cache)):
         img, boxes = cache[i]
         h, w = img.shape[1], img.shape[2]
         fit = min(canvas_w / w, canvas_h / h)
+        if fit >= 1.0 and rng.random() < standalone_p:
+            alone.append(cache[i])  # as is: the model's transform upsizes it, as at test time
+            continue
         if fit >= 1.0:  # small image (USC A/C crops, CAVIAR): jitter around native size
             s = min(fit, rng.uniform(0.8, 1.5))
         else:
@@ -89,7 +93,7 @@ def pack_canvases(cache, rng: random.Random, canvas_w: int = 640, canvas_h: int 
                 shelf_h = max(shelf_h, nh)
     if cur is not None:
         canvases.append(cur)
-    out = []
+    out = list(alone)
     for img, bl in canvases:
         out.append((img.round().clamp(0, 255).to(torch.uint8), torch.cat(bl, 0) if bl else torch.zeros(0, 4)))
     return out
@@ -119,6 +123,8 @@ def main(argv=None):
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--train-sizes", default="416,448,480,512,544,576,608")
     ap.add_argument("--no-pack", dest="pack", action="store_false", help="disable canvas packing")
+    ap.add_argument("--standalone-p", type=float, default=0.4,
+                    help="probability that a small image is used alone (upsized by the transform) instead of packed")
     ap.add_argument("--min-size", type=int, default=576)
     ap.add_argument("--max-size", type=int, default=1024)
     ap.add_argument("--holdout-percent", type=int, default=10)
@@ -146,7 +152,7 @@ def main(argv=None):
     heads = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("backbone.body.")]
     opt = torch.optim.SGD([{"params": bb, "lr_mult": a.backbone_lr_mult}, {"params": heads, "lr_mult": 1.0}],
                           lr=a.lr, momentum=0.9, weight_decay=a.weight_decay)
-    n_canvas = len(pack_canvases(cache, random.Random(123))) if a.pack else len(cache)
+    n_canvas = len(pack_canvases(cache, random.Random(123), standalone_p=a.standalone_p)) if a.pack else len(cache)
     iters_per_epoch = math.ceil(n_canvas / a.batch)
     print(f"{n_canvas} canvases per epoch, {iters_per_epoch} iterations per epoch", flush=True)
     total = iters_per_epoch * a.epochs
@@ -163,7 +169,7 @@ def main(argv=None):
     done = False
     model.train()
     for epoch in range(start_epoch, a.epochs):
-        canv = pack_canvases(cache, rng) if a.pack else cache
+        canv = pack_canvases(cache, rng, standalone_p=a.standalone_p) if a.pack else cache
         order = list(range(len(canv)))
         rng.shuffle(order)
         run = {}
