@@ -68,8 +68,8 @@ def compare(centernet_dir: str, node_modules: str, x_nchw: torch.Tensor):
     ref = run_tfjs(node_modules, centernet_dir, x_nchw.permute(0, 2, 3, 1).numpy(), [TF_NODES[i] for i in TF_NODES])
     res = {}
     for i, name in TF_NODES.items():
-        a = feats[i].permute(0, 2, 3, 1).numpy()
-        b = ref[name]
+        a = feats[i].permute(0, 2, 3, 1).numpy().astype(np.float64)
+        b = ref[name].astype(np.float64)
         assert a.shape == b.shape, (i, a.shape, b.shape)
         err = float(np.abs(a - b).max())
         rel = err / float(np.abs(b).max() + 1e-12)
