@@ -35,15 +35,29 @@ async function main() {
   const model = await tf.loadGraphModel(handler);
   const raw = fs.readFileSync(inputFile);
   const data = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-  const x = tf.tensor4d(data, [1, parseInt(H, 10), parseInt(W, 10), 3]);
-  const outs = model.execute({ 'tower_0/images': x }, names);
-  const list = Array.isArray(outs) ? outs : [outs];
+  const h = parseInt(H, 10);
+  const w = parseInt(W, 10);
+  const per = h * w * 3;
+  const n = data.length / per; // several images: run one by one, outputs stacked on axis 0
+  const chunks = names.map(() => []);
   const shapes = {};
+  for (let b = 0; b < n; b++) {
+    const x = tf.tensor4d(data.subarray(b * per, (b + 1) * per), [1, h, w, 3]);
+    const outs = model.execute({ 'tower_0/images': x }, names);
+    const list = Array.isArray(outs) ? outs : [outs];
+    for (let i = 0; i < names.length; i++) {
+      chunks[i].push(await list[i].data());
+      shapes[names[i]] = { file: `out${i}.bin`, shape: [n].concat(list[i].shape.slice(1)) };
+      list[i].dispose();
+    }
+    x.dispose();
+  }
   for (let i = 0; i < names.length; i++) {
-    const file = `out${i}.bin`;
-    const arr = await list[i].data();
-    fs.writeFileSync(path.join(outDir, file), Buffer.from(new Float32Array(arr).buffer));
-    shapes[names[i]] = { file, shape: list[i].shape };
+    const total = chunks[i].reduce((s, c) => s + c.length, 0);
+    const all = new Float32Array(total);
+    let off = 0;
+    for (const c of chunks[i]) { all.set(c, off); off += c.length; }
+    fs.writeFileSync(path.join(outDir, `out${i}.bin`), Buffer.from(all.buffer));
   }
   fs.writeFileSync(path.join(outDir, 'shapes.json'), JSON.stringify(shapes));
 }
