@@ -32,7 +32,8 @@ def main(argv=None):
         img = Image.open(s["path"]).convert("RGB")
         scales.append((img.width / SIZE, img.height / SIZE))
         xs.append(np.asarray(img.resize((SIZE, SIZE), Image.BILINEAR), dtype=np.float32))
-    out = run_tfjs(a.node_modules, a.centernet, np.stack(xs), ["tower_0/detections"])["tower_0/detections"]
+    out = run_tfjs(a.node_modules, a.centernet, np.stack(xs), ["tower_0/detections"],
+                   timeout=3600)["tower_0/detections"]
     dets, gts = [], []
     for s, d, (sx, sy) in zip(samples, out, scales):
         p = d[d[:, 5] == 0]  # COCO class 0 = person

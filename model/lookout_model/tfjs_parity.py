@@ -39,13 +39,13 @@ def tfjs_available(node_modules: str, centernet_dir: str) -> str:
     return ""
 
 
-def run_tfjs(node_modules: str, centernet_dir: str, x_nhwc: np.ndarray, names):
+def run_tfjs(node_modules: str, centernet_dir: str, x_nhwc: np.ndarray, names, timeout: int = 300):
     with tempfile.TemporaryDirectory() as d:
         inp = os.path.join(d, "in.bin")
         x_nhwc.astype("<f4").tofile(inp)
         _, h, w, _ = x_nhwc.shape
         subprocess.run(["node", TOOL, os.path.abspath(node_modules), os.path.abspath(centernet_dir), inp,
-                        str(h), str(w), d] + list(names), check=True, timeout=300)
+                        str(h), str(w), d] + list(names), check=True, timeout=timeout)
         with open(os.path.join(d, "shapes.json")) as f:
             shapes = json.load(f)
         out = {}
