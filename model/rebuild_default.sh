@@ -17,4 +17,8 @@ RUN="${RUN_DIR:-runs/default}"
 mkdir -p "$RUN"
 nice -n 5 "$PY" -m lookout_model.train --arch centernet_fpn --centernet "$CN" --out "$RUN" \
   --epochs "${EPOCHS:-30}" --time-budget-min "${TIME_BUDGET_MIN:-55}" 2>&1 | tee "$RUN/train.log"
-"$PY" -m lookout_model.finalize --run "$RUN" --out models/default --sizes "${SIZES:-480,576}"
+BASE=""
+if [ -d build/npm/node_modules/@tensorflow/tfjs ]; then   # the bar: CenterNet original, person class (~20 min of pure-JS CPU)
+  "$PY" -m lookout_model.centernet_baseline --centernet "$CN" | grep '^{' > "$RUN/baseline.json" && BASE="--baseline $RUN/baseline.json"
+fi
+"$PY" -m lookout_model.finalize --run "$RUN" --out models/default --sizes "${SIZES:-480,576}" $BASE
