@@ -1,0 +1,1 @@
+"""Lookout model toolchain: pure-aten ops, Faster R-CNN builders, CenterNet port, export."""

@@ -1,0 +1,134 @@
+"""Loaders for the real pedestrian data in ../shared/data (never copied into the repo).
+
+* USC Pedestrian sets A, B (``<name>.gt.xml`` beside each ``.bmp``) and C
+  (``PedestrianMultiViewTestSet/GT/<name>.gt.xml``); greyscale BMPs are replicated to RGB.
+* MOTChallenge sequences (``img1/000001.jpg``, ``gt/gt.txt``: frame,id,left,top,w,h,flag,...,
+  1-based frames), with an optional inclusive frame range.
+
+A sample is a dict: id (stable string), path, boxes (float32 [K,4] x1,y1,x2,y2 pixels).
+"""
+import glob
+import hashlib
+import os
+import xml.etree.ElementTree as ET
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+import torch
+from PIL import Image
+
+DATA_ROOT = os.environ.get("LOOKOUT_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"))
+
+
+def data_root() -> str:
+    for cand in (os.environ.get("LOOKOUT_DATA"), "../shared/data", "/work/shared/data", DATA_ROOT):
+        if cand and os.path.isdir(cand):
+            return os.path.abspath(cand)
+    raise FileNotFoundError("pedestrian data not found: set LOOKOUT_DATA (expected ../shared/data)")
+
+
+def _read_usc_xml(path: str) -> np.ndarray:
+    root = ET.parse(path).getroot()
+    out = []
+    for rect in root.iter("Rect"):
+        x, y = float(rect.get("x")), float(rect.get("y"))
+        w, h = float(rect.get("width")), float(rect.get("height"))
+        if w > 1 and h > 1:
+            out.append([x, y, x + w, y + h])
+    return np.asarray(out, dtype=np.float32).reshape(-1, 4)
+
+
+def _find_image(folder: str, stem: str) -> Optional[str]:
+    for ext in (".bmp", ".BMP", ".jpg", ".png"):
+        p = os.path.join(folder, stem + ext)
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def usc_set(name: str, root: Optional[str] = None) -> List[Dict]:
+    """name: 'A', 'B' or 'C'."""
+    base = os.path.join(root or data_root(), "usc-pedestrian", f"USCPedestrianSet{name}")
+    if name == "C":
+        img_dir = os.path.join(base, "PedestrianMultiViewTestSet")
+        gt_dir = os.path.join(img_dir, "GT")
+    else:
+        img_dir = gt_dir = base
+    out = []
+    for xml in sorted(glob.glob(os.path.join(gt_dir, "*.gt.xml"))):
+        stem = os.path.basename(xml)[: -len(".gt.xml")]
+        img = _find_image(img_dir, stem)
+        if img is None:
+            continue
+        out.append({"id": f"usc{name}/{stem}", "path": img, "boxes": _read_usc_xml(xml)})
+    return out
+
+
+def mot_sequence(name: str, frames: Optional[Tuple[int, int]] = None, root: Optional[str] = None) -> List[Dict]:
+    """MOTChallenge layout; frames = (first, last), 1-based inclusive."""
+    base = os.path.join(root or data_root(), "tud", name)
+    boxes: Dict[int, List[List[float]]] = {}
+    with open(os.path.join(base, "gt", "gt.txt")) as f:
+        for line in f:
+            p = line.strip().split(",")
+            if len(p) < 6:
+                continue
+            fr = int(float(p[0]))
+            flag = int(float(p[6])) if len(p) > 6 else 1
+            if flag == 0:
+                continue
+            l, t, w, h = (float(v) for v in p[2:6])
+            boxes.setdefault(fr, []).append([l, t, l + w, t + h])
+    out = []
+    for img in sorted(glob.glob(os.path.join(base, "img1", "*.jpg"))):
+        fr = int(os.path.splitext(os.path.basename(img))[0])
+        if frames and not (frames[0] <= fr <= frames[1]):
+            continue
+        b = np.asarray(boxes.get(fr, []), dtype=np.float32).reshape(-1, 4)
+        out.append({"id": f"{name}/{fr:06d}", "path": img, "boxes": b})
+    return out
+
+
+def parse_frames(s: Optional[str]) -> Optional[Tuple[int, int]]:
+    if not s:
+        return None
+    a, b = s.split("-")
+    return int(a), int(b)
+
+
+def load_image(path: str) -> torch.Tensor:
+    """float32 CHW RGB in [0,1] (greyscale replicated to 3 channels)."""
+    img = Image.open(path).convert("RGB")
+    return torch.from_numpy(np.asarray(img, dtype=np.float32) / 255.0).permute(2, 0, 1).contiguous()
+
+
+def load_uint8(path: str) -> torch.Tensor:
+    img = Image.open(path).convert("RGB")
+    return torch.from_numpy(np.array(img, dtype=np.uint8)).permute(2, 0, 1).contiguous()
+
+
+def is_heldout(sample_id: str, percent: int = 10) -> bool:
+    """Deterministic split: sha1(id) mod 100 < percent."""
+    return int(hashlib.sha1(sample_id.encode()).hexdigest(), 16) % 100 < percent
+
+
+def default_pool(root: Optional[str] = None) -> List[Dict]:
+    """USC A+B+C and TUD-Campus (TUD-Stadtmitte is kept out: it is the 'camera's own footage')."""
+    return usc_set("A", root) + usc_set("B", root) + usc_set("C", root) + mot_sequence("TUD-Campus", None, root)
+
+
+def split(samples: List[Dict], percent: int = 10):
+    train = [s for s in samples if not is_heldout(s["id"], percent)]
+    held = [s for s in samples if is_heldout(s["id"], percent)]
+    return train, held
+
+
+def fingerprint(samples: List[Dict]) -> str:
+    """sha256 over the sorted sample ids, image bytes and boxes."""
+    h = hashlib.sha256()
+    for s in sorted(samples, key=lambda s: s["id"]):
+        h.update(s["id"].encode())
+        with open(s["path"], "rb") as f:
+            h.update(hashlib.sha256(f.read()).digest())
+        h.update(np.round(s["boxes"], 2).astype(np.float32).tobytes())
+    return h.hexdigest()

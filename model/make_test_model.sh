@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the tiny random-init test model for the Java CI tests (deterministic, < 1 minute):
+#   build/models/tiny/model.pt, model.json, test.png (synthetic), reference.json
+# Run from the repository root.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+OUT="${1:-$ROOT/build/models/tiny}"
+PY="${PYTHON:-/usr/bin/python3}"
+export PYTHONPATH="$ROOT/model${PYTHONPATH:+:$PYTHONPATH}"
+"$PY" -m lookout_model.export --arch tiny --random --seed 0 --name lookout-tiny --version 1 --out "$OUT"
+"$PY" -m lookout_model.testimage "$OUT/test.png"
+"$PY" -m lookout_model.reference --model "$OUT" --image "$OUT/test.png" --out "$OUT/reference.json"
