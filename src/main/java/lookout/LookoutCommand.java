@@ -5,6 +5,7 @@ import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
-        description = "Kafka-native pedestrian detection.")
+        description = "Kafka-native pedestrian detection.",
+        subcommands = {lookout.eval.EvalCommand.class, lookout.train.FineTuneCommand.class})
 public class LookoutCommand {
 }
