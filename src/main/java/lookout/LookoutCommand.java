@@ -1,10 +1,13 @@
 package lookout;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import lookout.labels.LabelsCommand;
+import lookout.registry.ModelsCommand;
 import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
-        description = "Kafka-native pedestrian detection.")
+        description = "Kafka-native pedestrian detection.",
+        subcommands = {LabelsCommand.class, ModelsCommand.class})
 public class LookoutCommand {
 }

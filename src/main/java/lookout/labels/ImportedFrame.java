@@ -1,0 +1,7 @@
+package lookout.labels;
+
+import java.util.List;
+
+/** A labelled frame read from a data set on disk, ready to publish to {@code lookout.labels}. */
+public record ImportedFrame(String id, byte[] image, List<LabelSample.Box> boxes, String camera, String source) {
+}
