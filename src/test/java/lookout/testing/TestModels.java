@@ -1,0 +1,31 @@
+package lookout.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where tests find the tiny test model and the real data; skips (not fails) when absent. */
+public final class TestModels {
+    private TestModels() {
+    }
+
+    /** The tiny model dir (system property lookout.test.model.dir); skips the test if missing. */
+    public static Path tinyModelDir() {
+        String dir = System.getProperty("lookout.test.model.dir", "build/models/tiny");
+        Path path = Path.of(dir);
+        assumeTrue(Files.isRegularFile(path.resolve("model.pt")) && Files.isRegularFile(path.resolve("model.json")),
+                "SKIPPED: tiny test model not found in " + path.toAbsolutePath()
+                        + " (run `bash model/make_test_model.sh` from the repo root first)");
+        return path;
+    }
+
+    /** The shared data dir (system property lookout.data.dir); skips the test if missing. */
+    public static Path dataDir(String sub) {
+        String dir = System.getProperty("lookout.data.dir", "../shared/data");
+        Path path = Path.of(dir).resolve(sub);
+        assumeTrue(Files.isDirectory(path), "SKIPPED: real data not found at " + path.toAbsolutePath()
+                + " (see ../shared/data/README.md; set -Dlookout.data.dir)");
+        return path;
+    }
+}
