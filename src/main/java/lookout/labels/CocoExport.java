@@ -5,6 +5,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import lookout.eval.Box;
+
 /**
  * The labelled set as COCO detection JSON. {@code file_name} is the sample id plus the image's
  * extension, so images written beside the JSON (optional) line up with it.
@@ -32,7 +34,7 @@ public final class CocoExport {
                 img.put("camera", s.camera());
             }
             for (int b = 0; b < s.boxes().size(); b++) {
-                LabelSample.Box box = s.boxes().get(b);
+                Box box = s.boxes().get(b);
                 ObjectNode a = annotations.addObject().put("id", annId++).put("image_id", imageId)
                         .put("category_id", categories.indexOf(s.labels().get(b)) + 1);
                 a.putArray("bbox").add(box.x1()).add(box.y1()).add(box.width()).add(box.height());

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import lookout.eval.Box;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
 import lookout.frames.InvalidFrameException;
@@ -73,14 +74,14 @@ public final class LabelCodec {
         } catch (InvalidFrameException e) {
             throw new LabelRejectedException(Reason.UNDECODABLE_IMAGE, e.getMessage());
         }
-        List<LabelSample.Box> boxes = parseBoxes(root.get("boxes"), decoded.width(), decoded.height());
+        List<Box> boxes = parseBoxes(root.get("boxes"), decoded.width(), decoded.height());
         List<String> labels = parseLabels(root.get("labels"), boxes.size());
         return new LabelSample(key, image, decoded.width(), decoded.height(), boxes, labels,
                 text(root, "camera"), text(root, "source"));
     }
 
-    private static List<LabelSample.Box> parseBoxes(JsonNode node, int w, int h) throws LabelRejectedException {
-        List<LabelSample.Box> boxes = new ArrayList<>();
+    private static List<Box> parseBoxes(JsonNode node, int w, int h) throws LabelRejectedException {
+        List<Box> boxes = new ArrayList<>();
         if (node == null || node.isNull()) {
             return boxes; // a frame with nobody in it is a valid (negative) sample
         }
@@ -99,7 +100,7 @@ public final class LabelCodec {
                 }
                 v[j] = b.get(j).asDouble();
             }
-            LabelSample.Box box = new LabelSample.Box(v[0], v[1], v[2], v[3]);
+            Box box = new Box((float) v[0], (float) v[1], (float) v[2], (float) v[3]);
             if (box.width() < MIN_SIDE || box.height() < MIN_SIDE) {
                 throw new LabelRejectedException(Reason.DEGENERATE_BOX, "box " + i + " " + b + " has no area");
             }
@@ -108,7 +109,7 @@ public final class LabelCodec {
                 throw new LabelRejectedException(Reason.BOX_OUTSIDE_IMAGE,
                         "box " + i + " " + b + " leaves the " + w + "x" + h + " image");
             }
-            boxes.add(box.clip(w, h));
+            boxes.add(clip(box, w, h));
         }
         return boxes;
     }
@@ -140,12 +141,12 @@ public final class LabelCodec {
     }
 
     /** The record value for a sample (the inverse of {@link #parse}). */
-    public static byte[] encode(byte[] image, List<LabelSample.Box> boxes, List<String> labels, String camera,
+    public static byte[] encode(byte[] image, List<Box> boxes, List<String> labels, String camera,
             String source) {
         ObjectNode root = JSON.createObjectNode();
         root.put("image", Base64.getEncoder().encodeToString(image));
         ArrayNode bs = root.putArray("boxes");
-        for (LabelSample.Box b : boxes) {
+        for (Box b : boxes) {
             bs.addArray().add(round(b.x1())).add(round(b.y1())).add(round(b.x2())).add(round(b.y2()));
         }
         ArrayNode ls = root.putArray("labels");
@@ -165,6 +166,12 @@ public final class LabelCodec {
 
     public static byte[] encode(LabelSample s) {
         return encode(s.image(), s.boxes(), s.labels(), s.camera(), s.source());
+    }
+
+    /** The box clipped to a w x h image. */
+    public static Box clip(Box b, int w, int h) {
+        return new Box(Math.max(0, Math.min(w, b.x1())), Math.max(0, Math.min(h, b.y1())),
+                Math.max(0, Math.min(w, b.x2())), Math.max(0, Math.min(h, b.y2())));
     }
 
     private static double round(double v) {

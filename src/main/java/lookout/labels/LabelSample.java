@@ -2,6 +2,8 @@ package lookout.labels;
 
 import java.util.List;
 
+import lookout.eval.Box;
+
 /**
  * One labelled frame from {@code lookout.labels}: the encoded image (JPEG or PNG bytes, as sent),
  * its size, and the people in it. Only validated samples exist (see {@link LabelCodec#parse}).
@@ -26,20 +28,4 @@ public record LabelSample(String id, byte[] image, int width, int height, List<B
         }
     }
 
-    /** A box in pixels, [x1, y1, x2, y2]. */
-    public record Box(double x1, double y1, double x2, double y2) {
-        public double width() {
-            return x2 - x1;
-        }
-
-        public double height() {
-            return y2 - y1;
-        }
-
-        /** This box clipped to an image of the given size. */
-        public Box clip(int w, int h) {
-            return new Box(Math.max(0, Math.min(w, x1)), Math.max(0, Math.min(h, y1)),
-                    Math.max(0, Math.min(w, x2)), Math.max(0, Math.min(h, y2)));
-        }
-    }
 }

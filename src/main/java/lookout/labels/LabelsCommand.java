@@ -1,6 +1,5 @@
 package lookout.labels;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +14,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import lookout.eval.FrameRange;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.LoopTopics;
 import lookout.kafka.TopicReader;
 import lookout.kafka.Topics;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +40,7 @@ public class LabelsCommand {
         Path path;
         @Option(names = "--camera", description = "camera id (default: sequence name, or usc)")
         String camera;
-        @Option(names = "--frames", description = "1-based inclusive range, e.g. 1-90 (default: all)")
+        @Option(names = "--frames", description = "1-based inclusive range, e.g. 1-90 (mot only; default: all)")
         String frames;
         @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP, description = "Kafka bootstrap servers")
         String bootstrap;
@@ -49,12 +48,7 @@ public class LabelsCommand {
         @Override
         public Integer call() throws Exception {
             FrameRange range = FrameRange.parse(frames);
-            List<ImportedFrame> items = switch (format) {
-                case "mot" -> MotLabelSource.read(path, camera, range);
-                case "usc" -> UscLabelSource.read(path, camera, range);
-                default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--format must be mot or usc, got " + format);
-            };
+            List<ImportedFrame> items = DatasetImport.read(format, path, camera, range);
             if (items.isEmpty()) {
                 System.err.println("labels: nothing to import from " + path + " (frames " + range + ")");
                 return 1;
@@ -169,12 +163,6 @@ public class LabelsCommand {
 
         void done() {
             out.println();
-        }
-    }
-
-    static void ensureParent(Path p) throws IOException {
-        if (p.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(p.toAbsolutePath().getParent());
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import lookout.labels.LabelRejectedException.Reason;
+import lookout.eval.Box;
 import lookout.testing.TestImages;
 
 class LabelCodecTest {
@@ -31,7 +32,7 @@ class LabelCodecTest {
                 + "\"camera\":\"cam\",\"source\":\"test\"}");
         assertThat(s.width()).isEqualTo(64);
         assertThat(s.height()).isEqualTo(48);
-        assertThat(s.boxes()).containsExactly(new LabelSample.Box(1, 2, 30, 40));
+        assertThat(s.boxes()).containsExactly(new Box(1, 2, 30, 40));
         assertThat(s.labels()).containsExactly("person");
         assertThat(s.camera()).isEqualTo("cam");
         assertThat(s.source()).isEqualTo("test");
@@ -54,7 +55,7 @@ class LabelCodecTest {
     @Test
     void shouldClipBoxWithinRoundingToleranceOfBorder() throws Exception {
         LabelSample s = parse("{\"image\":\"" + png + "\",\"boxes\":[[-0.5,0,64.6,48]],\"labels\":[\"person\"]}");
-        assertThat(s.boxes().get(0)).isEqualTo(new LabelSample.Box(0, 0, 64, 48));
+        assertThat(s.boxes().get(0)).isEqualTo(new Box(0, 0, 64, 48));
     }
 
     @Test

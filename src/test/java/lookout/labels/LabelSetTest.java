@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import lookout.eval.Box;
 import lookout.testing.TestImages;
 
 class LabelSetTest {
@@ -14,7 +15,7 @@ class LabelSetTest {
     private final LabelSet set = new LabelSet(LabelCodec.pedestrians());
 
     private byte[] sample(String camera) {
-        return LabelCodec.encode(image, List.of(new LabelSample.Box(1, 1, 10, 20)), List.of("person"), camera, null);
+        return LabelCodec.encode(image, List.of(new Box(1, 1, 10, 20)), List.of("person"), camera, null);
     }
 
     @Test

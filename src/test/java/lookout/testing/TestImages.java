@@ -6,14 +6,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.Assumptions;
-
-/** Small synthetic images and the location of the real data set for tests. */
+/** Small synthetic images for tests. */
 public final class TestImages {
     private TestImages() {
     }
@@ -33,12 +29,4 @@ public final class TestImages {
         return out.toByteArray();
     }
 
-    /** The real pedestrian data folder; skips the test (with the reason) when it is missing. */
-    public static Path dataDir() {
-        String dir = System.getProperty("lookout.data.dir", "../shared/data");
-        Path p = Path.of(dir);
-        Assumptions.assumeTrue(Files.isDirectory(p.resolve("tud")),
-                "real data not found at " + p.toAbsolutePath() + " (set -Dlookout.data.dir); skipping");
-        return p;
-    }
 }
