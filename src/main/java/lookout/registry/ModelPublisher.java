@@ -7,13 +7,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 import lookout.kafka.Topics;
-import lookout.model.ModelMetadata;
 
 /**
  * Writes to {@code lookout.models} with a transactional producer: chunks, then the manifest, then
@@ -42,14 +43,13 @@ public final class ModelPublisher {
     public ModelManifest publish(Path dir, String version, boolean serve, String previous)
             throws IOException, ModelIntegrityException {
         byte[] model = Files.readAllBytes(dir.resolve("model.pt"));
-        ModelMetadata meta = RegistryState.JSON.readValue(dir.resolve("model.json").toFile(), ModelMetadata.class);
+        ObjectNode stamped = (ObjectNode) RegistryState.JSON.readTree(dir.resolve("model.json").toFile());
         String sha = HexFormat.of().formatHex(RegistryState.sha256().digest(model));
-        if (meta.sha256() != null && !meta.sha256().equalsIgnoreCase(sha)) {
-            throw new ModelIntegrityException("model.json says sha256 " + meta.sha256() + " but model.pt hashes to " + sha);
+        String claimed = stamped.path("sha256").asText("");
+        if (!claimed.isEmpty() && !claimed.equalsIgnoreCase(sha)) {
+            throw new ModelIntegrityException("model.json says sha256 " + claimed + " but model.pt hashes to " + sha);
         }
-        ModelMetadata stamped = new ModelMetadata(meta.name(), version, meta.architecture(), meta.classes(),
-                meta.minSize(), meta.maxSize(), meta.mean(), meta.std(), meta.parent(), meta.dataFingerprint(),
-                meta.metrics(), sha, meta.created());
+        stamped.put("version", version).put("sha256", sha);
         int chunks = Math.max(1, (model.length + chunkSize - 1) / chunkSize);
         ModelManifest manifest = new ModelManifest(version, chunks, chunkSize, model.length, sha,
                 System.currentTimeMillis(), stamped);

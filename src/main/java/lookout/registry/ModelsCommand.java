@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 import lookout.kafka.LoopTopics;
+import lookout.model.ModelMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,11 +44,11 @@ public class ModelsCommand {
         sb.append(String.format("%-2s %-8s %-8s %-22s %9s %7s %7s  %s%n", "", "VERSION", "PARENT", "PUBLISHED", "SIZE",
                 "AP50", "AP", "SHA256"));
         for (ModelManifest m : state.versions()) {
-            Map<String, Object> metrics = m.metadata() != null && m.metadata().metrics() != null
-                    ? m.metadata().metrics() : Map.of();
+            ModelMetadata meta = m.meta();
+            Map<String, Object> metrics = meta != null && meta.metrics() != null ? meta.metrics() : Map.of();
             sb.append(String.format("%-2s %-8s %-8s %-22s %9s %7s %7s  %s%n",
                     serving != null && m.version().equals(serving.version()) ? "*" : "",
-                    m.version(), m.metadata() == null || m.metadata().parent() == null ? "-" : m.metadata().parent(),
+                    m.version(), meta == null || meta.parent() == null ? "-" : meta.parent(),
                     Instant.ofEpochMilli(m.publishedAt()).toString().replaceAll("\\.\\d+Z$", "Z"),
                     String.format("%.1fMB", m.size() / 1e6), num(metrics.get("ap50")), num(metrics.get("ap")),
                     m.sha256().substring(0, 12)));

@@ -131,7 +131,7 @@ public final class RegistryState {
         }
         String actual = HexFormat.of().formatHex(sha.digest());
         if (!actual.equals(mf.sha256()) || size != mf.size()
-                || (mf.metadata() != null && mf.metadata().sha256() != null && !actual.equals(mf.metadata().sha256()))) {
+                || (mf.meta() != null && mf.meta().sha256() != null && !actual.equals(mf.meta().sha256()))) {
             Files.deleteIfExists(pt);
             throw new ModelIntegrityException("version " + version + " model.pt has sha256 " + actual + " (" + size
                     + " bytes), manifest says " + mf.sha256() + " (" + mf.size() + " bytes)");

@@ -42,7 +42,9 @@ class ModelPublisherTest {
     private static void writeMeta(Path dir, String sha) throws Exception {
         ModelMetadata meta = new ModelMetadata("lookout-pedestrian", "0", "test", List.of("__background__", "person"),
                 320, 480, null, null, "1", null, Map.of("ap50", 0.8), sha, "2026-11-23T21:00:00Z");
-        RegistryState.JSON.writeValue(dir.resolve("model.json").toFile(), meta);
+        com.fasterxml.jackson.databind.node.ObjectNode raw = RegistryState.JSON.valueToTree(meta);
+        raw.putArray("frozenPrefixes").add("backbone.body.0"); // a field ModelMetadata does not know
+        RegistryState.JSON.writeValue(dir.resolve("model.json").toFile(), raw);
     }
 
     private RegistryState replay() {
@@ -72,6 +74,9 @@ class ModelPublisherTest {
         ModelMetadata meta = RegistryState.JSON.readValue(out.resolve("model.json").toFile(), ModelMetadata.class);
         assertThat(meta.version()).isEqualTo("2");
         assertThat(meta.sha256()).isEqualTo(state.manifest("2").sha256());
+        assertThat(RegistryState.JSON.readTree(out.resolve("model.json").toFile()).path("frozenPrefixes").get(0).asText())
+                .isEqualTo("backbone.body.0");
+        assertThat(lookout.model.ModelArtifact.open(out).metadata().version()).isEqualTo("2");
         assertThat(state.serving()).extracting(ServingPointer::version, ServingPointer::previous,
                 ServingPointer::reason).containsExactly("2", "1", "published");
     }
