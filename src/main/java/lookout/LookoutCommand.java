@@ -8,6 +8,6 @@ import picocli.CommandLine;
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {LabelsCommand.class, ModelsCommand.class})
+        subcommands = {lookout.eval.EvalCommand.class, LabelsCommand.class, ModelsCommand.class})
 public class LookoutCommand {
 }
