@@ -3,6 +3,8 @@ package lookout.broker;
 import java.nio.file.Path;
 
 import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
+import lookout.Shutdown;
 import picocli.CommandLine;
 
 /** {@code lookout broker}: a single-node KRaft Kafka for development, the demo and tests. */
@@ -18,14 +20,16 @@ public class BrokerCommand implements Runnable {
             description = "log directory, kept across restarts (default: a temporary one, deleted on exit)")
     Path dataDir;
 
+    @Inject
+    Shutdown shutdown;
+
     @Override
     public void run() {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(port, dataDir)) {
-            System.out.println("broker ready on " + broker.bootstrapServers()
-                    + " (data in " + broker.dataDir() + "; Ctrl-C to stop)");
-            System.out.flush();
-            Quarkus.waitForExit();
-            System.out.println("broker stopping");
-        }
+        EmbeddedBroker broker = shutdown.register(EmbeddedBroker.start(port, dataDir));
+        System.out.println("broker ready on " + broker.bootstrapServers()
+                + " (data in " + broker.dataDir() + "; Ctrl-C to stop)");
+        System.out.flush();
+        Quarkus.waitForExit();
+        shutdown.closeAll();
     }
 }

@@ -187,6 +187,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        LOG.infof("stopping broker on port %d", port);
         if (closed) {
             return;
         }
