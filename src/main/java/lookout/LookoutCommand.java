@@ -1,6 +1,7 @@
 package lookout;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import lookout.broker.BrokerCommand;
 import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
 import picocli.CommandLine;
@@ -8,6 +9,6 @@ import picocli.CommandLine;
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {lookout.eval.EvalCommand.class, LabelsCommand.class, ModelsCommand.class})
+        subcommands = {BrokerCommand.class, lookout.eval.EvalCommand.class, LabelsCommand.class, ModelsCommand.class})
 public class LookoutCommand {
 }
