@@ -20,6 +20,7 @@ import lookout.model.ModelMetadata;
  * [lookout_batch_size], queue depth [lookout_queue_depth] and the model in use [lookout_model_info{name,version}].
  */
 public final class DetectionMetrics {
+    private Gauge modelGauge;
     private final MeterRegistry registry;
     private final Timer inference;
     private final Timer queueTime;
@@ -95,10 +96,18 @@ public final class DetectionMetrics {
         Gauge.builder("lookout.queue.depth", depth).description("frames waiting for inference").register(registry);
     }
 
-    /** An info-style gauge (value 1) naming the model being served. */
-    public void model(ModelMetadata model) {
-        Gauge.builder("lookout.model.info", () -> 1).description("the model being served")
+    /** An info-style gauge (value 1) naming the model being served; a swap replaces the old one. */
+    public synchronized void model(ModelMetadata model) {
+        if (modelGauge != null) {
+            registry.remove(modelGauge);
+        }
+        modelGauge = Gauge.builder("lookout.model.info", () -> 1).description("the model being served")
                 .tag("name", String.valueOf(model.name())).tag("version", String.valueOf(model.version()))
                 .register(registry);
+    }
+
+    /** Counts model swaps by outcome (loaded, refused) [lookout_model_swaps_total]. */
+    public void modelSwap(String outcome) {
+        registry.counter("lookout.model.swaps", "outcome", outcome).increment();
     }
 }

@@ -192,7 +192,7 @@ public final class DetectionTopology {
                     .toList();
             long published = clock.millis();
             DetectionRecord out = new DetectionRecord(camera, seq, captureTs, image.width(), image.height(),
-                    modelRef(), DetectionRecord.OK, null, items,
+                    modelRef(result.model()), DetectionRecord.OK, null, items,
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
                             result.batchSize(), published - captureTs));
             emit(frame, out);
@@ -229,7 +229,12 @@ public final class DetectionTopology {
         }
 
         private DetectionRecord.ModelRef modelRef() {
-            ModelMetadata m = pool.model();
+            return modelRef(null);
+        }
+
+        /** The model that ran the frame (it may have been swapped since), else the one serving now. */
+        private DetectionRecord.ModelRef modelRef(ModelMetadata ran) {
+            ModelMetadata m = ran != null ? ran : pool.model();
             return new DetectionRecord.ModelRef(m.name(), m.version());
         }
     }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.jboss.logging.Logger;
 
@@ -22,8 +23,28 @@ import lookout.model.ModelMetadata;
 public final class InferencePool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferencePool.class);
 
-    /** The outcome for one frame. */
-    public record Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize) {
+    /** The outcome for one frame; {@code model} is the model that ran it (it may be swapped since). */
+    public record Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize,
+            ModelMetadata model) {
+        public Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize) {
+            this(detections, queueNanos, inferenceNanos, batchSize, null);
+        }
+    }
+
+    /**
+     * The detectors serving now. Workers hold the read lock while a batch runs; a swap takes the
+     * write lock of the old generation, so it waits for in-flight batches before closing them.
+     */
+    private static final class Generation {
+        final List<Detector> detectors;
+        final ModelMetadata model;
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        boolean retired; // guarded by lock
+
+        Generation(List<? extends Detector> detectors) {
+            this.detectors = List.copyOf(detectors);
+            this.model = detectors.get(0).model();
+        }
     }
 
     /** Inference raised for the batch this frame was in. */
@@ -33,23 +54,21 @@ public final class InferencePool implements AutoCloseable {
         }
     }
 
-    private final List<Detector> detectors;
+    private volatile Generation current;
     private final BatchAggregator<DecodedImage, Result> batcher;
     private final DetectionMetrics metrics;
     private final List<Thread> workers = new ArrayList<>();
-    private final ModelMetadata model;
 
     public InferencePool(List<? extends Detector> detectors, int maxBatchSize, Duration maxDelay, int queueCapacity,
             DetectionMetrics metrics) {
         if (detectors.isEmpty()) {
             throw new IllegalArgumentException("an inference pool needs at least one detector");
         }
-        this.detectors = List.copyOf(detectors);
+        this.current = new Generation(detectors);
         this.metrics = metrics;
-        this.model = detectors.get(0).model();
         this.batcher = new BatchAggregator<>(maxBatchSize, maxDelay, queueCapacity, metrics::queueTime);
         metrics.queueDepth(batcher::depth);
-        metrics.model(model);
+        metrics.model(current.model);
     }
 
     /** Device entries, one per worker: {@code devices("gpu:0,gpu:1", 2)} = gpu:0, gpu:0, gpu:1, gpu:1. */
@@ -71,11 +90,16 @@ public final class InferencePool implements AutoCloseable {
      * the first real frames (and, on GPU, each new batch shape) do not stall. Call before {@link #start()}.
      */
     public void warmUp(int width, int height) {
+        warmUp(current.detectors, width, height, batcher.maxBatchSize());
+    }
+
+    /** Warms up detectors that are not serving yet (before a {@link #swap}). */
+    public static void warmUp(List<? extends Detector> detectors, int width, int height, int maxBatchSize) {
         byte[] grey = new byte[width * height * 3];
         Arrays.fill(grey, (byte) 114);
         DecodedImage image = new DecodedImage(width, height, grey);
         for (Detector detector : detectors) {
-            for (int size = 1; size <= batcher.maxBatchSize(); size++) {
+            for (int size = 1; size <= maxBatchSize; size++) {
                 List<DecodedImage> batch = new ArrayList<>();
                 for (int i = 0; i < size; i++) {
                     batch.add(image);
@@ -92,9 +116,10 @@ public final class InferencePool implements AutoCloseable {
         if (!workers.isEmpty()) {
             return this;
         }
+        List<Detector> detectors = current.detectors;
         for (int i = 0; i < detectors.size(); i++) {
-            Detector detector = detectors.get(i);
-            Thread t = new Thread(() -> work(detector), "inference-" + detector.device() + "-" + i);
+            final int slot = i;
+            Thread t = new Thread(() -> work(slot), "inference-" + detectors.get(i).device() + "-" + i);
             t.setDaemon(true);
             t.start();
             workers.add(t);
@@ -102,7 +127,7 @@ public final class InferencePool implements AutoCloseable {
         return this;
     }
 
-    private void work(Detector detector) {
+    private void work(int slot) {
         while (!batcher.isClosed()) {
             List<Job<DecodedImage, Result>> batch;
             try {
@@ -113,6 +138,8 @@ public final class InferencePool implements AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
+            Generation gen = acquire();
+            Detector detector = gen.detectors.get(slot);
             List<DecodedImage> images = batch.stream().map(Job::input).toList();
             long start = System.nanoTime();
             try {
@@ -124,13 +151,69 @@ public final class InferencePool implements AutoCloseable {
                 metrics.batch(images.size(), took);
                 for (int i = 0; i < batch.size(); i++) {
                     Job<DecodedImage, Result> job = batch.get(i);
-                    job.complete(new Result(out.get(i), job.queueNanos(), took, images.size()));
+                    job.complete(new Result(out.get(i), job.queueNanos(), took, images.size(), gen.model));
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("inference failed on %s for a batch of %d: %s", detector.device(), images.size(), e.toString());
                 for (Job<DecodedImage, Result> job : batch) {
                     job.fail(new InferenceException(detector.device() + ": " + e.getMessage(), e));
                 }
+            } finally {
+                gen.lock.readLock().unlock();
+            }
+        }
+    }
+
+    /** The serving generation, read-locked (a retired one is skipped: its detectors are closing). */
+    private Generation acquire() {
+        while (true) {
+            Generation gen = current;
+            gen.lock.readLock().lock();
+            if (!gen.retired) {
+                return gen;
+            }
+            gen.lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Atomically replaces the detectors (one per worker, same order as at construction), e.g. with a
+     * new model version. Batches that started on the old detectors finish on them; every batch
+     * taken after this call runs on the new ones. The old detectors are closed once their last
+     * batch is done. Load and warm up the new detectors before calling this.
+     *
+     * @return the model that served until now
+     */
+    public ModelMetadata swap(List<? extends Detector> replacements) {
+        if (replacements.size() != workers()) {
+            throw new IllegalArgumentException("swap needs " + workers() + " detectors (one per worker), got "
+                    + replacements.size());
+        }
+        Generation next = new Generation(replacements);
+        Generation old;
+        synchronized (this) {
+            old = current;
+            current = next;
+        }
+        metrics.model(next.model);
+        old.lock.writeLock().lock(); // waits for in-flight batches on the old detectors
+        try {
+            old.retired = true;
+        } finally {
+            old.lock.writeLock().unlock();
+        }
+        closeAll(old.detectors);
+        LOG.infof("inference pool now serves %s %s (was %s %s)", next.model.name(), next.model.version(),
+                old.model.name(), old.model.version());
+        return old.model;
+    }
+
+    private static void closeAll(List<Detector> detectors) {
+        for (Detector d : detectors) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                LOG.warnf("closing detector on %s: %s", d.device(), e.toString());
             }
         }
     }
@@ -145,9 +228,9 @@ public final class InferencePool implements AutoCloseable {
         return batcher.submit(image);
     }
 
-    /** The model the workers run (all workers load the same artifact). */
+    /** The model the workers run now (all workers load the same artifact). */
     public ModelMetadata model() {
-        return model;
+        return current.model;
     }
 
     public int queueDepth() {
@@ -159,7 +242,7 @@ public final class InferencePool implements AutoCloseable {
     }
 
     public int workers() {
-        return detectors.size();
+        return current.detectors.size();
     }
 
     /** Fails queued frames, lets running batches finish (up to 30 s), then frees the detectors. */
@@ -173,12 +256,6 @@ public final class InferencePool implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Detector d : detectors) {
-            try {
-                d.close();
-            } catch (RuntimeException e) {
-                LOG.warnf("closing detector on %s: %s", d.device(), e.toString());
-            }
-        }
+        closeAll(current.detectors);
     }
 }
