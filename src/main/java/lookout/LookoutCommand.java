@@ -9,6 +9,7 @@ import picocli.CommandLine;
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {BrokerCommand.class, lookout.eval.EvalCommand.class, LabelsCommand.class, ModelsCommand.class})
+        subcommands = {BrokerCommand.class, lookout.eval.EvalCommand.class, lookout.train.FineTuneCommand.class,
+                LabelsCommand.class, ModelsCommand.class})
 public class LookoutCommand {
 }
