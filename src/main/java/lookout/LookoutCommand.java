@@ -4,12 +4,13 @@ import io.quarkus.picocli.runtime.annotations.TopCommand;
 import lookout.broker.BrokerCommand;
 import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
+import lookout.service.ServeCommand;
 import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {BrokerCommand.class, lookout.eval.EvalCommand.class, lookout.train.FineTuneCommand.class,
-                LabelsCommand.class, ModelsCommand.class})
+        subcommands = {BrokerCommand.class, ServeCommand.class, lookout.eval.EvalCommand.class,
+                lookout.train.FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class})
 public class LookoutCommand {
 }
