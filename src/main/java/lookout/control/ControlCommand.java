@@ -11,8 +11,8 @@ public sealed interface ControlCommand {
     String name();
 
     /** Fine-tune, evaluate against the serving model, publish if not worse. Null fields take defaults. */
-    record Retrain(String id, Integer epochs, Double lr, String camera, String baseVersion, Integer minSize,
-            Integer batchSize) implements ControlCommand {
+    record Retrain(String id, Integer epochs, Double lr, String camera, String baseVersion, Integer batchSize)
+            implements ControlCommand {
         public String name() {
             return "retrain";
         }

@@ -42,10 +42,9 @@ public final class ControlParser {
         }
         return switch (cmd.asText()) {
             case "retrain" -> {
-                only(root, id, "epochs", "lr", "camera", "baseVersion", "minSize", "batchSize");
+                only(root, id, "epochs", "lr", "camera", "baseVersion", "batchSize");
                 yield new ControlCommand.Retrain(id, integer(root, id, "epochs", 1, 1000), decimal(root, id, "lr"),
-                        text(root, id, "camera"), version(root, id, "baseVersion"),
-                        integer(root, id, "minSize", 64, 2048), integer(root, id, "batchSize", 1, 64));
+                        text(root, id, "camera"), version(root, id, "baseVersion"), integer(root, id, "batchSize", 1, 64));
             }
             case "promote" -> {
                 only(root, id, "version");

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {LabelsCommand.Import.class, LabelsCommand.Export.class, LabelsCommand.Delete.class})
 public class LabelsCommand {
 
-    static final String DEFAULT_BOOTSTRAP = "${LOOKOUT_BOOTSTRAP:-localhost:9092}";
+    static final String DEFAULT_BOOTSTRAP = "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}";
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Publish a labelled data set (MOT sequence or USC set) to lookout.labels.")

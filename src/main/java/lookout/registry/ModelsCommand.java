@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Publish.class, ModelsCommand.Fetch.class,
                 ModelsCommand.Promote.class, ModelsCommand.Rollback.class, ModelsCommand.Prune.class})
 public class ModelsCommand {
-    static final String DEFAULT_BOOTSTRAP = "${LOOKOUT_BOOTSTRAP:-localhost:9092}";
+    static final String DEFAULT_BOOTSTRAP = "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}";
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Versions, metrics, and which one serves.")

@@ -86,7 +86,6 @@ public final class RetrainJob {
             started.put("holdout", split.holdout().size());
             started.put("epochs", params.epochs());
             started.put("lr", params.lr());
-            started.put("minSize", params.minSize());
             started.put("batchSize", params.batchSize());
             events.emit(Events.TRAINING_STARTED, started);
 

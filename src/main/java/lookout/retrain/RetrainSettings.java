@@ -20,7 +20,6 @@ public record RetrainSettings(double holdoutFraction, double tolerance, Training
         return new TrainingParams(
                 cmd.epochs() != null ? cmd.epochs() : defaults.epochs(),
                 cmd.lr() != null ? cmd.lr() : defaults.lr(),
-                cmd.minSize() != null ? cmd.minSize() : defaults.minSize(),
                 cmd.batchSize() != null ? cmd.batchSize() : defaults.batchSize());
     }
 }

@@ -5,8 +5,7 @@ package lookout.retrain;
  *
  * @param epochs    passes over the training samples
  * @param lr        learning rate of the heads
- * @param minSize   shorter image side used for training (smaller is faster)
  * @param batchSize images per step
  */
-public record TrainingParams(int epochs, double lr, int minSize, int batchSize) {
+public record TrainingParams(int epochs, double lr, int batchSize) {
 }

@@ -1,5 +1,6 @@
 package lookout.service;
 
+import java.nio.file.Path;
 import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,9 @@ import org.eclipse.microprofile.config.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import lookout.Shutdown;
 import lookout.detect.DjlDetector;
+import lookout.detect.InferencePool;
+import lookout.kafka.Instance;
+import lookout.registry.HotSwap;
 
 /**
  * Builds the detector service from configuration and remembers the running one for the health
@@ -37,6 +41,15 @@ public class ServiceRuntime {
         shutdown.register(service);
         current = service;
         service.start();
+        if (config.getOptionalValue("lookout.models.watch", Boolean.class).orElse(true)) {
+            // hot swap: follow the registry's serving pointer (registered after the service: closed first)
+            String servers = String.valueOf(DetectionService.kafkaProperties(config, bootstrap).get("bootstrap.servers"));
+            shutdown.register(HotSwap.start(servers, service.pool(),
+                    InferencePool.workerDevices(settings.devices(), settings.workersPerDevice()),
+                    settings.scoreThreshold(), registry,
+                    Path.of(config.getOptionalValue("lookout.models.cache-dir", String.class).orElse("build/model-cache")),
+                    Instance.id()));
+        }
         return service;
     }
 

@@ -16,13 +16,13 @@ class ControlParserTest {
     void shouldParseRetrainWithAllParameters() throws Exception {
         ControlCommand c = parse("{\"command\":\"retrain\",\"epochs\":2,\"lr\":0.005,\"camera\":\"tud-stadtmitte\","
                 + "\"baseVersion\":\"1\",\"id\":\"req-7\"}");
-        assertThat(c).isEqualTo(new ControlCommand.Retrain("req-7", 2, 0.005, "tud-stadtmitte", "1", null, null));
+        assertThat(c).isEqualTo(new ControlCommand.Retrain("req-7", 2, 0.005, "tud-stadtmitte", "1", null));
     }
 
     @Test
     void shouldLeaveOmittedRetrainParametersNullForDefaults() throws Exception {
         assertThat(parse("{\"command\":\"retrain\"}"))
-                .isEqualTo(new ControlCommand.Retrain(null, null, null, null, null, null, null));
+                .isEqualTo(new ControlCommand.Retrain(null, null, null, null, null, null));
     }
 
     @Test

@@ -67,7 +67,7 @@ class RetrainJobTest {
             return new EvaluationResult(ap, ap, ap / 2, new double[10], 0.5, 0.9, 0.8, 0.85, samples.size(),
                     samples.size(), samples.size(), new double[101]);
         };
-        RetrainSettings settings = new RetrainSettings(0.25, tolerance, new TrainingParams(1, 0.005, 320, 2), true, 5,
+        RetrainSettings settings = new RetrainSettings(0.25, tolerance, new TrainingParams(1, 0.005, 2), true, 5,
                 tmp.resolve("work"), tmp.resolve("base"));
         return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
                 settings);
@@ -85,7 +85,7 @@ class RetrainJobTest {
 
     @Test
     void shouldPublishAndServeCandidateThatBeatsCurrentModel() throws Exception {
-        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain("r1", 2, null, "cam-a", null, null, null),
+        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain("r1", 2, null, "cam-a", null, null),
                 labels);
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
@@ -103,7 +103,7 @@ class RetrainJobTest {
 
     @Test
     void shouldScoreCandidateAndCurrentOnTheSameHoldoutOfTheCameraOnly() {
-        job(0).run(new ControlCommand.Retrain(null, 1, null, "cam-a", null, null, null), labels);
+        job(0).run(new ControlCommand.Retrain(null, 1, null, "cam-a", null, null), labels);
 
         assertThat(scoredOn).hasSize(2);
         assertThat(scoredOn.get(0)).isEqualTo(scoredOn.get(1)).isNotEmpty().allMatch(id -> id.startsWith("cam-a/"));
@@ -114,7 +114,7 @@ class RetrainJobTest {
     @Test
     void shouldRejectWorseCandidateWithBothScoresAndPublishNothing() {
         candidateAp50 = 0.6;
-        RetrainJob.Outcome outcome = job(0.05).run(new ControlCommand.Retrain(null, 1, null, null, null, null, null),
+        RetrainJob.Outcome outcome = job(0.05).run(new ControlCommand.Retrain(null, 1, null, null, null, null),
                 labels);
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.REJECTED);
@@ -127,14 +127,14 @@ class RetrainJobTest {
     @Test
     void shouldPublishCandidateWithinTolerance() {
         candidateAp50 = 0.68;
-        assertThat(job(0.05).run(new ControlCommand.Retrain(null, 1, null, null, null, null, null), labels))
+        assertThat(job(0.05).run(new ControlCommand.Retrain(null, 1, null, null, null, null), labels))
                 .isEqualTo(RetrainJob.Outcome.PUBLISHED);
     }
 
     @Test
     void shouldReportFailureAndPublishNothingWhenTrainingThrows() {
         trainerFails = true;
-        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain(null, 1, null, null, null, null, null),
+        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain(null, 1, null, null, null, null),
                 labels);
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.FAILED);
@@ -145,7 +145,7 @@ class RetrainJobTest {
 
     @Test
     void shouldFailClearlyWhenCameraHasNoLabels() {
-        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain(null, 1, null, "nobody", null, null, null),
+        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain(null, 1, null, "nobody", null, null),
                 labels);
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.FAILED);
@@ -154,9 +154,9 @@ class RetrainJobTest {
 
     @Test
     void shouldFineTuneFromRequestedBaseVersion() throws Exception {
-        job(0).run(new ControlCommand.Retrain(null, 1, null, null, null, null, null), labels); // publishes 2
+        job(0).run(new ControlCommand.Retrain(null, 1, null, null, null, null), labels); // publishes 2
         events.clear();
-        job(0).run(new ControlCommand.Retrain(null, 1, null, null, "1", null, null), labels);
+        job(0).run(new ControlCommand.Retrain(null, 1, null, null, "1", null), labels);
         assertThat(event("published")).containsEntry("version", "3").containsEntry("parent", "1");
         assertThat(event("evaluated")).containsEntry("currentVersion", "2");
     }
