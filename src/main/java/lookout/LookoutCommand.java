@@ -11,6 +11,7 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
         subcommands = {BrokerCommand.class, ServeCommand.class, lookout.eval.EvalCommand.class,
-                lookout.train.FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class, lookout.retrain.TrainerCommand.class})
+                lookout.train.FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class, lookout.retrain.TrainerCommand.class,
+                lookout.control.ControlCli.class})
 public class LookoutCommand {
 }
