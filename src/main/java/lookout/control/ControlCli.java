@@ -61,6 +61,8 @@ public class ControlCli {
         boolean fromBeginning;
         @Option(names = "--until", split = ",", description = "stop after the first event of one of these types")
         Set<String> until = Set.of();
+        @Option(names = "--id", description = "with --until: only an event carrying this command id stops it")
+        String id;
         @Option(names = "--timeout", defaultValue = "PT24H", description = "give up after this long (ISO-8601)")
         Duration timeout;
         @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
@@ -85,7 +87,7 @@ public class ControlCli {
                         System.out.println(line);
                         System.out.flush();
                         JsonNode e = Events.JSON.readTree(r.value());
-                        if (until.contains(e.path("type").asText())) {
+                        if (until.contains(e.path("type").asText()) && (id == null || id.equals(e.path("id").asText()))) {
                             return 0;
                         }
                     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,8 +38,8 @@ import lookout.registry.RegistryState;
 public class ControlResource {
     @ConfigProperty(name = "lookout.rest.enabled", defaultValue = "false")
     boolean enabled;
-    @ConfigProperty(name = "lookout.rest.token", defaultValue = "")
-    String token;
+    @ConfigProperty(name = "lookout.rest.token")
+    Optional<String> token;
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrap;
 
@@ -52,7 +53,7 @@ public class ControlResource {
     }
 
     private ControlGateway gateway() {
-        return new ControlGateway(enabled, token, body -> {
+        return new ControlGateway(enabled, token.orElse(""), body -> {
             try {
                 producer().send(new ProducerRecord<>(Topics.CONTROL, null, body)).get();
             } catch (Exception e) {

@@ -94,7 +94,7 @@ public final class RetrainJob {
                 Map<String, Object> e = new LinkedHashMap<>(ctx);
                 e.put("epoch", epoch);
                 e.put("epochs", params.epochs());
-                e.put("loss", loss);
+                e.put("loss", round(loss));
                 e.put("losses", losses);
                 e.put("seconds", round(seconds));
                 events.emit(Events.EPOCH, e);
