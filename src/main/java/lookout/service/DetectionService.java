@@ -95,7 +95,7 @@ public final class DetectionService implements AutoCloseable {
         return this;
     }
 
-    private List<NewTopic> topics() {
+    List<NewTopic> topics() {
         String maxMessage = String.valueOf(settings.frameMaxBytes() + 65_536);
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.FRAMES, Topics.DETECTIONS, Topics.FRAMES_DLQ)) {
@@ -137,7 +137,7 @@ public final class DetectionService implements AutoCloseable {
         // a frame in flight waits for inference: allow for a slow model before the group evicts the thread
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
                 (int) Math.max(300_000, settings.inferenceTimeout().toMillis() * 4));
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10);
         // dead-lettered frames are republished whole: allow the largest frame the decoder admits
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), settings.frameMaxBytes() + 65_536);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
