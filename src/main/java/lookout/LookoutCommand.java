@@ -2,11 +2,12 @@ package lookout;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import lookout.broker.BrokerCommand;
+import lookout.service.ServeCommand;
 import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {BrokerCommand.class})
+        subcommands = {BrokerCommand.class, ServeCommand.class})
 public class LookoutCommand {
 }

@@ -1,0 +1,47 @@
+package lookout.service;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.Config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import lookout.Shutdown;
+import lookout.detect.DjlDetector;
+
+/**
+ * Builds the detector service from configuration and remembers the running one for the health
+ * checks. Only the serve and demo commands call {@link #start}; other roles never start a topology.
+ */
+@ApplicationScoped
+public class ServiceRuntime {
+    @Inject
+    Config config;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    Shutdown shutdown;
+
+    private volatile DetectionService current;
+
+    /**
+     * Starts the service against {@code bootstrap} (null = {@code kafka.bootstrap.servers}); it is
+     * closed on shutdown. Blocks for topic creation, model loading and warm-up.
+     */
+    public DetectionService start(String bootstrap) {
+        ServiceSettings settings = ServiceSettings.from(config);
+        DetectionService service = new DetectionService(settings, DetectionService.kafkaProperties(config, bootstrap),
+                registry, DjlDetector::load, Clock.systemUTC());
+        shutdown.register(service);
+        current = service;
+        service.start();
+        return service;
+    }
+
+    /** The running service, or null in roles that do not detect. */
+    public DetectionService current() {
+        return current;
+    }
+}
