@@ -20,9 +20,9 @@ public final class CameraProducers {
      * a short linger and 1 MiB batches so several cameras share requests; send() blocks at most
      * {@code max.block.ms} (5 s) when the broker is away, so the bridge drops instead of piling up.
      *
-     * @param overrides any producer property, applied last (e.g. from {@code lookout.camera.producer.*})
+     * @param overrides any producer property, applied last (the {@code kafka.*} keys of the config)
      */
-    public static Producer<String, byte[]> create(String bootstrapServers, String clientId, Map<String, String> overrides) {
+    public static Producer<String, byte[]> create(String bootstrapServers, String clientId, Map<String, ?> overrides) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -38,6 +38,7 @@ public final class CameraProducers {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         p.putAll(overrides);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 }
