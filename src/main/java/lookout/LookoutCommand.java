@@ -2,12 +2,13 @@ package lookout;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import lookout.broker.BrokerCommand;
+import lookout.camera.CameraCommand;
 import lookout.service.ServeCommand;
 import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {BrokerCommand.class, ServeCommand.class})
+        subcommands = {BrokerCommand.class, ServeCommand.class, CameraCommand.class})
 public class LookoutCommand {
 }
