@@ -10,6 +10,7 @@ import picocli.CommandLine;
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {BrokerCommand.class, ServeCommand.class, CameraCommand.class, DemoCommand.class})
+        subcommands = {BrokerCommand.class, ServeCommand.class, DemoCommand.class, CameraCommand.class,
+                lookout.eval.EvalCommand.class, lookout.train.FineTuneCommand.class})
 public class LookoutCommand {
 }

@@ -1,0 +1,89 @@
+package lookout.train;
+
+import java.util.List;
+
+/**
+ * Fine-tuning knobs.
+ *
+ * @param epochs             passes over the samples
+ * @param batchSize          images per step
+ * @param learningRate       peak learning rate of the heads
+ * @param momentum           SGD momentum
+ * @param weightDecay        L2 weight decay
+ * @param warmupSteps        linear warm-up steps (capped at a third of the run)
+ * @param decay              cosine or step decay after warm-up
+ * @param backboneLrFactor   multiplier for parameters under {@code backbonePrefix}
+ * @param backbonePrefix     parameter-name prefix of the backbone
+ * @param frozenPrefixes     prefixes to keep frozen; null = from model.json, else a default
+ * @param flipProbability    horizontal flip probability
+ * @param minScale           smallest scale jitter factor (below 1 pads)
+ * @param maxScale           largest scale jitter factor (above 1 crops)
+ * @param logEvery           progress event every N steps
+ * @param checkpointEachEpoch write checkpoints/epoch-NNN.pt after every epoch
+ * @param device             cpu, gpu or gpu:N
+ * @param seed               shuffling and augmentation seed
+ * @param version            version of the new artifact; null = parent + 1
+ */
+public record FineTuneConfig(int epochs, int batchSize, float learningRate, float momentum, float weightDecay,
+        int warmupSteps, LearningRateSchedule.Decay decay, float backboneLrFactor, String backbonePrefix,
+        List<String> frozenPrefixes, double flipProbability, double minScale, double maxScale,
+        int logEvery, boolean checkpointEachEpoch, String device, long seed, String version) {
+
+    /** Used when neither the caller nor model.json names frozen layers: the stem of the backbone. */
+    public static final List<String> DEFAULT_FROZEN_PREFIXES = List.of("model.backbone.body.0.");
+
+    public static FineTuneConfig defaults() {
+        return new FineTuneConfig(5, 2, 0.005f, 0.9f, 1e-4f, 50, LearningRateSchedule.Decay.COSINE, 0.1f,
+                "model.backbone.body.", null, 0.5, 0.8, 1.25, 10, true, "cpu", 42L, null);
+    }
+
+    public FineTuneConfig withEpochs(int n) {
+        return new FineTuneConfig(n, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
+                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+    }
+
+    public FineTuneConfig withBatchSize(int n) {
+        return new FineTuneConfig(epochs, n, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
+                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+    }
+
+    public FineTuneConfig withLearningRate(float lr) {
+        return new FineTuneConfig(epochs, batchSize, lr, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
+                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+    }
+
+    public FineTuneConfig withWarmupSteps(int n) {
+        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, n, decay, backboneLrFactor,
+                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+    }
+
+    public FineTuneConfig withAugmentation(double flip, double min, double max) {
+        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
+                backbonePrefix, frozenPrefixes, flip, min, max, logEvery, checkpointEachEpoch, device, seed, version);
+    }
+
+    public FineTuneConfig withLogEvery(int n) {
+        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
+                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, n, checkpointEachEpoch, device, seed, version);
+    }
+
+    public FineTuneConfig withCheckpoints(boolean on) {
+        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
+                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, on, device, seed, version);
+    }
+
+    public FineTuneConfig withDevice(String d) {
+        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
+                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, d, seed, version);
+    }
+
+    public FineTuneConfig withFrozenPrefixes(List<String> prefixes) {
+        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
+                backbonePrefix, prefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+    }
+
+    public FineTuneConfig withBackboneLrFactor(float f) {
+        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, f,
+                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+    }
+}
