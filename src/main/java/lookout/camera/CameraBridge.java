@@ -98,6 +98,7 @@ public final class CameraBridge implements AutoCloseable {
             throw new IllegalStateException("camera " + spec.cameraId() + " is already running");
         }
         runThread = Thread.currentThread();
+        warmUpProducer();
         Thread sender = new Thread(this::sendLoop, "camera-send-" + spec.cameraId());
         sender.setDaemon(true);
         sender.start();
@@ -122,6 +123,15 @@ public final class CameraBridge implements AutoCloseable {
                         dropped.get());
             }
             done.countDown();
+        }
+    }
+
+    /** Fetches the topic's metadata before the first frame, so a live source's first second is not dropped. */
+    private void warmUpProducer() {
+        try {
+            producer.partitionsFor(topic);
+        } catch (RuntimeException e) {
+            LOG.warnf("camera %s: no metadata for topic %s yet: %s", spec.cameraId(), topic, e.toString());
         }
     }
 
@@ -150,7 +160,7 @@ public final class CameraBridge implements AutoCloseable {
                 state = CameraState.STREAMING;
                 sampler.reset();
                 long seqAtOpen = seq;
-                String lost = "stream ended";
+                String lost = "stream ended or stalled (no data for " + settings.readTimeout().toSeconds() + " s)";
                 try (source) {
                     long firstPts = Long.MIN_VALUE;
                     long anchorMillis = 0;

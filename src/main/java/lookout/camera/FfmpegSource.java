@@ -59,6 +59,8 @@ final class FfmpegSource implements FrameSource {
             String micros = Long.toString(readTimeout.toNanos() / 1000);
             String scheme = input.substring(0, input.indexOf(':')).toLowerCase(Locale.ROOT);
             grabber.setOption("rw_timeout", micros);            // every AVIO protocol: read/write timeout
+            // one decoder thread: no frame-threading delay, so a read error drains to "end" at once
+            grabber.setVideoOption("threads", "1");
             if (scheme.startsWith("rtsp")) {
                 grabber.setOption("rtsp_transport", "tcp");
                 grabber.setOption("timeout", micros);           // rtsp socket I/O timeout (was "stimeout")
@@ -125,7 +127,8 @@ final class FfmpegSource implements FrameSource {
     /** JavaCV's message plus FFmpeg's own words for the error code ("Connection refused"). */
     static String describeError(Throwable e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        message = Redact.url(message.replace(" (Has setFormat() been called?)", ""));
+        message = Redact.url(message.replaceAll("\\s*\\((Has setFormat|For more details)[^)]*\\)\\.?", "")
+                .replaceAll(": Could not open input \"[^\"]*\"\\.?", ""));
         Matcher m = AV_ERROR.matcher(message);
         if (m.find()) {
             try {
