@@ -124,11 +124,17 @@ final class FfmpegSource implements FrameSource {
         }
     }
 
-    /** JavaCV's message plus FFmpeg's own words for the error code ("Connection refused"). */
+    /** FFmpeg's own words for the error code ("Connection refused") and the failing call, without JavaCV's hints. */
     static String describeError(Throwable e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        message = Redact.url(message.replaceAll("\\s*\\((Has setFormat|For more details)[^)]*\\)\\.?", "")
-                .replaceAll(": Could not open input \"[^\"]*\"\\.?", ""));
+        int hint = message.indexOf(" (Has setFormat");
+        if (hint < 0) {
+            hint = message.indexOf(" (For more details");
+        }
+        if (hint >= 0) {
+            message = message.substring(0, hint);
+        }
+        message = Redact.url(message);
         Matcher m = AV_ERROR.matcher(message);
         if (m.find()) {
             try {
@@ -136,8 +142,9 @@ final class FfmpegSource implements FrameSource {
                 byte[] buf = new byte[256];
                 if (avutil.av_strerror(code, buf, buf.length) == 0) {
                     String text = new String(buf, 0, indexOfZero(buf)).trim();
+                    String call = message.substring(0, m.end());
                     if (!text.isEmpty()) {
-                        return text + " (" + message + ")";
+                        return text + " (" + call + ")";
                     }
                 }
             } catch (NumberFormatException ignored) {
