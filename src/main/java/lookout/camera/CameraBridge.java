@@ -183,9 +183,11 @@ public final class CameraBridge implements AutoCloseable {
                         }
                         long ts;
                         if (kind.live()) {
-                            // stream time mapped onto the wall clock at the first frame of the connection
+                            // stream time mapped onto the wall clock; the anchor follows the frame that
+                            // arrived with the least delay, so buffered bursts never get future times
+                            anchorMillis = Math.min(anchorMillis, now - (pts - firstPts) / 1000);
                             ts = anchorMillis + (pts - firstPts) / 1000;
-                            if (Math.abs(ts - now) > settings.maxClockSkew().toMillis()) {
+                            if (now - ts > settings.maxClockSkew().toMillis()) {
                                 firstPts = pts;
                                 anchorMillis = now;
                                 ts = now;
