@@ -95,7 +95,7 @@ public final class DetectionService implements AutoCloseable {
         return this;
     }
 
-    private List<NewTopic> topics() {
+    List<NewTopic> topics() {
         String maxMessage = String.valueOf(settings.frameMaxBytes() + 65_536);
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.FRAMES, Topics.DETECTIONS, Topics.FRAMES_DLQ)) {
@@ -137,7 +137,7 @@ public final class DetectionService implements AutoCloseable {
         // a frame in flight waits for inference: allow for a slow model before the group evicts the thread
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
                 (int) Math.max(300_000, settings.inferenceTimeout().toMillis() * 4));
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10);
         // dead-lettered frames are republished whole: allow the largest frame the decoder admits
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), settings.frameMaxBytes() + 65_536);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
@@ -178,9 +178,26 @@ public final class DetectionService implements AutoCloseable {
         return settings;
     }
 
-    /** Kafka client properties derived from config: every {@code kafka.*} key minus the prefix. */
+    /**
+     * Kafka client properties derived from config: every {@code kafka.*} key minus the prefix, and
+     * every environment variable {@code KAFKA_X_Y} whose lower-cased dotted form {@code x.y} is a
+     * known Kafka client or Streams property (so KAFKA_HOME or KAFKA_OPTS are not passed on).
+     */
     public static Map<String, Object> kafkaProperties(org.eclipse.microprofile.config.Config config, String bootstrap) {
         Map<String, Object> out = new HashMap<>();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        known.addAll(ProducerConfig.configNames());
+        known.addAll(ConsumerConfig.configNames());
+        known.addAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+        known.addAll(StreamsConfig.configDef().names());
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("KAFKA_")) {
+                String name = k.substring(6).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                if (known.contains(name)) {
+                    out.put(name, v);
+                }
+            }
+        });
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("kafka.") && name.length() > 6) {
                 config.getOptionalValue(name, String.class).ifPresent(v -> out.put(name.substring(6), v));

@@ -31,7 +31,15 @@ public class ServiceRuntime {
      * closed on shutdown. Blocks for topic creation, model loading and warm-up.
      */
     public DetectionService start(String bootstrap) {
+        return start(bootstrap, null);
+    }
+
+    /** As {@link #start(String)}, with another model directory than {@code lookout.model.dir} (null = that). */
+    public DetectionService start(String bootstrap, java.nio.file.Path modelDir) {
         ServiceSettings settings = ServiceSettings.from(config);
+        if (modelDir != null) {
+            settings = settings.withModelDir(modelDir);
+        }
         DetectionService service = new DetectionService(settings, DetectionService.kafkaProperties(config, bootstrap),
                 registry, DjlDetector::load, Clock.systemUTC());
         shutdown.register(service);

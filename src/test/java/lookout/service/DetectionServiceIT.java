@@ -76,8 +76,13 @@ class DetectionServiceIT {
     }
 
     DetectionService startService(ServiceSettings settings) throws InterruptedException {
+        return startService(settings, DjlDetector::load);
+    }
+
+    DetectionService startService(ServiceSettings settings, DetectionService.DetectorFactory factory)
+            throws InterruptedException {
         DetectionService service = new DetectionService(settings, Map.of("bootstrap.servers", broker.bootstrapServers()),
-                new SimpleMeterRegistry(), DjlDetector::load, Clock.systemUTC());
+                new SimpleMeterRegistry(), factory, Clock.systemUTC());
         services.add(service);
         service.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -108,7 +113,7 @@ class DetectionServiceIT {
     }
 
     /** Reads a topic from the beginning (read_committed) until {@code expected} records or the timeout. */
-    List<ConsumerRecord<String, byte[]>> readCommitted(String topic, int expected, Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> readCommitted(String topic, String keyPrefix, int expected, Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
@@ -118,13 +123,18 @@ class DetectionServiceIT {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
+            java.util.function.Consumer<ConsumerRecord<String, byte[]>> keep = r -> {
+                if (r.key() != null && r.key().startsWith(keyPrefix)) {
+                    out.add(r);
+                }
+            };
             while (out.size() < expected && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                c.poll(Duration.ofMillis(200)).forEach(keep);
             }
             // linger a little: anything beyond `expected` would be a duplicate
             long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < settle) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                c.poll(Duration.ofMillis(200)).forEach(keep);
             }
         }
         return out;
@@ -169,7 +179,7 @@ class DetectionServiceIT {
             producer.flush();
         }
         // Then each good frame gets exactly one "ok" record with the contract's fields
-        List<ConsumerRecord<String, byte[]>> detections = readCommitted(Topics.DETECTIONS, good, Duration.ofSeconds(120));
+        List<ConsumerRecord<String, byte[]>> detections = readCommitted(Topics.DETECTIONS, "cam-", good, Duration.ofSeconds(120));
         assertThat(detections).hasSize(good);
         Set<Long> seqs = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : detections) {
@@ -195,7 +205,7 @@ class DetectionServiceIT {
         }
         assertThat(seqs).hasSize(good);
         // And each broken frame exactly one DLQ record with its reason, original bytes and headers
-        List<ConsumerRecord<String, byte[]>> dlq = readCommitted(Topics.FRAMES_DLQ, broken.size() + 1, Duration.ofSeconds(60));
+        List<ConsumerRecord<String, byte[]>> dlq = readCommitted(Topics.FRAMES_DLQ, "cam-bad", broken.size() + 1, Duration.ofSeconds(60));
         assertThat(dlq).hasSize(broken.size() + 1);
         Map<String, String> reasonBySeq = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : dlq) {
@@ -206,5 +216,102 @@ class DetectionServiceIT {
             }
         }
         assertThat(reasonBySeq).containsExactlyInAnyOrderEntriesOf(expectedReason);
+    }
+
+    /** The real detector, slowed down so that a restart reliably lands mid-stream. */
+    static DetectionService.DetectorFactory slowed(long msPerBatch) {
+        return (dir, device, threshold) -> {
+            DjlDetector real = DjlDetector.load(dir, device, threshold);
+            return new lookout.detect.Detector() {
+                @Override
+                public List<List<lookout.detect.Detection>> detect(List<lookout.frames.DecodedImage> batch) {
+                    try {
+                        Thread.sleep(msPerBatch);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return real.detect(batch);
+                }
+
+                @Override
+                public lookout.model.ModelMetadata model() {
+                    return real.model();
+                }
+
+                @Override
+                public String device() {
+                    return real.device();
+                }
+
+                @Override
+                public void close() {
+                    real.close();
+                }
+            };
+        };
+    }
+
+    @Test
+    void shouldAnswerEveryFrameExactlyOnceAcrossAStopAndRestartMidStream() throws Exception {
+        // Given 90 frames from three cameras already waiting in the topic
+        Path model = TestModels.tinyModelDir();
+        int total = 90;
+        ServiceSettings settings = settings(model, "it-restart");
+        lookout.kafka.TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new DetectionService(settings, Map.of(), null, null, null).topics(), Duration.ofSeconds(30));
+        String now = String.valueOf(System.currentTimeMillis());
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            byte[] jpeg = TestFrames.jpeg(320, 240);
+            for (int i = 1; i <= total; i++) {
+                producer.send(frame("rcam-" + (i % 3), jpeg, String.valueOf(i), now));
+            }
+            producer.flush();
+        }
+        // When a service starts, is stopped after some frames, and a new instance takes over
+        DetectionService first = startService(settings, slowed(500));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (countRestartOutputs() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        first.close();
+        int afterFirst = countRestartOutputs();
+        assertThat(afterFirst).as("the stop came mid-stream").isBetween(5, total - 1);
+        startService(settings, DjlDetector::load);
+        // Then, read_committed, every frame has exactly one detections record: none lost, none doubled
+        List<ConsumerRecord<String, byte[]>> all = readCommitted(Topics.DETECTIONS, "rcam-", total, Duration.ofSeconds(120));
+        Map<String, Integer> perFrame = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : all) {
+            if (r.key() != null && r.key().startsWith("rcam-")) {
+                JsonNode d = json.readTree(r.value());
+                perFrame.merge(r.key() + "/" + d.get("seq").asLong(), 1, Integer::sum);
+            }
+        }
+        assertThat(perFrame).hasSize(total);
+        assertThat(perFrame.values()).allMatch(n -> n == 1);
+    }
+
+    private int countRestartOutputs() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-count-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        int n = 0;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            // assign (no group join, fast) and read up to the last stable offset
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(Topics.DETECTIONS).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (r.key() != null && r.key().startsWith("rcam-")) {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
     }
 }
