@@ -98,6 +98,7 @@ public final class CameraBridge implements AutoCloseable {
             throw new IllegalStateException("camera " + spec.cameraId() + " is already running");
         }
         runThread = Thread.currentThread();
+        warmUpProducer();
         Thread sender = new Thread(this::sendLoop, "camera-send-" + spec.cameraId());
         sender.setDaemon(true);
         sender.start();
@@ -122,6 +123,15 @@ public final class CameraBridge implements AutoCloseable {
                         dropped.get());
             }
             done.countDown();
+        }
+    }
+
+    /** Fetches the topic's metadata before the first frame, so a live source's first second is not dropped. */
+    private void warmUpProducer() {
+        try {
+            producer.partitionsFor(topic);
+        } catch (RuntimeException e) {
+            LOG.warnf("camera %s: no metadata for topic %s yet: %s", spec.cameraId(), topic, e.toString());
         }
     }
 
@@ -150,7 +160,7 @@ public final class CameraBridge implements AutoCloseable {
                 state = CameraState.STREAMING;
                 sampler.reset();
                 long seqAtOpen = seq;
-                String lost = "stream ended";
+                String lost = "stream ended or stalled (no data for " + settings.readTimeout().toSeconds() + " s)";
                 try (source) {
                     long firstPts = Long.MIN_VALUE;
                     long anchorMillis = 0;
@@ -173,9 +183,11 @@ public final class CameraBridge implements AutoCloseable {
                         }
                         long ts;
                         if (kind.live()) {
-                            // stream time mapped onto the wall clock at the first frame of the connection
+                            // stream time mapped onto the wall clock; the anchor follows the frame that
+                            // arrived with the least delay, so buffered bursts never get future times
+                            anchorMillis = Math.min(anchorMillis, now - (pts - firstPts) / 1000);
                             ts = anchorMillis + (pts - firstPts) / 1000;
-                            if (Math.abs(ts - now) > settings.maxClockSkew().toMillis()) {
+                            if (now - ts > settings.maxClockSkew().toMillis()) {
                                 firstPts = pts;
                                 anchorMillis = now;
                                 ts = now;
