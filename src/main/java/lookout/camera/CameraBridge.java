@@ -352,6 +352,10 @@ public final class CameraBridge implements AutoCloseable {
         if (!started.get()) {
             state = CameraState.STOPPED;
         }
+        removeMeters();
+    }
+
+    private synchronized void removeMeters() {
         for (Meter meter : meters) {
             registry.remove(meter);
         }
