@@ -63,6 +63,7 @@ public final class CameraBridge implements AutoCloseable {
     private volatile boolean captureDone;
     private volatile CameraState state = CameraState.NEW;
     private volatile Thread runThread;
+    private volatile long lastFrameNanos = System.nanoTime();
 
     public CameraBridge(CameraSpec spec, Producer<String, byte[]> producer, String topic, MeterRegistry registry) {
         this(spec, producer, topic, registry, CameraSettings.defaults());
@@ -170,6 +171,7 @@ public final class CameraBridge implements AutoCloseable {
                             break;
                         }
                         seq++;
+                        lastFrameNanos = System.nanoTime();
                         long pts = frame.timestampMicros();
                         long now = System.currentTimeMillis();
                         if (firstPts == Long.MIN_VALUE) {
@@ -327,6 +329,11 @@ public final class CameraBridge implements AutoCloseable {
     public CameraStats stats() {
         return new CameraStats(captured.get(), sent.get(), dropped.get(), reconnects.get(), rate.perSecond(),
                 lastSeq.get(), state, skipped.get());
+    }
+
+    /** Seconds since the source last delivered a frame (a connected but silent source shows here). */
+    public long secondsSinceLastFrame() {
+        return (System.nanoTime() - lastFrameNanos) / 1_000_000_000L;
     }
 
     public CameraState state() {
