@@ -63,6 +63,7 @@ public final class CameraBridge implements AutoCloseable {
     private volatile boolean captureDone;
     private volatile CameraState state = CameraState.NEW;
     private volatile Thread runThread;
+    private volatile long lastFrameNanos = System.nanoTime();
 
     public CameraBridge(CameraSpec spec, Producer<String, byte[]> producer, String topic, MeterRegistry registry) {
         this(spec, producer, topic, registry, CameraSettings.defaults());
@@ -170,6 +171,7 @@ public final class CameraBridge implements AutoCloseable {
                             break;
                         }
                         seq++;
+                        lastFrameNanos = System.nanoTime();
                         long pts = frame.timestampMicros();
                         long now = System.currentTimeMillis();
                         if (firstPts == Long.MIN_VALUE) {
@@ -329,6 +331,11 @@ public final class CameraBridge implements AutoCloseable {
                 lastSeq.get(), state, skipped.get());
     }
 
+    /** Seconds since the source last delivered a frame (a connected but silent source shows here). */
+    public long secondsSinceLastFrame() {
+        return (System.nanoTime() - lastFrameNanos) / 1_000_000_000L;
+    }
+
     public CameraState state() {
         return state;
     }
@@ -352,6 +359,10 @@ public final class CameraBridge implements AutoCloseable {
         if (!started.get()) {
             state = CameraState.STOPPED;
         }
+        removeMeters();
+    }
+
+    private synchronized void removeMeters() {
         for (Meter meter : meters) {
             registry.remove(meter);
         }
