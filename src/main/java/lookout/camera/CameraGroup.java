@@ -68,7 +68,12 @@ public final class CameraGroup implements AutoCloseable {
             if (!line.isEmpty()) {
                 line.append(" | ");
             }
-            line.append(format(bridge.spec().cameraId(), bridge.stats()));
+            CameraStats stats = bridge.stats();
+            line.append(format(bridge.spec().cameraId(), stats));
+            long idle = bridge.secondsSinceLastFrame();
+            if (stats.state() == CameraState.STREAMING && idle >= 10) {
+                line.append(" (no frame for ").append(idle).append(" s)");
+            }
         }
         return line.toString();
     }

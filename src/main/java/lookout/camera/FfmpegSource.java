@@ -59,6 +59,8 @@ final class FfmpegSource implements FrameSource {
             String micros = Long.toString(readTimeout.toNanos() / 1000);
             String scheme = input.substring(0, input.indexOf(':')).toLowerCase(Locale.ROOT);
             grabber.setOption("rw_timeout", micros);            // every AVIO protocol: read/write timeout
+            // one decoder thread: no frame-threading delay, so a read error drains to "end" at once
+            grabber.setVideoOption("threads", "1");
             if (scheme.startsWith("rtsp")) {
                 grabber.setOption("rtsp_transport", "tcp");
                 grabber.setOption("timeout", micros);           // rtsp socket I/O timeout (was "stimeout")
@@ -122,10 +124,17 @@ final class FfmpegSource implements FrameSource {
         }
     }
 
-    /** JavaCV's message plus FFmpeg's own words for the error code ("Connection refused"). */
+    /** FFmpeg's own words for the error code ("Connection refused") and the failing call, without JavaCV's hints. */
     static String describeError(Throwable e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        message = Redact.url(message.replace(" (Has setFormat() been called?)", ""));
+        int hint = message.indexOf(" (Has setFormat");
+        if (hint < 0) {
+            hint = message.indexOf(" (For more details");
+        }
+        if (hint >= 0) {
+            message = message.substring(0, hint);
+        }
+        message = Redact.url(message);
         Matcher m = AV_ERROR.matcher(message);
         if (m.find()) {
             try {
@@ -133,8 +142,9 @@ final class FfmpegSource implements FrameSource {
                 byte[] buf = new byte[256];
                 if (avutil.av_strerror(code, buf, buf.length) == 0) {
                     String text = new String(buf, 0, indexOfZero(buf)).trim();
+                    String call = message.substring(0, m.end());
                     if (!text.isEmpty()) {
-                        return text + " (" + message + ")";
+                        return text + " (" + call + ")";
                     }
                 }
             } catch (NumberFormatException ignored) {

@@ -104,7 +104,15 @@ public class DemoCommand implements Callable<Integer> {
         System.out.printf("demo: broker ready on %s (%.1f s)%n", broker.bootstrapServers(), seconds(t0));
         DetectionService service;
         try {
-            service = runtime.start(broker.bootstrapServers(), modelOverride);
+            // one camera = one partition answered frame by frame: no batch can ever form, so waiting
+            // lookout.batch.max-delay for companions would only add latency to every frame
+            service = runtime.start(broker.bootstrapServers(), modelOverride, s -> {
+                if (!s.batchMaxDelay().isZero()) {
+                    System.out.println("demo: one camera, so no batch can form: batch max-delay 0 (configured "
+                            + s.batchMaxDelay().toMillis() + " ms)");
+                }
+                return s.withBatchMaxDelay(Duration.ZERO);
+            });
         } catch (RuntimeException e) {
             System.err.println("lookout demo: " + e.getMessage());
             shutdown.closeAll();

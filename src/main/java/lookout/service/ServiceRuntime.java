@@ -40,10 +40,17 @@ public class ServiceRuntime {
 
     /** As {@link #start(String)}, with another model directory than {@code lookout.model.dir} (null = that). */
     public DetectionService start(String bootstrap, java.nio.file.Path modelDir) {
+        return start(bootstrap, modelDir, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #start(String, java.nio.file.Path)}, with the settings adjusted by the caller (the demo). */
+    public DetectionService start(String bootstrap, java.nio.file.Path modelDir,
+            java.util.function.UnaryOperator<ServiceSettings> adjust) {
         ServiceSettings settings = ServiceSettings.from(config);
         if (modelDir != null) {
             settings = settings.withModelDir(modelDir);
         }
+        settings = adjust.apply(settings);
         DetectionService service = new DetectionService(settings, DetectionService.kafkaProperties(config, bootstrap),
                 registry, DjlDetector::load, Clock.systemUTC());
         shutdown.register(service);

@@ -60,6 +60,12 @@ public record ServiceSettings(
                 c.getValue("lookout.frame.max-pixels", Long.class));
     }
 
+    public ServiceSettings withBatchMaxDelay(Duration delay) {
+        return new ServiceSettings(modelDir, devices, workersPerDevice, batchMaxSize, delay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, topicPartitions, topicReplication, processingGuarantee,
+                streamThreads, commitInterval, applicationId, frameMaxBytes, frameMaxDimension, frameMaxPixels);
+    }
+
     public ServiceSettings withModelDir(Path dir) {
         return new ServiceSettings(dir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, topicPartitions, topicReplication, processingGuarantee,

@@ -82,4 +82,62 @@ class FileCameraIT {
             assertThat(first.height()).isEqualTo(288);
         }
     }
+
+    @Test
+    void shouldPublishTheImagesOfAFolderInNameOrder(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // Given five JPEG stills and a file that is not an image
+        Path clip = TestMedia.clip(40, "libx264", "mkv");
+        TestMedia.exec(List.of("ffmpeg", "-y", "-v", "error", "-i", clip.toString(), "-frames:v", "5",
+                dir.resolve("still-%03d.jpg").toString()));
+        java.nio.file.Files.writeString(dir.resolve("notes.txt"), "not an image");
+        String topic = "frames-folder";
+        KafkaTestSupport.createTopic(broker, topic, 1);
+
+        // When the folder is sent as fast as possible
+        CameraSpec spec = new CameraSpec("lobby", dir.toString(), 0, 0, 70, false, false);
+        try (Producer<String, byte[]> producer = KafkaTestSupport.producer(broker);
+                CameraBridge bridge = new CameraBridge(spec, producer, topic, new SimpleMeterRegistry())) {
+            bridge.run();
+            assertThat(bridge.stats().sent()).isEqualTo(5);
+        }
+
+        // Then five JPEG records with seq 1..5
+        try (KafkaConsumer<String, byte[]> consumer = KafkaTestSupport.consumer(broker, topic)) {
+            List<ConsumerRecord<String, byte[]>> records = KafkaTestSupport.readUntil(consumer, r -> r.size() >= 5,
+                    Duration.ofSeconds(30));
+            assertThat(records.stream().mapToLong(r -> header(r, Topics.HEADER_SEQ)).toArray())
+                    .containsExactly(1, 2, 3, 4, 5);
+            assertThat(records).allSatisfy(r -> assertThat(KafkaTestSupport.isJpeg(r.value())).isTrue());
+            assertThat(FrameDecoder.withDefaults().decode(records.get(4).value()).width()).isEqualTo(768);
+        }
+    }
+
+    @Test
+    void shouldDownSampleAPacedFileToTheRequestedRate() throws Exception {
+        // Given the 10 fps clip of 40 frames (4 s), asked for at 5 fps in real time
+        Path clip = TestMedia.clip(40, "libx264", "mkv");
+        String topic = "frames-paced";
+        KafkaTestSupport.createTopic(broker, topic, 1);
+        CameraSpec spec = new CameraSpec("paced", clip.toString(), 5, 0, 80, false, true);
+        long start = System.nanoTime();
+        CameraStats stats;
+        try (Producer<String, byte[]> producer = KafkaTestSupport.producer(broker);
+                CameraBridge bridge = new CameraBridge(spec, producer, topic, new SimpleMeterRegistry())) {
+            bridge.run();
+            stats = bridge.stats();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        // Then every other frame is sent (odd seqs), at the file's pace, none lagging
+        assertThat(stats.sent() + stats.dropped()).isEqualTo(20);
+        assertThat(stats.skipped()).isEqualTo(20);
+        assertThat(seconds).as("paced at the file's rate: 4 s of video").isGreaterThan(3.5);
+        try (KafkaConsumer<String, byte[]> consumer = KafkaTestSupport.consumer(broker, topic)) {
+            List<ConsumerRecord<String, byte[]>> records = KafkaTestSupport.readUntil(consumer,
+                    r -> r.size() >= stats.sent(), Duration.ofSeconds(30));
+            assertThat(records).allSatisfy(r -> assertThat(header(r, Topics.HEADER_SEQ) % 2).isEqualTo(1));
+            long[] ts = records.stream().mapToLong(r -> header(r, Topics.HEADER_TS)).toArray();
+            assertThat(ts[ts.length - 1] - ts[0]).as("capture times span the clip").isBetween(3000L, 4500L);
+        }
+    }
 }

@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""Static checks for what cannot run here (no Docker engine, no Kubernetes cluster):
+k8s manifests parse and reference real config keys, the Dockerfile copies paths that exist,
+the Grafana dashboard is valid JSON. With --metrics FILE (a /q/metrics scrape) it also checks
+that every metric the dashboard queries is really exported by the app."""
+import json, pathlib, re, sys
+
+import yaml
+
+root = pathlib.Path(__file__).resolve().parent.parent
+errors = []
+
+props = (root / "src/main/resources/application.properties").read_text()
+keys = {line.split("=", 1)[0].strip() for line in props.splitlines()
+        if "=" in line and not line.lstrip().startswith("#") and not line.startswith("%")}
+env_of = {re.sub(r"[^A-Za-z0-9]", "_", k).upper(): k for k in keys}
+
+docs = []
+for f in sorted((root / "k8s").glob("*.yaml")):
+    for d in yaml.safe_load_all(f.read_text()):
+        if d is None:
+            continue
+        for field in ("apiVersion", "kind"):
+            if field not in d:
+                errors.append(f"{f.name}: document without {field}")
+        docs.append((f.name, d))
+
+for name, d in docs:
+    if d.get("kind") == "ConfigMap" and d["metadata"]["name"] == "lookout-config":
+        for env in d["data"]:
+            if env not in env_of:
+                errors.append(f"{name}: {env} matches no key of application.properties")
+    if d.get("kind") == "Deployment":
+        for c in d["spec"]["template"]["spec"]["containers"]:
+            if c.get("image") != "lookout":
+                errors.append(f"{name}: container {c['name']} does not use the lookout image")
+            for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+                p = c.get(probe, {}).get("httpGet", {}).get("path")
+                if p and p not in ("/q/health/live", "/q/health/ready"):
+                    errors.append(f"{name}: {probe} on unknown path {p}")
+
+kust = yaml.safe_load((root / "k8s/kustomization.yaml").read_text())
+for r in kust["resources"]:
+    if not (root / "k8s" / r).exists():
+        errors.append(f"kustomization.yaml: missing resource {r}")
+
+for line in (root / "docker/Dockerfile").read_text().splitlines():
+    m = re.match(r"COPY (?!--from)(\S+) ", line)
+    if m and not (root / m.group(1)).exists():
+        errors.append(f"Dockerfile copies {m.group(1)}, which does not exist")
+
+exprs = []
+for f in sorted((root / "grafana").glob("*.json")):
+    dash = json.loads(f.read_text())
+    exprs += [t["expr"] for p in dash["panels"] for t in p.get("targets", [])]
+
+if len(sys.argv) > 2 and sys.argv[1] == "--metrics":
+    exported = set()
+    for line in pathlib.Path(sys.argv[2]).read_text().splitlines():
+        if line and not line.startswith("#"):
+            exported.add(re.split(r"[{ ]", line, 1)[0])
+    for e in exprs:
+        for metric in re.findall(r"\b([a-z_][a-z0-9_]*)(?=\s*[\[{)])", e):
+            if metric in ("sum", "rate", "max", "by", "histogram_quantile", "le", "avg"):
+                continue
+            if metric not in exported:
+                errors.append(f"dashboard queries {metric}, which the app does not export")
+
+for e in errors:
+    print("static check:", e)
+print(f"static checks: {len(docs)} k8s documents, {len(exprs)} dashboard queries, {len(errors)} problems")
+sys.exit(1 if errors else 0)
