@@ -43,10 +43,12 @@ done
 head -c 3000 /dev/urandom > "$WORK/junk.bin"
 kcat -P -b "localhost:$KPORT" -t lookout.frames -k cam-e2e -H "lookout.seq=11" "$WORK/junk.bin"
 
-kcat -C -b "localhost:$KPORT" -t lookout.detections -o beginning -c 10 -e -q -X isolation.level=read_committed \
+# no -e: the detections may not all be committed yet when kcat starts, and -e would exit at that end
+kcat -C -b "localhost:$KPORT" -t lookout.detections -o beginning -c 10 -q -X isolation.level=read_committed \
   > "$WORK/detections.jsonl" 2> "$WORK/kcat-det.log" &
-kpid=$!
-wait_for 120 "10 detection records" test "$(wc -l < "$WORK/detections.jsonl")" -ge 10
+kpid=$!; pids+=($kpid)
+# sh -c: the line count must be taken on every try, not once when wait_for is called
+wait_for 120 "10 detection records" sh -c "test \$(wc -l < '$WORK/detections.jsonl') -ge 10"
 wait $kpid || true
 kcat -C -b "localhost:$KPORT" -t lookout.frames.dlq -o beginning -c 1 -e -q -X isolation.level=read_committed \
   -f '%k %h\n' > "$WORK/dlq.txt" 2>/dev/null || true

@@ -1,11 +1,23 @@
 package lookout;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import lookout.broker.BrokerCommand;
+import lookout.camera.CameraCommand;
+import lookout.control.ControlCli;
+import lookout.demo.DemoCommand;
+import lookout.eval.EvalCommand;
+import lookout.labels.LabelsCommand;
+import lookout.registry.ModelsCommand;
+import lookout.retrain.TrainerCommand;
+import lookout.service.ServeCommand;
+import lookout.train.FineTuneCommand;
 import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {lookout.eval.EvalCommand.class, lookout.train.FineTuneCommand.class})
+        subcommands = {BrokerCommand.class, ServeCommand.class, DemoCommand.class, CameraCommand.class,
+                EvalCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
+                TrainerCommand.class, ControlCli.class})
 public class LookoutCommand {
 }

@@ -1,0 +1,209 @@
+package lookout.broker;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.jboss.logging.Logger;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker + controller) running in this JVM from Kafka's
+ * own jars: the same code a production broker runs, not a mock. Used by {@code lookout broker},
+ * the embedded demo and the broker-backed integration tests.
+ *
+ * <p>Tuned for one node: every internal topic (offsets, transactions, share state) has
+ * replication factor 1, so transactions (exactly-once) work out of the box.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
+
+    private final int port;
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+    private final KafkaRaftServer server;
+    private volatile boolean closed;
+
+    private EmbeddedBroker(int port, Path dataDir, boolean deleteOnClose, KafkaRaftServer server) {
+        this.port = port;
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        this.server = server;
+    }
+
+    /** A broker on a random free port with a temporary data directory (deleted on close). */
+    public static EmbeddedBroker start() {
+        return start(0, null);
+    }
+
+    /**
+     * Formats the storage (unless already formatted: a restart keeps its data), starts the node
+     * and returns once the broker answers metadata requests.
+     *
+     * @param port    client port; 0 picks a free one
+     * @param dataDir log directory; null for a temporary one deleted on close
+     */
+    public static EmbeddedBroker start(int port, Path dataDir) {
+        boolean temp = dataDir == null;
+        try {
+            Path dir = temp ? Files.createTempDirectory("lookout-kafka-") : Files.createDirectories(dataDir);
+            int clientPort = port == 0 ? freePort() : port;
+            int controllerPort = freePort();
+            Properties props = config(clientPort, controllerPort, dir);
+            KafkaConfig config = KafkaConfig.fromProps(props, false);
+            format(config, dir);
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            EmbeddedBroker broker = new EmbeddedBroker(clientPort, dir, temp, server);
+            try {
+                server.startup();
+                broker.awaitReady(Duration.ofSeconds(60));
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the broker's data directory", e);
+        }
+    }
+
+    static Properties config(int clientPort, int controllerPort, Path dir) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://localhost:" + clientPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", dir.toAbsolutePath().toString());
+        p.put("num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        // frames are images: allow records up to 16 MiB (topics may lower it)
+        p.put("message.max.bytes", String.valueOf(16 * 1024 * 1024 + 4096));
+        p.put("replica.fetch.max.bytes", String.valueOf(16 * 1024 * 1024 + 4096));
+        p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        p.put("log.retention.hours", "24");
+        return p;
+    }
+
+    private static void format(KafkaConfig config, Path dir) throws IOException {
+        if (Files.exists(dir.resolve("meta.properties"))) {
+            return; // keep a formatted directory and its data across restarts
+        }
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(config.nodeId())
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setIgnoreFormatted(true)
+                    .setControllerListenerName("CONTROLLER")
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .addDirectory(dir.toAbsolutePath().toString())
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format Kafka storage in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(p)) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("broker on port " + port + " not ready after " + timeout, e);
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the broker", e);
+                }
+            }
+        }
+    }
+
+    /** A port nobody listens on right now (loopback). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public synchronized void close() {
+        LOG.infof("stopping broker on port %d", port);
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            LOG.warnf("broker shutdown: %s", e.toString());
+        }
+        if (deleteOnClose) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                LOG.debugf("could not delete %s: %s", dataDir, e);
+            }
+        }
+    }
+}

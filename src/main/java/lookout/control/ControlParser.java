@@ -1,0 +1,128 @@
+package lookout.control;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Parses {@code lookout.control} values. Strict: unknown commands, unknown fields, wrong types and
+ * out-of-range numbers are refused with a message, so a typo never silently trains with defaults.
+ * <pre>{"command":"retrain","epochs":2,"lr":0.005,"camera":"tud-stadtmitte","baseVersion":"1"}
+ * {"command":"promote","version":"3"}   {"command":"rollback","version":"2"}   {"command":"reload"}</pre>
+ */
+public final class ControlParser {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> COMMON = Set.of("command", "id");
+
+    private ControlParser() {
+    }
+
+    public static ControlCommand parse(byte[] value) throws InvalidCommandException {
+        if (value == null || value.length == 0) {
+            throw new InvalidCommandException(null, "empty command");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidCommandException(null, "not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidCommandException(null, "not JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidCommandException(null, "a command is a JSON object with a \"command\" field");
+        }
+        String id = root.hasNonNull("id") ? root.get("id").asText() : null;
+        JsonNode cmd = root.get("command");
+        if (cmd == null || !cmd.isTextual()) {
+            throw new InvalidCommandException(id, "missing \"command\" (retrain, promote, rollback, reload, prune)");
+        }
+        return switch (cmd.asText()) {
+            case "retrain" -> {
+                only(root, id, "epochs", "lr", "camera", "baseVersion", "batchSize");
+                yield new ControlCommand.Retrain(id, integer(root, id, "epochs", 1, 1000), decimal(root, id, "lr"),
+                        text(root, id, "camera"), version(root, id, "baseVersion"), integer(root, id, "batchSize", 1, 64));
+            }
+            case "promote" -> {
+                only(root, id, "version");
+                String v = version(root, id, "version");
+                if (v == null) {
+                    throw new InvalidCommandException(id, "promote needs \"version\"");
+                }
+                yield new ControlCommand.Promote(id, v);
+            }
+            case "rollback" -> {
+                only(root, id, "version");
+                yield new ControlCommand.Rollback(id, version(root, id, "version"));
+            }
+            case "reload" -> {
+                only(root, id);
+                yield new ControlCommand.Reload(id);
+            }
+            case "prune" -> {
+                only(root, id, "keep");
+                yield new ControlCommand.Prune(id, integer(root, id, "keep", 1, 1000));
+            }
+            default -> throw new InvalidCommandException(id, "unknown command \"" + cmd.asText()
+                    + "\" (retrain, promote, rollback, reload, prune)");
+        };
+    }
+
+    private static void only(JsonNode root, String id, String... allowed) throws InvalidCommandException {
+        Set<String> ok = Set.of(allowed);
+        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!COMMON.contains(f) && !ok.contains(f)) {
+                throw new InvalidCommandException(id, "unknown field \"" + f + "\" for " + root.get("command").asText());
+            }
+        }
+    }
+
+    private static Integer integer(JsonNode root, String id, String f, int min, int max) throws InvalidCommandException {
+        JsonNode n = root.get(f);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min || n.asInt() > max) {
+            throw new InvalidCommandException(id, "\"" + f + "\" must be an integer in " + min + ".." + max + ", got " + n);
+        }
+        return n.asInt();
+    }
+
+    private static Double decimal(JsonNode root, String id, String f) throws InvalidCommandException {
+        JsonNode n = root.get(f);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isNumber() || !(n.asDouble() > 0) || n.asDouble() > 1) {
+            throw new InvalidCommandException(id, "\"" + f + "\" must be a number in (0, 1], got " + n);
+        }
+        return n.asDouble();
+    }
+
+    private static String text(JsonNode root, String id, String f) throws InvalidCommandException {
+        JsonNode n = root.get(f);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual() || n.asText().isBlank()) {
+            throw new InvalidCommandException(id, "\"" + f + "\" must be a non-empty string, got " + n);
+        }
+        return n.asText();
+    }
+
+    /** Versions may be given as "3" or 3. */
+    private static String version(JsonNode root, String id, String f) throws InvalidCommandException {
+        JsonNode n = root.get(f);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isIntegralNumber() || (n.isTextual() && !n.asText().isBlank())) {
+            return n.asText();
+        }
+        throw new InvalidCommandException(id, "\"" + f + "\" must be a version string, got " + n);
+    }
+}

@@ -1,0 +1,279 @@
+package lookout.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.Config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
+import lookout.Shutdown;
+import lookout.broker.EmbeddedBroker;
+import lookout.camera.CameraBridge;
+import lookout.camera.CameraProducers;
+import lookout.camera.CameraSpec;
+import lookout.kafka.Topics;
+import lookout.service.DetectionService;
+import lookout.service.ServiceRuntime;
+import picocli.CommandLine;
+
+/**
+ * {@code lookout demo}: everything in one process: an embedded broker, the detector service
+ * against it, a camera replaying a video onto {@code lookout.frames}, and a status line every
+ * second computed from what a consumer of {@code lookout.detections} actually sees.
+ */
+@CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Embedded broker + detector + a camera replaying a video, with a live status line.")
+public class DemoCommand implements Callable<Integer> {
+    static final String DEFAULT_VIDEO = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+
+    @CommandLine.Option(names = "--video", defaultValue = DEFAULT_VIDEO,
+            description = "video file or stream URL (default ${DEFAULT-VALUE})")
+    String video;
+
+    @CommandLine.Option(names = "--no-loop", description = "stop at the end of the video instead of replaying it")
+    boolean noLoop;
+
+    @CommandLine.Option(names = "--fps", defaultValue = "0", description = "camera frames per second (0 = the video's rate)")
+    double fps;
+
+    @CommandLine.Option(names = "--port", defaultValue = "0", description = "Kafka port of the embedded broker (0 = a free one)")
+    int port;
+
+    @CommandLine.Option(names = "--camera", defaultValue = "demo-cam", description = "camera id (record key)")
+    String cameraId;
+
+    @Inject
+    ServiceRuntime runtime;
+    @Inject
+    Shutdown shutdown;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    Config config;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean url = video.contains("://");
+        if (!url && !Files.isRegularFile(Path.of(video))) {
+            System.err.println("lookout demo: video not found: " + video
+                    + (video.equals(DEFAULT_VIDEO) ? "\n  it ships in Debian's opencv-doc package: run `sudo bash scripts/setup.sh`"
+                            + " (or pass --video FILE|URL)" : ""));
+            return 2;
+        }
+        String modelDir = config.getOptionalValue("lookout.model.dir", String.class).orElse("models/default");
+        Path modelOverride = null;
+        if (!Files.isRegularFile(Path.of(modelDir, "model.pt"))) {
+            Path tiny = Path.of(System.getenv().getOrDefault("LOOKOUT_HOME", "."), "build/models/tiny");
+            if (Files.isRegularFile(tiny.resolve("model.pt"))) {
+                System.out.println("demo: no model in " + modelDir + "; using the untrained tiny test model " + tiny
+                        + " (boxes will be meaningless)");
+                modelOverride = tiny;
+            } else {
+                System.err.println("lookout demo: no model in " + modelDir + " (model.pt + model.json)."
+                        + " Set LOOKOUT_MODEL_DIR, or build the test model with `bash model/make_test_model.sh`.");
+                return 2;
+            }
+        }
+        long t0 = System.nanoTime();
+        EmbeddedBroker broker = shutdown.register(EmbeddedBroker.start(port, null));
+        System.out.printf("demo: broker ready on %s (%.1f s)%n", broker.bootstrapServers(), seconds(t0));
+        DetectionService service;
+        try {
+            // one camera = one partition answered frame by frame: no batch can ever form, so waiting
+            // lookout.batch.max-delay for companions would only add latency to every frame
+            service = runtime.start(broker.bootstrapServers(), modelOverride, s -> {
+                if (!s.batchMaxDelay().isZero()) {
+                    System.out.println("demo: one camera, so no batch can form: batch max-delay 0 (configured "
+                            + s.batchMaxDelay().toMillis() + " ms)");
+                }
+                return s.withBatchMaxDelay(Duration.ZERO);
+            });
+        } catch (RuntimeException e) {
+            System.err.println("lookout demo: " + e.getMessage());
+            shutdown.closeAll();
+            return 1;
+        }
+        System.out.printf("demo: model %s v%s loaded and warmed up (%.1f s); camera %s <- %s%n",
+                service.model().name(), service.model().version(), seconds(t0), cameraId, video);
+
+        Producer<String, byte[]> producer = shutdown.register(CameraProducers.create(broker.bootstrapServers(), "demo-camera", Map.of()));
+        CameraBridge camera = new CameraBridge(new CameraSpec(cameraId, video, fps, 0, CameraSpec.DEFAULT_JPEG_QUALITY,
+                !noLoop, true), producer, Topics.FRAMES, registry);
+        shutdown.register(camera);
+        Watcher watcher = shutdown.register(new Watcher(broker.bootstrapServers()));
+        watcher.start();
+        AtomicBoolean cameraDone = new AtomicBoolean();
+        AtomicReference<Throwable> cameraError = new AtomicReference<>();
+        Thread cam = new Thread(() -> {
+            try {
+                camera.run();
+            } catch (RuntimeException e) {
+                cameraError.set(e);
+            } finally {
+                cameraDone.set(true);
+            }
+        }, "demo-camera");
+        cam.setDaemon(true);
+        cam.start();
+
+        Thread status = new Thread(() -> statusLoop(camera, watcher, service, cameraDone, cameraError), "demo-status");
+        status.setDaemon(true);
+        status.start();
+        Quarkus.waitForExit();
+        shutdown.closeAll();
+        return cameraError.get() == null ? 0 : 1;
+    }
+
+    private void statusLoop(CameraBridge camera, Watcher watcher, DetectionService service, AtomicBoolean cameraDone,
+            AtomicReference<Throwable> cameraError) {
+        long lastSent = 0;
+        long lastOut = 0;
+        long lastTick = System.nanoTime();
+        int idleAfterDone = 0;
+        while (true) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            double dt = (now - lastTick) / 1e9;
+            lastTick = now;
+            long sent = camera.stats().sent();
+            long out = watcher.records.get();
+            double[] lat = watcher.latencyPercentiles();
+            System.out.printf("demo | in %5.1f fps | out %5.1f fps | latency p50 %5.0f ms p99 %5.0f ms | people in view %2d"
+                    + " | skipped %d | dlq %d | model %s v%s | sent %d answered %d%n",
+                    (sent - lastSent) / dt, (out - lastOut) / dt, lat[0], lat[1], watcher.people.get(),
+                    watcher.skipped.get(), watcher.deadLetters.get(),
+                    service.model().name(), service.model().version(), sent, out);
+            System.out.flush();
+            if (cameraError.get() != null) {
+                System.err.println("demo: camera failed: " + cameraError.get().getMessage());
+                Quarkus.asyncExit(1);
+                return;
+            }
+            if (cameraDone.get() && out + watcher.deadLetters.get() >= sent && out == lastOut && ++idleAfterDone >= 2) {
+                System.out.println("demo: video finished; every frame answered (" + out + " detections records, "
+                        + watcher.deadLetters.get() + " dead letters)");
+                Quarkus.asyncExit(0);
+                return;
+            }
+            lastSent = sent;
+            lastOut = out;
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** A read_committed consumer of the detections and DLQ topics: what any downstream consumer sees. */
+    static final class Watcher implements AutoCloseable {
+        final AtomicLong records = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
+        final AtomicLong deadLetters = new AtomicLong();
+        final AtomicLong people = new AtomicLong();
+        private final Deque<Long> latencies = new ArrayDeque<>();
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final ObjectMapper json = new ObjectMapper();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        Watcher(String bootstrap) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, "lookout-demo-" + UUID.randomUUID());
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        }
+
+        void start() {
+            consumer.subscribe(List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
+            thread = new Thread(this::loop, "demo-watcher");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            try {
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.topic().equals(Topics.FRAMES_DLQ)) {
+                            deadLetters.incrementAndGet();
+                            continue;
+                        }
+                        JsonNode d = json.readTree(r.value());
+                        records.incrementAndGet();
+                        if ("ok".equals(d.path("status").asText())) {
+                            people.set(d.path("detections").size());
+                            synchronized (latencies) {
+                                latencies.addLast(d.path("timings").path("endToEndMs").asLong());
+                                while (latencies.size() > 200) {
+                                    latencies.removeFirst();
+                                }
+                            }
+                        } else {
+                            skipped.incrementAndGet();
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // closing
+            } catch (Exception e) {
+                System.err.println("demo: watcher stopped: " + e);
+            } finally {
+                consumer.close(Duration.ofSeconds(2));
+            }
+        }
+
+        /** p50 and p99 end-to-end latency (ms) over the last 200 analysed frames. */
+        double[] latencyPercentiles() {
+            List<Long> copy;
+            synchronized (latencies) {
+                copy = new ArrayList<>(latencies);
+            }
+            if (copy.isEmpty()) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            Collections.sort(copy);
+            return new double[] {copy.get((int) Math.floor(0.5 * (copy.size() - 1))),
+                    copy.get((int) Math.ceil(0.99 * (copy.size() - 1)))};
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            consumer.wakeup();
+            if (thread != null) {
+                thread.join(5000);
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package lookout.detect;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import lookout.model.ModelMetadata;
+
+/**
+ * The detector's Micrometer meters (Prometheus names in brackets):
+ * frames in/out/skipped/dead-lettered by camera [lookout_frames_in_total{camera}, lookout_frames_out_total{camera,status},
+ * lookout_frames_skipped_total{camera,reason}, lookout_frames_dead_lettered_total{camera,reason}],
+ * end-to-end latency capture to publish [lookout_latency_end_to_end_seconds], inference time per batch
+ * [lookout_inference_seconds], time in the batching queue [lookout_queue_time_seconds], batch sizes
+ * [lookout_batch_size], queue depth [lookout_queue_depth] and the model in use [lookout_model_info{name,version}].
+ */
+public final class DetectionMetrics {
+    private Gauge modelGauge;
+    private final MeterRegistry registry;
+    private final Timer inference;
+    private final Timer queueTime;
+    private final Timer endToEnd;
+    private final DistributionSummary batchSize;
+
+    public DetectionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.inference = Timer.builder("lookout.inference")
+                .description("model inference time per batch")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        this.queueTime = Timer.builder("lookout.queue.time")
+                .description("time a frame waited in the batching queue")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        this.endToEnd = Timer.builder("lookout.latency.end.to.end")
+                .description("capture time to publication of the detections record")
+                .publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.99)
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        this.batchSize = DistributionSummary.builder("lookout.batch.size")
+                .description("frames per inference batch")
+                .serviceLevelObjectives(1, 2, 3, 4, 6, 8, 12, 16, 32)
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void frameIn(String camera) {
+        Counter.builder("lookout.frames.in").description("frames read from lookout.frames")
+                .tag("camera", camera).register(registry).increment();
+    }
+
+    public void frameOut(String camera, String status) {
+        Counter.builder("lookout.frames.out").description("detections records published")
+                .tag("camera", camera).tag("status", status).register(registry).increment();
+    }
+
+    public void skipped(String camera, String reason) {
+        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (stale, overload)")
+                .tag("camera", camera).tag("reason", reason).register(registry).increment();
+    }
+
+    public void deadLettered(String camera, String reason) {
+        Counter.builder("lookout.frames.dead.lettered").description("frames sent to lookout.frames.dlq")
+                .tag("camera", camera).tag("reason", reason).register(registry).increment();
+    }
+
+    public void endToEnd(long millis) {
+        endToEnd.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    public void batch(int size, long inferenceNanos) {
+        batchSize.record(size);
+        inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void queueTime(long nanos) {
+        queueTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public Timer endToEndTimer() {
+        return endToEnd;
+    }
+
+    public void queueDepth(Supplier<Number> depth) {
+        Gauge.builder("lookout.queue.depth", depth).description("frames waiting for inference").register(registry);
+    }
+
+    /** An info-style gauge (value 1) naming the model being served; a swap replaces the old one. */
+    public synchronized void model(ModelMetadata model) {
+        if (modelGauge != null) {
+            registry.remove(modelGauge);
+        }
+        modelGauge = Gauge.builder("lookout.model.info", () -> 1).description("the model being served")
+                .tag("name", String.valueOf(model.name())).tag("version", String.valueOf(model.version()))
+                .register(registry);
+    }
+
+    /** Counts model swaps by outcome (loaded, refused) [lookout_model_swaps_total]. */
+    public void modelSwap(String outcome) {
+        registry.counter("lookout.model.swaps", "outcome", outcome).increment();
+    }
+}

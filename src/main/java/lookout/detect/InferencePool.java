@@ -1,0 +1,261 @@
+package lookout.detect;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.jboss.logging.Logger;
+
+import lookout.detect.BatchAggregator.Job;
+import lookout.frames.DecodedImage;
+import lookout.model.ModelMetadata;
+
+/**
+ * Workers that run detectors on batches. One worker per {@link Detector} (the caller opens one per
+ * device entry and per worker on that device: "cpu", or "gpu:0,gpu:1" with two workers each...);
+ * all workers pull from one shared {@link BatchAggregator}, so a batch is formed from whatever
+ * frames are waiting, across cameras, partitions and stream threads.
+ */
+public final class InferencePool implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(InferencePool.class);
+
+    /** The outcome for one frame; {@code model} is the model that ran it (it may be swapped since). */
+    public record Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize,
+            ModelMetadata model) {
+        public Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize) {
+            this(detections, queueNanos, inferenceNanos, batchSize, null);
+        }
+    }
+
+    /**
+     * The detectors serving now. Workers hold the read lock while a batch runs; a swap takes the
+     * write lock of the old generation, so it waits for in-flight batches before closing them.
+     */
+    private static final class Generation {
+        final List<Detector> detectors;
+        final ModelMetadata model;
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        boolean retired; // guarded by lock
+
+        Generation(List<? extends Detector> detectors) {
+            this.detectors = List.copyOf(detectors);
+            this.model = detectors.get(0).model();
+        }
+    }
+
+    /** Inference raised for the batch this frame was in. */
+    public static final class InferenceException extends RuntimeException {
+        public InferenceException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private volatile Generation current;
+    private final BatchAggregator<DecodedImage, Result> batcher;
+    private final DetectionMetrics metrics;
+    private final List<Thread> workers = new ArrayList<>();
+
+    public InferencePool(List<? extends Detector> detectors, int maxBatchSize, Duration maxDelay, int queueCapacity,
+            DetectionMetrics metrics) {
+        if (detectors.isEmpty()) {
+            throw new IllegalArgumentException("an inference pool needs at least one detector");
+        }
+        this.current = new Generation(detectors);
+        this.metrics = metrics;
+        this.batcher = new BatchAggregator<>(maxBatchSize, maxDelay, queueCapacity, metrics::queueTime);
+        metrics.queueDepth(batcher::depth);
+        metrics.model(current.model);
+    }
+
+    /** Device entries, one per worker: {@code devices("gpu:0,gpu:1", 2)} = gpu:0, gpu:0, gpu:1, gpu:1. */
+    public static List<String> workerDevices(String devices, int workersPerDevice) {
+        List<String> out = new ArrayList<>();
+        for (String d : Arrays.stream(devices.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+            for (int i = 0; i < Math.max(1, workersPerDevice); i++) {
+                out.add(d);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no device in '" + devices + "'");
+        }
+        return out;
+    }
+
+    /**
+     * Runs every batch size 1..max a few times on grey frames of the given size, on every worker, so
+     * the first real frames (and, on GPU, each new batch shape) do not stall. Call before {@link #start()}.
+     */
+    public void warmUp(int width, int height) {
+        warmUp(current.detectors, width, height, batcher.maxBatchSize());
+    }
+
+    /** Warms up detectors that are not serving yet (before a {@link #swap}). */
+    public static void warmUp(List<? extends Detector> detectors, int width, int height, int maxBatchSize) {
+        byte[] grey = new byte[width * height * 3];
+        Arrays.fill(grey, (byte) 114);
+        DecodedImage image = new DecodedImage(width, height, grey);
+        for (Detector detector : detectors) {
+            for (int size = 1; size <= maxBatchSize; size++) {
+                List<DecodedImage> batch = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    batch.add(image);
+                }
+                for (int round = 0; round < (size == 1 ? 3 : 2); round++) {
+                    detector.detect(batch);
+                }
+            }
+        }
+    }
+
+    /** Starts one worker thread per detector. */
+    public synchronized InferencePool start() {
+        if (!workers.isEmpty()) {
+            return this;
+        }
+        List<Detector> detectors = current.detectors;
+        for (int i = 0; i < detectors.size(); i++) {
+            final int slot = i;
+            Thread t = new Thread(() -> work(slot), "inference-" + detectors.get(i).device() + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
+        return this;
+    }
+
+    private void work(int slot) {
+        while (!batcher.isClosed()) {
+            List<Job<DecodedImage, Result>> batch;
+            try {
+                batch = batcher.nextBatch();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            Generation gen = acquire();
+            Detector detector = gen.detectors.get(slot);
+            List<DecodedImage> images = batch.stream().map(Job::input).toList();
+            long start = System.nanoTime();
+            try {
+                List<List<Detection>> out = detector.detect(images);
+                long took = System.nanoTime() - start;
+                if (out.size() != images.size()) {
+                    throw new IllegalStateException("detector returned " + out.size() + " results for " + images.size() + " images");
+                }
+                metrics.batch(images.size(), took);
+                for (int i = 0; i < batch.size(); i++) {
+                    Job<DecodedImage, Result> job = batch.get(i);
+                    job.complete(new Result(out.get(i), job.queueNanos(), took, images.size(), gen.model));
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("inference failed on %s for a batch of %d: %s", detector.device(), images.size(), e.toString());
+                for (Job<DecodedImage, Result> job : batch) {
+                    job.fail(new InferenceException(detector.device() + ": " + e.getMessage(), e));
+                }
+            } finally {
+                gen.lock.readLock().unlock();
+            }
+        }
+    }
+
+    /** The serving generation, read-locked (a retired one is skipped: its detectors are closing). */
+    private Generation acquire() {
+        while (true) {
+            Generation gen = current;
+            gen.lock.readLock().lock();
+            if (!gen.retired) {
+                return gen;
+            }
+            gen.lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Atomically replaces the detectors (one per worker, same order as at construction), e.g. with a
+     * new model version. Batches that started on the old detectors finish on them; every batch
+     * taken after this call runs on the new ones. The old detectors are closed once their last
+     * batch is done. Load and warm up the new detectors before calling this.
+     *
+     * @return the model that served until now
+     */
+    public ModelMetadata swap(List<? extends Detector> replacements) {
+        if (replacements.size() != workers()) {
+            throw new IllegalArgumentException("swap needs " + workers() + " detectors (one per worker), got "
+                    + replacements.size());
+        }
+        Generation next = new Generation(replacements);
+        Generation old;
+        synchronized (this) {
+            old = current;
+            current = next;
+        }
+        metrics.model(next.model);
+        old.lock.writeLock().lock(); // waits for in-flight batches on the old detectors
+        try {
+            old.retired = true;
+        } finally {
+            old.lock.writeLock().unlock();
+        }
+        closeAll(old.detectors);
+        LOG.infof("inference pool now serves %s %s (was %s %s)", next.model.name(), next.model.version(),
+                old.model.name(), old.model.version());
+        return old.model;
+    }
+
+    private static void closeAll(List<Detector> detectors) {
+        for (Detector d : detectors) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                LOG.warnf("closing detector on %s: %s", d.device(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Queues a frame for inference.
+     *
+     * @throws BatchAggregator.QueueFullException when the queue is full (overload)
+     * @throws BatchAggregator.ShutdownException  when the pool is closing
+     */
+    public CompletableFuture<Result> submit(DecodedImage image) {
+        return batcher.submit(image);
+    }
+
+    /** The model the workers run now (all workers load the same artifact). */
+    public ModelMetadata model() {
+        return current.model;
+    }
+
+    public int queueDepth() {
+        return batcher.depth();
+    }
+
+    public int maxBatchSize() {
+        return batcher.maxBatchSize();
+    }
+
+    public int workers() {
+        return current.detectors.size();
+    }
+
+    /** Fails queued frames, lets running batches finish (up to 30 s), then frees the detectors. */
+    @Override
+    public void close() {
+        batcher.close();
+        for (Thread t : workers) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeAll(current.detectors);
+    }
+}

@@ -1,0 +1,31 @@
+package lookout.labels;
+
+import java.util.List;
+
+import lookout.eval.Box;
+
+/**
+ * One labelled frame from {@code lookout.labels}: the encoded image (JPEG or PNG bytes, as sent),
+ * its size, and the people in it. Only validated samples exist (see {@link LabelCodec#parse}).
+ *
+ * @param id     sample id (the record key), e.g. {@code tud-stadtmitte/TUD-Stadtmitte/000042}
+ * @param image  encoded image bytes
+ * @param width  decoded width in pixels
+ * @param height decoded height in pixels
+ * @param boxes  boxes in pixels, top-left origin, [x1, y1, x2, y2]
+ * @param labels one class name per box
+ * @param camera camera the frame came from, or null
+ * @param source where the label came from (importer, tool, person), or null
+ */
+public record LabelSample(String id, byte[] image, int width, int height, List<Box> boxes,
+        List<String> labels, String camera, String source) {
+
+    public LabelSample {
+        boxes = List.copyOf(boxes);
+        labels = List.copyOf(labels);
+        if (boxes.size() != labels.size()) {
+            throw new IllegalArgumentException(boxes.size() + " boxes but " + labels.size() + " labels");
+        }
+    }
+
+}

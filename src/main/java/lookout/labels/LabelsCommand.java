@@ -1,0 +1,168 @@
+package lookout.labels;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.ArrayList;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import lookout.eval.FrameRange;
+import lookout.kafka.KafkaClients;
+import lookout.kafka.LoopTopics;
+import lookout.kafka.TopicReader;
+import lookout.kafka.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lookout labels import|export|delete}: the labelled data set on {@code lookout.labels}. */
+@Command(name = "labels", mixinStandardHelpOptions = true,
+        description = "Manage the labelled frames on lookout.labels (the training set).",
+        subcommands = {LabelsCommand.Import.class, LabelsCommand.Export.class, LabelsCommand.Delete.class})
+public class LabelsCommand {
+
+    static final String DEFAULT_BOOTSTRAP = "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}";
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Publish a labelled data set (MOT sequence or USC set) to lookout.labels.")
+    public static class Import implements Callable<Integer> {
+        @Option(names = "--format", required = true, description = "mot or usc")
+        String format;
+        @Parameters(paramLabel = "PATH", description = "MOT sequence folder or USC set folder")
+        Path path;
+        @Option(names = "--camera", description = "camera id (default: sequence name, or usc)")
+        String camera;
+        @Option(names = "--frames", description = "1-based inclusive range, e.g. 1-90 (mot only; default: all)")
+        String frames;
+        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP, description = "Kafka bootstrap servers")
+        String bootstrap;
+
+        @Override
+        public Integer call() throws Exception {
+            FrameRange range = FrameRange.parse(frames);
+            List<ImportedFrame> items = DatasetImport.read(format, path, camera, range);
+            if (items.isEmpty()) {
+                System.err.println("labels: nothing to import from " + path + " (frames " + range + ")");
+                return 1;
+            }
+            LoopTopics.ensure(bootstrap, 1);
+            LabelCodec codec = LabelCodec.pedestrians();
+            int boxes = 0;
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            Progress progress = new Progress("import", items.size(), System.err);
+            try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, "lookout-labels-import")) {
+                for (ImportedFrame f : items) {
+                    List<String> labels = f.boxes().stream().map(b -> "person").toList();
+                    byte[] value = LabelCodec.encode(f.image(), f.boxes(), labels, f.camera(), f.source());
+                    codec.parse(f.id(), value); // refuse locally what the trainer would refuse
+                    sent.add(producer.send(new ProducerRecord<>(Topics.LABELS, f.id(), value)));
+                    boxes += f.boxes().size();
+                    progress.step();
+                }
+                producer.flush();
+                for (Future<RecordMetadata> s : sent) {
+                    s.get();
+                }
+            }
+            progress.done();
+            System.out.printf("imported %d frames, %d boxes to %s (ids %s .. %s)%n", items.size(), boxes,
+                    Topics.LABELS, items.get(0).id(), items.get(items.size() - 1).id());
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write the current labelled set as COCO JSON.")
+    public static class Export implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "COCO JSON file to write")
+        Path out;
+        @Option(names = "--images", description = "also write the images into this folder")
+        Path images;
+        @Option(names = "--camera", description = "only this camera's samples")
+        String camera;
+        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP, description = "Kafka bootstrap servers")
+        String bootstrap;
+
+        @Override
+        public Integer call() throws Exception {
+            LabelSet set = new LabelSet(LabelCodec.pedestrians());
+            try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, "lookout-labels-export")) {
+                TopicReader.readToEnd(c, Topics.LABELS, Duration.ofMinutes(2), set::apply);
+            }
+            List<LabelSample> samples = set.samples(camera);
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+            LabelCodec.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(),
+                    CocoExport.toCoco(samples, List.of("person")));
+            if (images != null) {
+                for (LabelSample s : samples) {
+                    Path p = images.resolve(CocoExport.fileName(s));
+                    Files.createDirectories(p.getParent());
+                    Files.write(p, s.image());
+                }
+            }
+            System.out.printf("exported %d samples (%d rejected records skipped) to %s%n", samples.size(),
+                    set.rejected().size(), out);
+            set.rejected().forEach((id, why) -> System.err.println("  rejected " + id + ": " + why));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete samples (tombstones on lookout.labels).")
+    public static class Delete implements Callable<Integer> {
+        @Parameters(paramLabel = "ID", arity = "1..*", description = "sample ids")
+        List<String> ids;
+        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP, description = "Kafka bootstrap servers")
+        String bootstrap;
+
+        @Override
+        public Integer call() throws Exception {
+            try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, "lookout-labels-delete")) {
+                for (String id : ids) {
+                    producer.send(new ProducerRecord<>(Topics.LABELS, id, null)).get();
+                }
+            }
+            System.out.printf("deleted %d samples%n", ids.size());
+            return 0;
+        }
+    }
+
+    /** A one-line text progress bar on stderr. */
+    static final class Progress {
+        private final String what;
+        private final int total;
+        private final PrintStream out;
+        private final long start = System.nanoTime();
+        private int done;
+
+        Progress(String what, int total, PrintStream out) {
+            this.what = what;
+            this.total = total;
+            this.out = out;
+        }
+
+        void step() {
+            done++;
+            if (done == total || done % Math.max(1, total / 50) == 0) {
+                int width = 30;
+                int filled = (int) ((long) width * done / total);
+                out.printf("\r%s [%s%s] %d/%d %.1fs", what, "#".repeat(filled), " ".repeat(width - filled), done,
+                        total, (System.nanoTime() - start) / 1e9);
+            }
+        }
+
+        void done() {
+            out.println();
+        }
+    }
+}

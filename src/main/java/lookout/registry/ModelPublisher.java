@@ -1,0 +1,132 @@
+package lookout.registry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+
+import lookout.kafka.Topics;
+
+/**
+ * Writes to {@code lookout.models} with a transactional producer: chunks, then the manifest, then
+ * (optionally) the serving pointer, all in one transaction. A publisher that dies midway leaves an
+ * aborted transaction that read-committed readers never see; a half-published model is never
+ * visible. The caller owns the producer (already {@code initTransactions()}-ed).
+ */
+public final class ModelPublisher {
+    /** Chunk size: well under the broker's default 1 MB message limit. */
+    public static final int DEFAULT_CHUNK_SIZE = 512 * 1024;
+
+    private final Producer<String, byte[]> producer;
+    private final int chunkSize;
+
+    public ModelPublisher(Producer<String, byte[]> producer, int chunkSize) {
+        this.producer = producer;
+        this.chunkSize = chunkSize;
+    }
+
+    /**
+     * Publishes the artifact in dir ({@code model.pt} + {@code model.json}) as the given version.
+     *
+     * @param serve when true the serving pointer moves to this version in the same transaction
+     * @param previous the version served until now (recorded in the pointer for rollback), or null
+     */
+    public ModelManifest publish(Path dir, String version, boolean serve, String previous)
+            throws IOException, ModelIntegrityException {
+        byte[] model = Files.readAllBytes(dir.resolve("model.pt"));
+        ObjectNode stamped = (ObjectNode) RegistryState.JSON.readTree(dir.resolve("model.json").toFile());
+        String sha = HexFormat.of().formatHex(RegistryState.sha256().digest(model));
+        String claimed = stamped.path("sha256").asText("");
+        if (!claimed.isEmpty() && !claimed.equalsIgnoreCase(sha)) {
+            throw new ModelIntegrityException("model.json says sha256 " + claimed + " but model.pt hashes to " + sha);
+        }
+        stamped.put("version", version).put("sha256", sha);
+        int chunks = Math.max(1, (model.length + chunkSize - 1) / chunkSize);
+        ModelManifest manifest = new ModelManifest(version, chunks, chunkSize, model.length, sha,
+                System.currentTimeMillis(), stamped);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            int from = i * chunkSize;
+            int to = Math.min(model.length, from + chunkSize);
+            records.add(new ProducerRecord<>(Topics.MODELS, RegistryKeys.chunk(version, i),
+                    java.util.Arrays.copyOfRange(model, from, to)));
+        }
+        records.add(new ProducerRecord<>(Topics.MODELS, RegistryKeys.manifest(version),
+                RegistryState.JSON.writeValueAsBytes(manifest)));
+        if (serve) {
+            records.add(servingRecord(new ServingPointer(version, previous, "published", System.currentTimeMillis())));
+        }
+        inTransaction(records);
+        return manifest;
+    }
+
+    /** Moves the serving pointer (promote or rollback). */
+    public void setServing(ServingPointer pointer) {
+        inTransaction(List.of(servingRecord(pointer)));
+    }
+
+    /**
+     * Tombstones every record of all but the newest {@code keep} versions; the serving version is
+     * always kept. The topic is compacted, so the broker drops the bytes at its next cleaning.
+     *
+     * @return the pruned versions
+     */
+    public List<String> prune(RegistryState state, int keep) {
+        List<ModelManifest> versions = state.versions();
+        ServingPointer serving = state.serving();
+        List<String> pruned = new ArrayList<>();
+        List<ProducerRecord<String, byte[]>> tombstones = new ArrayList<>();
+        for (int i = 0; i < versions.size() - keep; i++) {
+            String v = versions.get(i).version();
+            if (serving != null && v.equals(serving.version())) {
+                continue;
+            }
+            pruned.add(v);
+            // manifest first: the version disappears before any of its chunks do
+            List<String> keys = new ArrayList<>(state.keysOf(v));
+            keys.remove(RegistryKeys.manifest(v));
+            keys.add(0, RegistryKeys.manifest(v));
+            keys.forEach(k -> tombstones.add(new ProducerRecord<>(Topics.MODELS, k, null)));
+        }
+        if (!tombstones.isEmpty()) {
+            inTransaction(tombstones);
+        }
+        return pruned;
+    }
+
+    private static ProducerRecord<String, byte[]> servingRecord(ServingPointer p) {
+        try {
+            return new ProducerRecord<>(Topics.MODELS, RegistryKeys.SERVING, RegistryState.JSON.writeValueAsBytes(p));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void inTransaction(List<ProducerRecord<String, byte[]>> records) {
+        producer.beginTransaction();
+        try {
+            for (ProducerRecord<String, byte[]> r : records) {
+                producer.send(r);
+            }
+            producer.commitTransaction();
+        } catch (ProducerFencedException e) {
+            throw e; // another publisher took over this transactional id: this one must stop
+        } catch (KafkaException | IllegalStateException e) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+}

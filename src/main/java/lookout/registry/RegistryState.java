@@ -1,0 +1,150 @@
+package lookout.registry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jboss.logging.Logger;
+
+/**
+ * What {@code lookout.models} says, built by applying its records in order: manifests, chunks and
+ * the serving pointer. Chunks of a version without a manifest are invisible (an open or aborted
+ * publish). Thread-safe.
+ */
+public final class RegistryState {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(RegistryState.class);
+
+    private final Map<String, ModelManifest> manifests = new TreeMap<>(RegistryKeys::compareVersions);
+    private final Map<String, Map<Integer, byte[]>> chunks = new TreeMap<>(RegistryKeys::compareVersions);
+    private ServingPointer serving;
+
+    /** Applies one record; a null value is a tombstone. */
+    public synchronized void apply(String key, byte[] value) {
+        if (key == null) {
+            return;
+        }
+        try {
+            if (key.equals(RegistryKeys.SERVING)) {
+                serving = value == null ? null : JSON.readValue(value, ServingPointer.class);
+            } else if (RegistryKeys.chunkVersion(key) != null) {
+                String v = RegistryKeys.chunkVersion(key);
+                if (value == null) {
+                    Map<Integer, byte[]> m = chunks.get(v);
+                    if (m != null) {
+                        m.remove(RegistryKeys.chunkIndex(key));
+                        if (m.isEmpty()) {
+                            chunks.remove(v);
+                        }
+                    }
+                } else {
+                    chunks.computeIfAbsent(v, k -> new TreeMap<>()).put(RegistryKeys.chunkIndex(key), value);
+                }
+            } else if (value == null) {
+                manifests.remove(key);
+            } else {
+                manifests.put(key, JSON.readValue(value, ModelManifest.class));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("ignoring unreadable record %s on lookout.models: %s", key, e.getMessage());
+        }
+    }
+
+    /** Published versions (manifest seen), oldest first. */
+    public synchronized List<ModelManifest> versions() {
+        return new ArrayList<>(manifests.values());
+    }
+
+    public synchronized ModelManifest manifest(String version) {
+        return manifests.get(version);
+    }
+
+    public synchronized ServingPointer serving() {
+        return serving;
+    }
+
+    /** The newest published version, or null. */
+    public synchronized String latest() {
+        return manifests.isEmpty() ? null : ((TreeMap<String, ModelManifest>) manifests).lastKey();
+    }
+
+    /** Keys of every record that belongs to a version (for pruning with tombstones). */
+    public synchronized List<String> keysOf(String version) {
+        List<String> keys = new ArrayList<>();
+        Map<Integer, byte[]> m = chunks.get(version);
+        if (m != null) {
+            m.keySet().forEach(i -> keys.add(RegistryKeys.chunk(version, i)));
+        }
+        ModelManifest mf = manifests.get(version);
+        if (mf != null) {
+            for (int i = 0; i < mf.chunks(); i++) {
+                String k = RegistryKeys.chunk(version, i);
+                if (!keys.contains(k)) {
+                    keys.add(k);
+                }
+            }
+            keys.add(RegistryKeys.manifest(version));
+        }
+        return keys;
+    }
+
+    /** Frees the chunk bytes of a version (a watcher that has loaded it no longer needs them). */
+    public synchronized void dropChunks(String version) {
+        chunks.remove(version);
+    }
+
+    /**
+     * Writes {@code model.pt} and {@code model.json} of a version into dir, refusing when chunks
+     * are missing or the bytes do not hash to the manifest's sha256.
+     */
+    public synchronized Path assemble(String version, Path dir) throws ModelIntegrityException, IOException {
+        ModelManifest mf = manifests.get(version);
+        if (mf == null) {
+            throw new ModelIntegrityException("version " + version + " is not published");
+        }
+        Map<Integer, byte[]> parts = chunks.getOrDefault(version, Map.of());
+        for (int i = 0; i < mf.chunks(); i++) {
+            if (!parts.containsKey(i)) {
+                throw new ModelIntegrityException("version " + version + " lacks chunk " + i + " of " + mf.chunks());
+            }
+        }
+        Files.createDirectories(dir);
+        Path pt = dir.resolve("model.pt");
+        MessageDigest sha = sha256();
+        long size = 0;
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(pt), sha)) {
+            for (int i = 0; i < mf.chunks(); i++) {
+                out.write(parts.get(i));
+                size += parts.get(i).length;
+            }
+        }
+        String actual = HexFormat.of().formatHex(sha.digest());
+        if (!actual.equals(mf.sha256()) || size != mf.size()
+                || (mf.meta() != null && mf.meta().sha256() != null && !actual.equals(mf.meta().sha256()))) {
+            Files.deleteIfExists(pt);
+            throw new ModelIntegrityException("version " + version + " model.pt has sha256 " + actual + " (" + size
+                    + " bytes), manifest says " + mf.sha256() + " (" + mf.size() + " bytes)");
+        }
+        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("model.json").toFile(), mf.metadata());
+        return dir;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package lookout.service;
+
+import java.util.concurrent.Callable;
+
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.Quarkus;
+import lookout.Shutdown;
+import picocli.CommandLine;
+
+/** {@code lookout serve}: the detector role (Kafka Streams + inference pool), until SIGTERM. */
+@CommandLine.Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Detect pedestrians in lookout.frames and publish lookout.detections (HTTP: /q/health, /q/metrics).")
+public class ServeCommand implements Callable<Integer> {
+    @Inject
+    ServiceRuntime runtime;
+    @Inject
+    Shutdown shutdown;
+
+    @CommandLine.Option(names = "--bootstrap-servers", description = "Kafka to use (default: kafka.bootstrap.servers)")
+    String bootstrap;
+
+    @Override
+    public Integer call() {
+        DetectionService service;
+        try {
+            service = runtime.start(bootstrap);
+        } catch (RuntimeException e) {
+            System.err.println("lookout serve: " + e.getMessage());
+            shutdown.closeAll();
+            return 1;
+        }
+        System.out.printf("lookout serving model %s v%s on %s: %d stream thread(s), %d inference worker(s), batch <= %d%n",
+                service.model().name(), service.model().version(), service.settings().devices(),
+                service.settings().effectiveStreamThreads(), service.pool().workers(), service.pool().maxBatchSize());
+        System.out.flush();
+        Quarkus.waitForExit();
+        shutdown.closeAll();
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package lookout.camera;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class CameraConfigFileTest {
+    private static final CameraSpec DEFAULTS = new CameraSpec("defaults", "-", 0, 0, 80, false, true);
+
+    @Test
+    void shouldReadOneCameraPerLineWithOptionsAndDefaults() {
+        List<CameraSpec> specs = CameraConfigFile.parse(List.of(
+                "# id   source                         options",
+                "door   rtsp://u:p@10.0.0.7:554/s1     fps=5 max-width=1280   # the front door",
+                "",
+                "park   \"/srv/video/car park.mp4\"      loop jpeg-quality=70 as-fast-as-possible",
+                "lobby  /srv/snapshots/lobby/"), "cameras.conf", DEFAULTS);
+
+        assertThat(specs).containsExactly(
+                new CameraSpec("door", "rtsp://u:p@10.0.0.7:554/s1", 5, 1280, 80, false, true),
+                new CameraSpec("park", "/srv/video/car park.mp4", 0, 0, 70, true, false),
+                new CameraSpec("lobby", "/srv/snapshots/lobby/", 0, 0, 80, false, true));
+    }
+
+    @Test
+    void shouldNameTheFileAndLineOfAMistake() {
+        assertThatThrownBy(() -> CameraConfigFile.parse(List.of("a /x.mp4", "b /y.mp4 fsp=5"), "cams.conf", DEFAULTS))
+                .hasMessageContaining("cams.conf:2").hasMessageContaining("unknown option 'fsp=5'");
+        assertThatThrownBy(() -> CameraConfigFile.parse(List.of("a /x.mp4 fps=fast"), "c", DEFAULTS))
+                .hasMessageContaining("c:1").hasMessageContaining("needs a number");
+        assertThatThrownBy(() -> CameraConfigFile.parse(List.of("a /x.mp4", "a /y.mp4"), "c", DEFAULTS))
+                .hasMessageContaining("c:2").hasMessageContaining("used twice");
+        assertThatThrownBy(() -> CameraConfigFile.parse(List.of("lonely"), "c", DEFAULTS))
+                .hasMessageContaining("c:1");
+        assertThatThrownBy(() -> CameraConfigFile.parse(List.of("# nothing"), "c", DEFAULTS))
+                .hasMessageContaining("no cameras");
+    }
+}

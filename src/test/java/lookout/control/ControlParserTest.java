@@ -1,0 +1,63 @@
+package lookout.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class ControlParserTest {
+    private static ControlCommand parse(String json) throws InvalidCommandException {
+        return ControlParser.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldParseRetrainWithAllParameters() throws Exception {
+        ControlCommand c = parse("{\"command\":\"retrain\",\"epochs\":2,\"lr\":0.005,\"camera\":\"tud-stadtmitte\","
+                + "\"baseVersion\":\"1\",\"id\":\"req-7\"}");
+        assertThat(c).isEqualTo(new ControlCommand.Retrain("req-7", 2, 0.005, "tud-stadtmitte", "1", null));
+    }
+
+    @Test
+    void shouldLeaveOmittedRetrainParametersNullForDefaults() throws Exception {
+        assertThat(parse("{\"command\":\"retrain\"}"))
+                .isEqualTo(new ControlCommand.Retrain(null, null, null, null, null, null));
+    }
+
+    @Test
+    void shouldParsePromoteRollbackReloadPrune() throws Exception {
+        assertThat(parse("{\"command\":\"promote\",\"version\":\"3\"}")).isEqualTo(new ControlCommand.Promote(null, "3"));
+        assertThat(parse("{\"command\":\"promote\",\"version\":3}")).isEqualTo(new ControlCommand.Promote(null, "3"));
+        assertThat(parse("{\"command\":\"rollback\"}")).isEqualTo(new ControlCommand.Rollback(null, null));
+        assertThat(parse("{\"command\":\"reload\"}")).isEqualTo(new ControlCommand.Reload(null));
+        assertThat(parse("{\"command\":\"prune\",\"keep\":3}")).isEqualTo(new ControlCommand.Prune(null, 3));
+    }
+
+    @Test
+    void shouldRefuseUnknownCommandKeepingItsId() {
+        assertThatThrownBy(() -> parse("{\"command\":\"selfdestruct\",\"id\":\"x1\"}"))
+                .isInstanceOfSatisfying(InvalidCommandException.class, e -> {
+                    assertThat(e.id()).isEqualTo("x1");
+                    assertThat(e.getMessage()).contains("unknown command \"selfdestruct\"");
+                });
+    }
+
+    @Test
+    void shouldRefuseMalformedInput() {
+        for (String bad : new String[] {"", "{", "[]", "42", "{\"epochs\":2}", "{\"command\":7}"}) {
+            assertThatThrownBy(() -> parse(bad)).as(bad).isInstanceOf(InvalidCommandException.class);
+        }
+    }
+
+    @Test
+    void shouldRefuseTyposAndOutOfRangeValues() {
+        assertThatThrownBy(() -> parse("{\"command\":\"retrain\",\"epoch\":2}"))
+                .hasMessageContaining("unknown field \"epoch\"");
+        assertThatThrownBy(() -> parse("{\"command\":\"retrain\",\"epochs\":0}")).hasMessageContaining("epochs");
+        assertThatThrownBy(() -> parse("{\"command\":\"retrain\",\"epochs\":1.5}")).hasMessageContaining("epochs");
+        assertThatThrownBy(() -> parse("{\"command\":\"retrain\",\"lr\":-1}")).hasMessageContaining("lr");
+        assertThatThrownBy(() -> parse("{\"command\":\"retrain\",\"lr\":\"fast\"}")).hasMessageContaining("lr");
+        assertThatThrownBy(() -> parse("{\"command\":\"promote\"}")).hasMessageContaining("version");
+    }
+}

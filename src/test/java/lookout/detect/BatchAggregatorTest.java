@@ -1,0 +1,169 @@
+package lookout.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import lookout.detect.BatchAggregator.Job;
+import lookout.detect.BatchAggregator.QueueFullException;
+import lookout.detect.BatchAggregator.ShutdownException;
+
+@Timeout(10)
+class BatchAggregatorTest {
+    private final List<Long> queueTimes = new CopyOnWriteArrayList<>();
+
+    private BatchAggregator<Integer, String> batcher(int maxSize, Duration delay, int capacity) {
+        return new BatchAggregator<>(maxSize, delay, capacity, queueTimes::add);
+    }
+
+    @Test
+    void shouldCapBatchesAtMaxBatchSize() throws Exception {
+        // Given 10 queued items and a max batch size of 4
+        var batcher = batcher(4, Duration.ofSeconds(5), 100);
+        for (int i = 0; i < 10; i++) {
+            batcher.submit(i);
+        }
+        // When workers take batches
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            sizes.add(batcher.nextBatch().size());
+        }
+        // Then full batches come without waiting for the delay, and the rest stays queued
+        assertThat(sizes).containsExactly(4, 4);
+        assertThat(batcher.depth()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepSubmissionOrderWithinABatch() throws Exception {
+        var batcher = batcher(3, Duration.ZERO, 10);
+        batcher.submit(7);
+        batcher.submit(8);
+        batcher.submit(9);
+        assertThat(batcher.nextBatch()).extracting(Job::input).containsExactly(7, 8, 9);
+    }
+
+    @Test
+    void shouldShipAPartialBatchAfterMaxDelay() throws Exception {
+        // Given a single item and a 100 ms max delay
+        var batcher = batcher(4, Duration.ofMillis(100), 10);
+        long start = System.nanoTime();
+        batcher.submit(1);
+        // When a worker asks for a batch
+        List<Job<Integer, String>> batch = batcher.nextBatch();
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // Then it gets the lone item after about the delay, not earlier and not much later
+        assertThat(batch).hasSize(1);
+        assertThat(waitedMs).isBetween(90L, 1000L);
+        assertThat(queueTimes).hasSize(1);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(queueTimes.get(0))).isGreaterThanOrEqualTo(90L);
+        assertThat(batch.get(0).queueNanos()).isEqualTo(queueTimes.get(0));
+    }
+
+    @Test
+    void shouldAddItemsArrivingWithinTheDelayToTheBatch() throws Exception {
+        var batcher = batcher(2, Duration.ofSeconds(5), 10);
+        batcher.submit(1);
+        Thread late = new Thread(() -> {
+            sleep(50);
+            batcher.submit(2);
+        });
+        late.start();
+        long start = System.nanoTime();
+        List<Job<Integer, String>> batch = batcher.nextBatch();
+        // Then the batch closes as soon as it is full, well before the 5 s delay
+        assertThat(batch).extracting(Job::input).containsExactly(1, 2);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000L);
+        late.join();
+    }
+
+    @Test
+    void shouldNotWaitForItemsThatAreAlreadyOlderThanTheDelay() throws Exception {
+        // Given an item that has waited longer than the max delay already (workers were busy)
+        var batcher = batcher(4, Duration.ofMillis(20), 10);
+        batcher.submit(1);
+        sleep(100);
+        long start = System.nanoTime();
+        assertThat(batcher.nextBatch()).hasSize(1);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(20L);
+    }
+
+    @Test
+    void shouldRejectWithQueueFullWhenCapacityIsReached() {
+        // Given a queue of capacity 2 that nobody drains
+        var batcher = batcher(4, Duration.ZERO, 2);
+        batcher.submit(1);
+        batcher.submit(2);
+        // When a third item arrives, Then it is refused with a typed exception and nothing else changes
+        assertThatThrownBy(() -> batcher.submit(3)).isInstanceOf(QueueFullException.class);
+        assertThat(batcher.depth()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDeliverResultsThroughTheFuture() throws Exception {
+        var batcher = batcher(2, Duration.ZERO, 10);
+        CompletableFuture<String> a = batcher.submit(1);
+        CompletableFuture<String> b = batcher.submit(2);
+        for (Job<Integer, String> job : batcher.nextBatch()) {
+            job.complete("r" + job.input());
+        }
+        assertThat(a.get()).isEqualTo("r1");
+        assertThat(b.get()).isEqualTo("r2");
+    }
+
+    @Test
+    void shouldFailPendingItemsAndRefuseNewOnesOnClose() throws Exception {
+        // Given two queued items
+        var batcher = batcher(4, Duration.ZERO, 10);
+        CompletableFuture<String> a = batcher.submit(1);
+        CompletableFuture<String> b = batcher.submit(2);
+        // When the batcher closes
+        batcher.close();
+        // Then both fail with ShutdownException, new items are refused and workers get an empty batch
+        for (CompletableFuture<String> f : List.of(a, b)) {
+            assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(ShutdownException.class);
+        }
+        assertThatThrownBy(() -> batcher.submit(3)).isInstanceOf(ShutdownException.class);
+        assertThat(batcher.nextBatch()).isEmpty();
+    }
+
+    @Test
+    void shouldReleaseAWaitingWorkerOnClose() throws Exception {
+        var batcher = batcher(4, Duration.ZERO, 10);
+        CompletableFuture<List<Job<Integer, String>>> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return batcher.nextBatch();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        sleep(100);
+        assertThat(taken).isNotDone();
+        batcher.close();
+        assertThat(taken.get(2, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void shouldRejectNonsenseSettings() {
+        assertThatThrownBy(() -> batcher(0, Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> batcher(1, Duration.ZERO, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

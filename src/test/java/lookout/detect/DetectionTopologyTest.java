@@ -1,0 +1,271 @@
+package lookout.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import lookout.frames.FrameDecoder;
+import lookout.kafka.Topics;
+import lookout.testing.TestFrames;
+
+@Timeout(60)
+class DetectionTopologyTest {
+    static final long NOW = 1_700_000_000_000L;
+    static final Duration MAX_AGE = Duration.ofSeconds(10);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final FakeDetector detector = new FakeDetector();
+    private InferencePool pool;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> frames;
+    private TestOutputTopic<String, byte[]> detections;
+    private TestOutputTopic<String, byte[]> dlq;
+
+    @BeforeEach
+    void setUp() {
+        start(new InferencePool(List.of(detector), 4, Duration.ofMillis(5), 8, new DetectionMetrics(registry)).start());
+    }
+
+    private void start(InferencePool p) {
+        pool = p;
+        DetectionTopology topology = new DetectionTopology(
+                new DetectionTopology.Settings(MAX_AGE, 0.5f, Duration.ofSeconds(5)),
+                new FrameDecoder(200_000, 8192, 8192L * 4608), pool, new DetectionMetrics(registry),
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), json);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
+        driver = new TopologyTestDriver(topology.build(), props, Instant.ofEpochMilli(NOW));
+        frames = driver.createInputTopic(Topics.FRAMES, new StringSerializer(), new ByteArraySerializer());
+        detections = driver.createOutputTopic(Topics.DETECTIONS, new StringDeserializer(), new ByteArrayDeserializer());
+        dlq = driver.createOutputTopic(Topics.FRAMES_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+        pool.close();
+    }
+
+    private static Headers headers(String seq, String ts) {
+        RecordHeaders h = new RecordHeaders();
+        if (seq != null) {
+            h.add(Topics.HEADER_SEQ, seq.getBytes(StandardCharsets.UTF_8));
+        }
+        if (ts != null) {
+            h.add(Topics.HEADER_TS, ts.getBytes(StandardCharsets.UTF_8));
+        }
+        return h;
+    }
+
+    private void send(String camera, byte[] value, Headers headers, long recordTs) {
+        frames.pipeInput(new TestRecord<>(camera, value, headers, Instant.ofEpochMilli(recordTs)));
+    }
+
+    private JsonNode onlyDetection() throws Exception {
+        List<TestRecord<String, byte[]>> out = detections.readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(dlq.isEmpty()).isTrue();
+        return json.readTree(out.get(0).value());
+    }
+
+    private TestRecord<String, byte[]> onlyDeadLetter(String reason) {
+        List<TestRecord<String, byte[]>> out = dlq.readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(detections.isEmpty()).isTrue();
+        TestRecord<String, byte[]> rec = out.get(0);
+        assertThat(new String(rec.headers().lastHeader(Topics.HEADER_DLQ_REASON).value(), StandardCharsets.UTF_8))
+                .isEqualTo(reason);
+        assertThat(rec.headers().lastHeader(Topics.HEADER_DLQ_DETAIL)).isNotNull();
+        return rec;
+    }
+
+    @Test
+    void shouldPublishDetectionsRecordWithTheJsonContract() throws Exception {
+        // Given a real JPEG with sequence and capture-time headers
+        send("cam1", TestFrames.jpeg(64, 48), headers("42", String.valueOf(NOW - 120)), NOW - 100);
+        // When the topology processes it, Then one "ok" record comes out keyed by camera
+        JsonNode r = onlyDetection();
+        assertThat(r.get("camera").asText()).isEqualTo("cam1");
+        assertThat(r.get("seq").asLong()).isEqualTo(42);
+        assertThat(r.get("captureTs").asLong()).isEqualTo(NOW - 120);
+        assertThat(r.get("width").asInt()).isEqualTo(64);
+        assertThat(r.get("height").asInt()).isEqualTo(48);
+        assertThat(r.get("model").get("name").asText()).isEqualTo("fake-model");
+        assertThat(r.get("model").get("version").asText()).isEqualTo("7");
+        assertThat(r.get("status").asText()).isEqualTo("ok");
+        assertThat(r.has("reason")).isFalse();
+        // the faint (0.1) detection is under the 0.5 threshold and left out
+        assertThat(r.get("detections")).hasSize(1);
+        JsonNode d = r.get("detections").get(0);
+        assertThat(d.get("label").asText()).isEqualTo("person");
+        assertThat(d.get("score").asDouble()).isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(d.get("box")).hasSize(4);
+        assertThat(d.get("box").get(0).asDouble()).isEqualTo(16.0);
+        assertThat(d.get("box").get(3).asDouble()).isEqualTo(47.0);
+        JsonNode t = r.get("timings");
+        assertThat(t.get("batchSize").asInt()).isEqualTo(1);
+        assertThat(t.get("queueMs").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(t.get("inferenceMs").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(t.get("endToEndMs").asLong()).isEqualTo(120);
+        assertThat(registry.get("lookout.frames.in").tag("camera", "cam1").counter().count()).isEqualTo(1);
+        assertThat(registry.get("lookout.frames.out").tag("status", "ok").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAcceptPngAndBinaryLongHeaders() throws Exception {
+        RecordHeaders h = new RecordHeaders();
+        h.add(Topics.HEADER_SEQ, ByteBuffer.allocate(8).putLong(9).array());
+        h.add(Topics.HEADER_TS, ByteBuffer.allocate(8).putLong(NOW - 5).array());
+        send("cam2", TestFrames.image("png", 32, 24), h, NOW - 1000);
+        JsonNode r = onlyDetection();
+        assertThat(r.get("seq").asLong()).isEqualTo(9);
+        assertThat(r.get("captureTs").asLong()).isEqualTo(NOW - 5);
+        assertThat(r.get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void shouldFallBackToOffsetAndRecordTimestampWithoutHeaders() throws Exception {
+        // Given two frames without headers (as a bare `kcat -P` sends them)
+        send("cam3", TestFrames.jpeg(32, 24), new RecordHeaders(), NOW - 300);
+        send("cam3", TestFrames.jpeg(32, 24), new RecordHeaders(), NOW - 200);
+        List<TestRecord<String, byte[]>> out = detections.readRecordsToList();
+        // Then seq is the input offset and the capture time is the record timestamp
+        assertThat(out).hasSize(2);
+        JsonNode second = json.readTree(out.get(1).value());
+        assertThat(second.get("seq").asLong()).isEqualTo(1);
+        assertThat(second.get("captureTs").asLong()).isEqualTo(NOW - 200);
+    }
+
+    @Test
+    void shouldSkipStaleFrames() throws Exception {
+        // Given a frame captured 11 s ago with a max age of 10 s
+        send("cam1", TestFrames.jpeg(32, 24), headers("5", String.valueOf(NOW - 11_000)), NOW);
+        // Then it is answered as skipped/stale without reaching the detector, and counted
+        JsonNode r = onlyDetection();
+        assertThat(r.get("status").asText()).isEqualTo("skipped");
+        assertThat(r.get("reason").asText()).isEqualTo("stale");
+        assertThat(r.get("seq").asLong()).isEqualTo(5);
+        assertThat(r.get("detections")).isEmpty();
+        assertThat(r.get("timings").get("endToEndMs").asLong()).isEqualTo(11_000);
+        assertThat(detector.batchSizes).isEmpty();
+        assertThat(registry.get("lookout.frames.skipped").tag("reason", "stale").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswerOverloadWhenTheInferenceQueueIsFull() throws Exception {
+        // Given a pool whose queue (capacity 1) is full and whose workers are not running
+        tearDown();
+        InferencePool stalled = new InferencePool(List.of(detector), 4, Duration.ZERO, 1, new DetectionMetrics(registry));
+        stalled.submit(new lookout.frames.DecodedImage(1, 1, new byte[3]));
+        start(stalled);
+        // When a frame arrives, Then it is answered skipped/overload at once
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        JsonNode r = onlyDetection();
+        assertThat(r.get("status").asText()).isEqualTo("skipped");
+        assertThat(r.get("reason").asText()).isEqualTo("overload");
+        assertThat(registry.get("lookout.frames.skipped").tag("reason", "overload").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterEmptyFrames() {
+        send("cam1", new byte[0], headers("1", null), NOW);
+        onlyDeadLetter("empty");
+    }
+
+    @Test
+    void shouldDeadLetterRandomBytesKeepingOriginalBytesAndHeaders() {
+        byte[] junk = TestFrames.randomBytes(3000, 1);
+        send("cam9", junk, headers("77", String.valueOf(NOW)), NOW);
+        TestRecord<String, byte[]> rec = onlyDeadLetter("unknown-format");
+        assertThat(rec.key()).isEqualTo("cam9");
+        assertThat(rec.value()).isEqualTo(junk);
+        assertThat(new String(rec.headers().lastHeader(Topics.HEADER_SEQ).value(), StandardCharsets.UTF_8)).isEqualTo("77");
+        assertThat(rec.headers().lastHeader(Topics.HEADER_TS)).isNotNull();
+        assertThat(registry.get("lookout.frames.dead.lettered").tag("camera", "cam9").tag("reason", "unknown-format")
+                .counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterTruncatedJpegAsCorrupt() {
+        send("cam1", TestFrames.truncatedJpeg(), headers("1", null), NOW);
+        onlyDeadLetter("corrupt");
+    }
+
+    @Test
+    void shouldDeadLetterDecompressionBombs() {
+        send("cam1", TestFrames.pngBomb(), headers("1", null), NOW);
+        onlyDeadLetter("too-many-pixels");
+    }
+
+    @Test
+    void shouldDeadLetterOversizedFrames() {
+        // the decoder in this test admits 200,000 bytes
+        byte[] big = TestFrames.image("png", 400, 400);
+        big = java.util.Arrays.copyOf(big, 250_000);
+        send("cam1", big, headers("1", null), NOW);
+        onlyDeadLetter("too-large");
+    }
+
+    @Test
+    void shouldDeadLetterMalformedHeaders() {
+        send("cam1", TestFrames.jpeg(32, 24), headers("twelve", null), NOW);
+        TestRecord<String, byte[]> rec = onlyDeadLetter("bad-header");
+        assertThat(new String(rec.headers().lastHeader(Topics.HEADER_DLQ_DETAIL).value(), StandardCharsets.UTF_8))
+                .contains(Topics.HEADER_SEQ);
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", "-5"), NOW);
+        onlyDeadLetter("bad-header");
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", ""), NOW);
+        onlyDeadLetter("bad-header");
+    }
+
+    @Test
+    void shouldDeadLetterFramesWhoseInferenceFails() {
+        detector.failWith = new IllegalStateException("CUDA out of memory");
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        TestRecord<String, byte[]> rec = onlyDeadLetter("inference-failed");
+        assertThat(new String(rec.headers().lastHeader(Topics.HEADER_DLQ_DETAIL).value(), StandardCharsets.UTF_8))
+                .contains("CUDA out of memory");
+    }
+
+    @Test
+    void shouldAnswerEveryFrameExactlyOnce() {
+        // Given a mix of good, stale and broken frames
+        send("a", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        send("a", new byte[0], headers("2", String.valueOf(NOW)), NOW);
+        send("b", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW - 60_000)), NOW);
+        send("b", TestFrames.randomBytes(100, 2), headers("2", null), NOW);
+        send("c", TestFrames.jpeg(32, 24), null, NOW);
+        // Then inputs = detections + dead letters
+        assertThat(detections.getQueueSize() + dlq.getQueueSize()).isEqualTo(5);
+        assertThat(dlq.getQueueSize()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,57 @@
+package lookout.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import lookout.frames.DecodedImage;
+import lookout.model.ModelMetadata;
+
+/** A detector for topology and pool tests: one confident and one faint "person" per frame, in the frame. */
+public class FakeDetector implements Detector {
+    static final ModelMetadata MODEL = new ModelMetadata("fake-model", "7", "fake", List.of("__background__", "person"),
+            240, 320, null, null, null, null, null, null, null);
+
+    final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    volatile boolean closed;
+    volatile RuntimeException failWith;
+    volatile long delayMs;
+
+    @Override
+    public List<List<Detection>> detect(List<DecodedImage> batch) {
+        batchSizes.add(batch.size());
+        if (delayMs > 0) {
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failWith != null) {
+            throw failWith;
+        }
+        List<List<Detection>> out = new ArrayList<>();
+        for (DecodedImage img : batch) {
+            float w = img.width();
+            float h = img.height();
+            out.add(List.of(new Detection("person", 0.9f, w / 4, h / 4, w / 2, h - 1),
+                    new Detection("person", 0.1f, 0, 0, w / 8, h / 8)));
+        }
+        return out;
+    }
+
+    @Override
+    public ModelMetadata model() {
+        return MODEL;
+    }
+
+    @Override
+    public String device() {
+        return "cpu";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

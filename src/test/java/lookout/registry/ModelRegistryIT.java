@@ -1,0 +1,103 @@
+package lookout.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import lookout.broker.EmbeddedBroker;
+import lookout.kafka.LoopTopics;
+import lookout.kafka.Topics;
+import lookout.model.ModelArtifact;
+
+/** The registry on a real (embedded) broker: chunked transactional publish, read back, prune. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ModelRegistryIT {
+    static EmbeddedBroker broker;
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedBroker.start();
+        LoopTopics.ensure(broker.bootstrapServers(), 1);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private Path artifact(int bytes, long seed) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("a" + seed));
+        byte[] model = new byte[bytes];
+        new Random(seed).nextBytes(model);
+        Files.write(dir.resolve("model.pt"), model);
+        Files.writeString(dir.resolve("model.json"),
+                "{\"name\":\"lookout-pedestrian\",\"classes\":[\"__background__\",\"person\"],\"scoreThresh\":0.3}");
+        return dir;
+    }
+
+    @Test
+    void shouldPublishModelLargerThanMessageLimitAndReadItBackVerified() throws Exception {
+        Path src = artifact(2_500_000, 1); // > 1 MB: needs several 512 KB chunks
+        try (KafkaProducer<String, byte[]> p = ModelRegistry.openProducer(broker.bootstrapServers(), "it-publish")) {
+            new ModelPublisher(p, ModelPublisher.DEFAULT_CHUNK_SIZE).publish(src, "7", true, null);
+        }
+        RegistryState state = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
+        assertThat(state.manifest("7").chunks()).isEqualTo(5);
+        assertThat(state.serving().version()).isEqualTo("7");
+        Path out = state.assemble("7", tmp.resolve("fetched"));
+        assertThat(Files.readAllBytes(out.resolve("model.pt"))).isEqualTo(Files.readAllBytes(src.resolve("model.pt")));
+        assertThat(ModelArtifact.open(out).scoreThreshold()).contains(0.3);
+    }
+
+    @Test
+    void shouldNeverShowAHalfPublishedModel() throws Exception {
+        try (KafkaProducer<String, byte[]> p = ModelRegistry.openProducer(broker.bootstrapServers(), "it-crash")) {
+            p.beginTransaction();
+            p.send(new ProducerRecord<>(Topics.MODELS, RegistryKeys.chunk("99", 0), new byte[1000])).get();
+            p.send(new ProducerRecord<>(Topics.MODELS, RegistryKeys.manifest("99"),
+                    "{\"version\":\"99\",\"chunks\":2,\"chunkSize\":1000,\"size\":2000,\"sha256\":\"x\"}".getBytes()))
+                    .get();
+            // the publisher dies here: no commit; a successor with the same id fences and aborts it
+        }
+        try (KafkaProducer<String, byte[]> successor = ModelRegistry.openProducer(broker.bootstrapServers(),
+                "it-crash")) {
+            RegistryState state = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
+            assertThat(state.manifest("99")).isNull();
+            assertThatThrownBy(() -> state.assemble("99", tmp.resolve("x"))).isInstanceOf(ModelIntegrityException.class);
+        }
+    }
+
+    @Test
+    void shouldPruneOldVersionsWithTombstonesButKeepTheServingOne() throws Exception {
+        try (KafkaProducer<String, byte[]> p = ModelRegistry.openProducer(broker.bootstrapServers(), "it-prune")) {
+            ModelPublisher publisher = new ModelPublisher(p, ModelPublisher.DEFAULT_CHUNK_SIZE);
+            publisher.publish(artifact(1000, 11), "11", true, null);
+            publisher.publish(artifact(1000, 12), "12", false, null);
+            publisher.publish(artifact(1000, 13), "13", false, null);
+            RegistryState before = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
+            publisher.setServing(ServingChange.resolve(before, "11", "promote"));
+            RegistryState serving11 = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
+            publisher.prune(serving11, 1);
+        }
+        RegistryState after = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
+        assertThat(after.manifest("11")).isNotNull(); // serving
+        assertThat(after.manifest("12")).isNull();
+        assertThat(after.manifest("13")).isNotNull(); // newest
+        assertThat(ModelsCommand.format(after)).contains("serving: 11");
+    }
+}

@@ -1,0 +1,317 @@
+package lookout.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import lookout.broker.EmbeddedBroker;
+import lookout.detect.DjlDetector;
+import lookout.kafka.Topics;
+import lookout.testing.TestFrames;
+import lookout.testing.TestModels;
+
+/**
+ * The real pipeline against a real (embedded, KRaft) Kafka with the real tiny TorchScript model
+ * through DjlDetector: real producers send good and broken frames, read_committed consumers check
+ * that every frame is answered exactly once on the right topic with the documented contract.
+ */
+@Timeout(300)
+class DetectionServiceIT {
+    static EmbeddedBroker broker;
+    final ObjectMapper json = new ObjectMapper();
+    final List<DetectionService> services = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @AfterEach
+    void stopServices() {
+        services.forEach(DetectionService::close);
+    }
+
+    ServiceSettings settings(Path model, String appId) {
+        return new ServiceSettings(model, "cpu", 1, 2, Duration.ofMillis(10), 32, Duration.ofMinutes(5), 0.5f,
+                Duration.ofSeconds(60), 3, (short) 1, "exactly_once_v2", 0, Duration.ofMillis(100), appId,
+                1_000_000, 8192, 8192L * 4608);
+    }
+
+    DetectionService startService(ServiceSettings settings) throws InterruptedException {
+        return startService(settings, DjlDetector::load);
+    }
+
+    DetectionService startService(ServiceSettings settings, DetectionService.DetectorFactory factory)
+            throws InterruptedException {
+        DetectionService service = new DetectionService(settings, Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new SimpleMeterRegistry(), factory, Clock.systemUTC());
+        services.add(service);
+        service.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!service.ready()) {
+            assertThat(System.nanoTime()).as("service ready within 120 s").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        return service;
+    }
+
+    KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static ProducerRecord<String, byte[]> frame(String camera, byte[] bytes, String seq, String ts) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.FRAMES, camera, bytes);
+        if (seq != null) {
+            r.headers().add(Topics.HEADER_SEQ, seq.getBytes(StandardCharsets.UTF_8));
+        }
+        if (ts != null) {
+            r.headers().add(Topics.HEADER_TS, ts.getBytes(StandardCharsets.UTF_8));
+        }
+        return r;
+    }
+
+    /** Reads a topic from the beginning (read_committed) until {@code expected} records or the timeout. */
+    List<ConsumerRecord<String, byte[]>> readCommitted(String topic, String keyPrefix, int expected, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            java.util.function.Consumer<ConsumerRecord<String, byte[]>> keep = r -> {
+                if (r.key() != null && r.key().startsWith(keyPrefix)) {
+                    out.add(r);
+                }
+            };
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(keep);
+            }
+            // linger a little: anything beyond `expected` would be a duplicate
+            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < settle) {
+                c.poll(Duration.ofMillis(200)).forEach(keep);
+            }
+        }
+        return out;
+    }
+
+    static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldAnswerEveryRealFrameOnceAndDeadLetterBrokenOnes() throws Exception {
+        // Given the service with the real tiny model on a real broker
+        Path model = TestModels.tinyModelDir();
+        startService(settings(model, "it-contract"));
+        String now = String.valueOf(System.currentTimeMillis());
+        // broken frames by seq header, with the reason each must be dead-lettered for
+        Map<String, byte[]> broken = new HashMap<>();
+        Map<String, String> expectedReason = new HashMap<>();
+        broken.put("101", TestFrames.truncatedJpeg());
+        expectedReason.put("101", "corrupt");
+        broken.put("102", TestFrames.randomBytes(5000, 3));
+        expectedReason.put("102", "unknown-format");
+        broken.put("103", new byte[0]);
+        expectedReason.put("103", "empty");
+        broken.put("104", TestFrames.pngBomb());
+        expectedReason.put("104", "too-many-pixels");
+        broken.put("105", java.util.Arrays.copyOf(TestFrames.jpeg(64, 48), 1_030_000)); // limit is 1,000,000 here
+        expectedReason.put("105", "too-large");
+        expectedReason.put("not-a-number", "bad-header");
+        int good = 24;
+        // When three cameras send real JPEGs, and one sends broken frames and a bad header
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            byte[] jpeg = TestFrames.jpeg(320, 240);
+            for (int i = 1; i <= good; i++) {
+                producer.send(frame("cam-" + (i % 3), jpeg, String.valueOf(i), now));
+            }
+            for (var e : broken.entrySet()) {
+                producer.send(frame("cam-bad", e.getValue(), e.getKey(), null));
+            }
+            producer.send(frame("cam-bad", jpeg, "not-a-number", now));
+            producer.flush();
+        }
+        // Then each good frame gets exactly one "ok" record with the contract's fields
+        List<ConsumerRecord<String, byte[]>> detections = readCommitted(Topics.DETECTIONS, "cam-", good, Duration.ofSeconds(120));
+        assertThat(detections).hasSize(good);
+        Set<Long> seqs = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : detections) {
+            JsonNode d = json.readTree(r.value());
+            assertThat(d.get("camera").asText()).isEqualTo(r.key()).startsWith("cam-");
+            assertThat(d.get("status").asText()).isEqualTo("ok");
+            assertThat(d.get("width").asInt()).isEqualTo(320);
+            assertThat(d.get("height").asInt()).isEqualTo(240);
+            assertThat(d.get("captureTs").asText()).isEqualTo(now);
+            assertThat(d.get("model").get("name").asText()).isEqualTo("lookout-tiny");
+            assertThat(d.get("model").get("version").asText()).isEqualTo("1");
+            assertThat(d.get("timings").get("batchSize").asInt()).isBetween(1, 2);
+            assertThat(d.get("timings").get("inferenceMs").asDouble()).isPositive();
+            for (JsonNode det : d.get("detections")) {
+                assertThat(det.get("score").asDouble()).isBetween(0.5, 1.0);
+                JsonNode box = det.get("box");
+                assertThat(box.get(0).asDouble()).isGreaterThanOrEqualTo(0).isLessThan(box.get(2).asDouble());
+                assertThat(box.get(2).asDouble()).isLessThanOrEqualTo(320);
+                assertThat(box.get(1).asDouble()).isGreaterThanOrEqualTo(0).isLessThan(box.get(3).asDouble());
+                assertThat(box.get(3).asDouble()).isLessThanOrEqualTo(240);
+            }
+            seqs.add(d.get("seq").asLong());
+        }
+        assertThat(seqs).hasSize(good);
+        // And each broken frame exactly one DLQ record with its reason, original bytes and headers
+        List<ConsumerRecord<String, byte[]>> dlq = readCommitted(Topics.FRAMES_DLQ, "cam-bad", broken.size() + 1, Duration.ofSeconds(60));
+        assertThat(dlq).hasSize(broken.size() + 1);
+        Map<String, String> reasonBySeq = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : dlq) {
+            reasonBySeq.put(header(r, Topics.HEADER_SEQ), header(r, Topics.HEADER_DLQ_REASON));
+            assertThat(header(r, Topics.HEADER_DLQ_DETAIL)).isNotBlank();
+            if (broken.containsKey(header(r, Topics.HEADER_SEQ))) {
+                assertThat(r.value()).isEqualTo(broken.get(header(r, Topics.HEADER_SEQ)));
+            }
+        }
+        assertThat(reasonBySeq).containsExactlyInAnyOrderEntriesOf(expectedReason);
+    }
+
+    /** The real detector, slowed down so that a restart reliably lands mid-stream. */
+    static DetectionService.DetectorFactory slowed(long msPerBatch) {
+        return (dir, device, threshold) -> {
+            DjlDetector real = DjlDetector.load(dir, device, threshold);
+            return new lookout.detect.Detector() {
+                @Override
+                public List<List<lookout.detect.Detection>> detect(List<lookout.frames.DecodedImage> batch) {
+                    try {
+                        Thread.sleep(msPerBatch);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return real.detect(batch);
+                }
+
+                @Override
+                public lookout.model.ModelMetadata model() {
+                    return real.model();
+                }
+
+                @Override
+                public String device() {
+                    return real.device();
+                }
+
+                @Override
+                public void close() {
+                    real.close();
+                }
+            };
+        };
+    }
+
+    @Test
+    void shouldAnswerEveryFrameExactlyOnceAcrossAStopAndRestartMidStream() throws Exception {
+        // Given 90 frames from three cameras already waiting in the topic
+        Path model = TestModels.tinyModelDir();
+        int total = 90;
+        ServiceSettings settings = settings(model, "it-restart");
+        lookout.kafka.TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new DetectionService(settings, Map.of(), null, null, null).topics(), Duration.ofSeconds(30));
+        String now = String.valueOf(System.currentTimeMillis());
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            byte[] jpeg = TestFrames.jpeg(320, 240);
+            for (int i = 1; i <= total; i++) {
+                producer.send(frame("rcam-" + (i % 3), jpeg, String.valueOf(i), now));
+            }
+            producer.flush();
+        }
+        // When a service starts, is stopped after some frames, and a new instance takes over
+        DetectionService first = startService(settings, slowed(500));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (countRestartOutputs() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        first.close();
+        int afterFirst = countRestartOutputs();
+        assertThat(afterFirst).as("the stop came mid-stream").isBetween(5, total - 1);
+        startService(settings, DjlDetector::load);
+        // Then, read_committed, every frame has exactly one detections record: none lost, none doubled
+        List<ConsumerRecord<String, byte[]>> all = readCommitted(Topics.DETECTIONS, "rcam-", total, Duration.ofSeconds(120));
+        Map<String, Integer> perFrame = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : all) {
+            if (r.key() != null && r.key().startsWith("rcam-")) {
+                JsonNode d = json.readTree(r.value());
+                perFrame.merge(r.key() + "/" + d.get("seq").asLong(), 1, Integer::sum);
+            }
+        }
+        assertThat(perFrame).hasSize(total);
+        assertThat(perFrame.values()).allMatch(n -> n == 1);
+    }
+
+    private int countRestartOutputs() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-count-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        int n = 0;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            // assign (no group join, fast) and read up to the last stable offset
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(Topics.DETECTIONS).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (r.key() != null && r.key().startsWith("rcam-")) {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+}
