@@ -155,6 +155,8 @@ public class DemoCommand implements Callable<Integer> {
         long lastOut = 0;
         long lastTick = System.nanoTime();
         int idleAfterDone = 0;
+        long lastSkipped = 0;
+        boolean hinted = false;
         while (true) {
             try {
                 Thread.sleep(1000);
@@ -173,6 +175,14 @@ public class DemoCommand implements Callable<Integer> {
                     watcher.skipped.get(), watcher.deadLetters.get(),
                     service.model().name(), service.model().version(), sent, out);
             System.out.flush();
+            long skippedNow = watcher.skipped.get();
+            if (!hinted && skippedNow > lastSkipped && skippedNow > 20) {
+                hinted = true;
+                System.out.println("demo: the model cannot keep up with the camera here, so frames older than"
+                        + " lookout.max-frame-age are answered skipped/stale; for fresh results try --fps 5"
+                        + " (or LOOKOUT_MAX_FRAME_AGE=2s for a tighter bound)");
+            }
+            lastSkipped = skippedNow;
             if (cameraError.get() != null) {
                 System.err.println("demo: camera failed: " + cameraError.get().getMessage());
                 Quarkus.asyncExit(1);
