@@ -58,7 +58,7 @@ public class DemoCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-loop", description = "stop at the end of the video instead of replaying it")
     boolean noLoop;
 
-    @CommandLine.Option(names = "--fps", defaultValue = "0", description = "camera frames per second (0 = the video's rate)")
+    @CommandLine.Option(names = "--fps", defaultValue = "5", description = "camera frames per second (default 5, what the default model sustains on 2 CPU cores; 0 = the video's rate)")
     double fps;
 
     @CommandLine.Option(names = "--port", defaultValue = "0", description = "Kafka port of the embedded broker (0 = a free one)")
@@ -179,7 +179,7 @@ public class DemoCommand implements Callable<Integer> {
             if (!hinted && skippedNow > lastSkipped && skippedNow > 20) {
                 hinted = true;
                 System.out.println("demo: the model cannot keep up with the camera here, so frames older than"
-                        + " lookout.max-frame-age are answered skipped/stale; for fresh results try --fps 5"
+                        + " lookout.max-frame-age are answered skipped/stale; for fresh results lower --fps (e.g. --fps 3)"
                         + " (or LOOKOUT_MAX_FRAME_AGE=2s for a tighter bound)");
             }
             lastSkipped = skippedNow;
