@@ -83,4 +83,8 @@ prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom"
 q() { curl -sf "http://127.0.0.1:$PPORT/api/v1/query" --data-urlencode "query=$1"; }
 wait_for 60 "prometheus to scrape lookout" sh -c "q() { curl -sf http://127.0.0.1:$PPORT/api/v1/query --data-urlencode \"query=\$1\"; }; q 'sum(lookout_frames_in_total)' | grep -q '\"11\"'"
 echo "e2e: prometheus scraped lookout_frames_in_total = 11"
+
+# the Grafana dashboard must only query metrics the app really exports
+curl -sf "http://localhost:$HPORT/q/metrics" > "$WORK/metrics.txt"
+/usr/bin/python3 scripts/check_static.py --metrics "$WORK/metrics.txt" || fail "dashboard queries metrics the app does not export"
 echo "e2e: PASS"

@@ -4,10 +4,18 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$HERE"
 export OPT_OUT_TRACKING=true
+# libtorch/OpenMP threads busy-wait by default: >10x slower on a loaded 2-core machine
+export OMP_WAIT_POLICY=PASSIVE
 
 echo "== model toolchain: tiny test model and parity tests"
 bash model/make_test_model.sh
 (cd model && /usr/bin/python3 -m pytest -q tests)
 
+echo "== deployment files (static: no Docker engine or cluster here)"
+/usr/bin/python3 scripts/check_static.py
+
 echo "== service: unit, topology and broker-backed tests"
 mvn -B verify
+
+echo "== end to end with third-party peers: kcat, Prometheus, the default model"
+bash scripts/e2e.sh
