@@ -9,7 +9,7 @@ import lookout.detect.DjlDetector;
 import lookout.model.ModelArtifact;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code lookout eval}: COCO-style AP of a model artifact on a labelled folder (person class only). */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -19,14 +19,8 @@ public class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model artifact dir (model.pt + model.json)")
     Path model;
 
-    @Option(names = "--format", required = true, description = "dataset format: mot or usc")
-    String format;
-
-    @Parameters(index = "0", description = "dataset dir (a MOT sequence dir, or a USC set / root)")
-    Path dataset;
-
-    @Option(names = "--frames", description = "MOT frame range A-B (1-based, inclusive); default all")
-    String frames;
+    @Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--score-threshold", defaultValue = "0.5", description = "operating point for precision/recall (default ${DEFAULT-VALUE})")
     double scoreThreshold;
@@ -50,7 +44,7 @@ public class EvalCommand implements Callable<Integer> {
             System.err.println("model " + artifact + " has no class '" + className + "' (classes: " + artifact.metadata().classes() + ")");
             return 2;
         }
-        List<LabelledImage> images = Datasets.load(format, dataset, FrameRange.parse(frames));
+        List<LabelledImage> images = data.load();
         int gt = images.stream().mapToInt(i -> i.boxes().size()).sum();
         System.out.printf(Locale.ROOT, "model %s, %d images, %d GT boxes, device %s%n", artifact, images.size(), gt, device);
         // keep every detection the model emits: AP needs the low-score tail too
@@ -78,7 +72,7 @@ public class EvalCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "| images | %d |%n| GT boxes | %d |%n| detections | %d |%n| ms/frame | %.1f |%n",
                     r.images(), r.groundTruth(), r.detections(), outcome.msPerFrame());
             PrCurveWriter.write(r, artifact.metadata().name() + " v" + artifact.metadata().version() + " on "
-                    + dataset.toAbsolutePath().normalize().getFileName() + (frames == null ? "" : " frames " + frames), prCurve);
+                    + data.dir.toAbsolutePath().normalize().getFileName() + (data.frames == null ? "" : " frames " + data.frames), prCurve);
             System.out.println("PR curve: " + prCurve.toAbsolutePath());
         }
         return 0;

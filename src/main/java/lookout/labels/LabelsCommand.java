@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import lookout.eval.DatasetOptions;
 import lookout.eval.FrameRange;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.LoopTopics;
@@ -21,6 +22,7 @@ import lookout.kafka.TopicReader;
 import lookout.kafka.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code lookout labels import|export|delete}: the labelled data set on {@code lookout.labels}. */
@@ -34,23 +36,19 @@ public class LabelsCommand {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Publish a labelled data set (MOT sequence or USC set) to lookout.labels.")
     public static class Import implements Callable<Integer> {
-        @Option(names = "--format", required = true, description = "mot or usc")
-        String format;
-        @Parameters(paramLabel = "PATH", description = "MOT sequence folder or USC set folder")
-        Path path;
+        @Mixin
+        DatasetOptions data = new DatasetOptions();
         @Option(names = "--camera", description = "camera id (default: sequence name, or usc)")
         String camera;
-        @Option(names = "--frames", description = "1-based inclusive range, e.g. 1-90 (mot only; default: all)")
-        String frames;
         @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP, description = "Kafka bootstrap servers")
         String bootstrap;
 
         @Override
         public Integer call() throws Exception {
-            FrameRange range = FrameRange.parse(frames);
-            List<ImportedFrame> items = DatasetImport.read(format, path, camera, range);
+            FrameRange range = data.range();
+            List<ImportedFrame> items = DatasetImport.read(data.format, data.dir, camera, range);
             if (items.isEmpty()) {
-                System.err.println("labels: nothing to import from " + path + " (frames " + range + ")");
+                System.err.println("labels: nothing to import from " + data.dir + " (frames " + range + ")");
                 return 1;
             }
             LoopTopics.ensure(bootstrap, 1);

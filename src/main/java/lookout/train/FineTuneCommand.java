@@ -9,12 +9,12 @@ import java.util.stream.Collectors;
 
 import lookout.eval.DatasetException;
 import lookout.eval.Datasets;
-import lookout.eval.FrameRange;
+import lookout.eval.DatasetOptions;
 import lookout.eval.LabelledImage;
 import lookout.model.ModelArtifact;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code lookout finetune}: fine-tune a model artifact on a labelled folder and write a new artifact. */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
@@ -24,14 +24,8 @@ public class FineTuneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "base model artifact dir")
     Path model;
 
-    @Option(names = "--format", required = true, description = "dataset format: mot or usc")
-    String format;
-
-    @Parameters(index = "0", description = "dataset dir")
-    Path dataset;
-
-    @Option(names = "--frames", description = "MOT frame range A-B to train on (1-based, inclusive)")
-    String frames;
+    @Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--epochs", required = true, description = "passes over the data")
     int epochs;
@@ -66,7 +60,7 @@ public class FineTuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelArtifact base = ModelArtifact.open(model);
-        List<LabelledImage> labelled = Datasets.load(format, dataset, FrameRange.parse(frames));
+        List<LabelledImage> labelled = data.load();
         List<TrainingSample> samples = read(labelled);
         FineTuneConfig config = FineTuneConfig.defaults().withEpochs(epochs).withBatchSize(batch).withLearningRate(lr)
                 .withWarmupSteps(warmup).withLogEvery(logEvery).withDevice(device).withBackboneLrFactor(backboneLrFactor);

@@ -28,9 +28,9 @@ class EvalCommandTest {
         Files.writeString(seq.resolve("seqinfo.ini"), "[Sequence]\nimExt=.png\n");
         EvalCommand command = new EvalCommand();
         command.model = model;
-        command.format = "mot";
-        command.dataset = seq;
-        command.frames = "1-2";
+        command.data.format = "mot";
+        command.data.dir = seq;
+        command.data.frames = "1-2";
         command.scoreThreshold = 0.5;
         command.device = "cpu";
         command.batch = 2;
