@@ -1,6 +1,7 @@
 package lookout.train;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Fine-tuning knobs.
@@ -38,52 +39,101 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
     }
 
     public FineTuneConfig withEpochs(int n) {
-        return new FineTuneConfig(n, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
-                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+        return with(b -> b.epochs = n);
     }
 
     public FineTuneConfig withBatchSize(int n) {
-        return new FineTuneConfig(epochs, n, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
-                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+        return with(b -> b.batchSize = n);
     }
 
     public FineTuneConfig withLearningRate(float lr) {
-        return new FineTuneConfig(epochs, batchSize, lr, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
-                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+        return with(b -> b.learningRate = lr);
     }
 
     public FineTuneConfig withWarmupSteps(int n) {
-        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, n, decay, backboneLrFactor,
-                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+        return with(b -> b.warmupSteps = n);
     }
 
     public FineTuneConfig withAugmentation(double flip, double min, double max) {
-        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
-                backbonePrefix, frozenPrefixes, flip, min, max, logEvery, checkpointEachEpoch, device, seed, version);
+        return with(b -> {
+            b.flipProbability = flip;
+            b.minScale = min;
+            b.maxScale = max;
+        });
     }
 
     public FineTuneConfig withLogEvery(int n) {
-        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
-                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, n, checkpointEachEpoch, device, seed, version);
+        return with(b -> b.logEvery = n);
     }
 
     public FineTuneConfig withCheckpoints(boolean on) {
-        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
-                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, on, device, seed, version);
+        return with(b -> b.checkpointEachEpoch = on);
     }
 
     public FineTuneConfig withDevice(String d) {
-        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
-                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, d, seed, version);
+        return with(b -> b.device = d);
     }
 
     public FineTuneConfig withFrozenPrefixes(List<String> prefixes) {
-        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, backboneLrFactor,
-                backbonePrefix, prefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+        return with(b -> b.frozenPrefixes = prefixes);
     }
 
     public FineTuneConfig withBackboneLrFactor(float f) {
-        return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay, f,
-                backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery, checkpointEachEpoch, device, seed, version);
+        return with(b -> b.backboneLrFactor = f);
+    }
+
+    /** A copy with one change: every wither goes through here, so a new field is added in one place. */
+    private FineTuneConfig with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    private static final class Copy {
+        int epochs;
+        int batchSize;
+        float learningRate;
+        float momentum;
+        float weightDecay;
+        int warmupSteps;
+        LearningRateSchedule.Decay decay;
+        float backboneLrFactor;
+        String backbonePrefix;
+        List<String> frozenPrefixes;
+        double flipProbability;
+        double minScale;
+        double maxScale;
+        int logEvery;
+        boolean checkpointEachEpoch;
+        String device;
+        long seed;
+        String version;
+
+        Copy(FineTuneConfig c) {
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            learningRate = c.learningRate;
+            momentum = c.momentum;
+            weightDecay = c.weightDecay;
+            warmupSteps = c.warmupSteps;
+            decay = c.decay;
+            backboneLrFactor = c.backboneLrFactor;
+            backbonePrefix = c.backbonePrefix;
+            frozenPrefixes = c.frozenPrefixes;
+            flipProbability = c.flipProbability;
+            minScale = c.minScale;
+            maxScale = c.maxScale;
+            logEvery = c.logEvery;
+            checkpointEachEpoch = c.checkpointEachEpoch;
+            device = c.device;
+            seed = c.seed;
+            version = c.version;
+        }
+
+        FineTuneConfig build() {
+            return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay,
+                    backboneLrFactor, backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery,
+                    checkpointEachEpoch, device, seed, version);
+        }
     }
 }
