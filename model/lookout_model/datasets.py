@@ -4,8 +4,11 @@
   (``PedestrianMultiViewTestSet/GT/<name>.gt.xml``); greyscale BMPs are replicated to RGB.
 * MOTChallenge sequences (``img1/000001.jpg``, ``gt/gt.txt``: frame,id,left,top,w,h,flag,...,
   1-based frames), with an optional inclusive frame range.
+* YOLO / Ultralytics exports (``images/X.jpg`` + ``labels/X.txt`` lines ``class cx cy w h``
+  normalised), the class map from the export's ``data.yaml`` / ``config.yaml``.
 
-A sample is a dict: id (stable string), path, boxes (float32 [K,4] x1,y1,x2,y2 pixels).
+A sample is a dict: id (stable string), path, boxes (float32 [K,4] x1,y1,x2,y2 pixels); samples
+built in memory (suite mosaics) carry ``image`` (uint8 CHW) instead of a path.
 """
 import glob
 import hashlib
@@ -17,14 +20,17 @@ import numpy as np
 import torch
 from PIL import Image
 
-DATA_ROOT = os.environ.get("LOOKOUT_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# One name for the data directory everywhere (Java: lookout.data.dir, env LOOKOUT_DATA_DIR)
+DATA_ENV = "LOOKOUT_DATA_DIR"
 
 
 def data_root() -> str:
-    for cand in (os.environ.get("LOOKOUT_DATA"), "../shared/data", "/work/shared/data", DATA_ROOT):
-        if cand and os.path.isdir(cand):
-            return os.path.abspath(cand)
-    raise FileNotFoundError("pedestrian data not found: set LOOKOUT_DATA (expected ../shared/data)")
+    """$LOOKOUT_DATA_DIR, else ../shared/data beside the repository."""
+    cand = os.environ.get(DATA_ENV) or os.path.join(REPO, "..", "shared", "data")
+    if os.path.isdir(cand):
+        return os.path.abspath(cand)
+    raise FileNotFoundError(f"pedestrian data not found at {cand}: set {DATA_ENV}")
 
 
 def _read_usc_xml(path: str) -> np.ndarray:
@@ -89,6 +95,74 @@ def mot_sequence(name: str, frames: Optional[Tuple[int, int]] = None, root: Opti
     return out
 
 
+IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp")
+
+
+def yolo_class_names(folder: str) -> List[str]:
+    """Class names of a YOLO export: the first data.yaml / config.yaml / *.yaml found in the folder
+    or up to three levels above it; `names` as a list or as an {index: name} map."""
+    import yaml
+    d = os.path.abspath(folder)
+    for _ in range(4):
+        cands = [os.path.join(d, n) for n in ("data.yaml", "config.yaml")] + sorted(glob.glob(os.path.join(d, "*.yaml")))
+        for c in cands:
+            if os.path.isfile(c):
+                with open(c) as f:
+                    y = yaml.safe_load(f) or {}
+                names = y.get("names")
+                if isinstance(names, dict):
+                    return [str(names[k]) for k in sorted(names, key=int)]
+                if isinstance(names, list):
+                    return [str(n) for n in names]
+        d = os.path.dirname(d)
+    raise FileNotFoundError(f"no data.yaml/config.yaml with `names` at or above {folder}")
+
+
+def yolo_dirs(path: str) -> Tuple[str, str]:
+    """(images dir, labels dir) of a YOLO split: DIR/images + DIR/labels, or an .../images/SPLIT
+    folder whose labels are at .../labels/SPLIT (the Ultralytics rule)."""
+    if os.path.isdir(os.path.join(path, "images")):
+        return os.path.join(path, "images"), os.path.join(path, "labels")
+    parts = os.path.normpath(path).split(os.sep)
+    if "images" in parts:
+        i = len(parts) - 1 - parts[::-1].index("images")
+        return path, os.sep.join(parts[:i] + ["labels"] + parts[i + 1:])
+    raise FileNotFoundError(f"{path}: neither DIR/images nor an .../images/SPLIT folder")
+
+
+def yolo_split(path: str, class_name: str = "person", root: Optional[str] = None) -> List[Dict]:
+    """A YOLO split (absolute, or relative to the data root), boxes of one class; images without
+    that class stay in as negatives. Ids are '<split path>/<file stem>'."""
+    full = path if os.path.isabs(path) else os.path.join(root or data_root(), path)
+    img_dir, lbl_dir = yolo_dirs(full)
+    names = yolo_class_names(img_dir)
+    if class_name not in names:
+        raise ValueError(f"class {class_name!r} not in {names[:10]}{'...' if len(names) > 10 else ''}")
+    cls = names.index(class_name)
+    out = []
+    for img in sorted(os.listdir(img_dir)):
+        stem, ext = os.path.splitext(img)
+        if ext.lower() not in IMAGE_EXTS:
+            continue
+        ip = os.path.join(img_dir, img)
+        w, h = Image.open(ip).size
+        boxes = []
+        lp = os.path.join(lbl_dir, stem + ".txt")
+        if os.path.exists(lp):
+            with open(lp) as f:
+                for line in f:
+                    p = line.split()
+                    if len(p) < 5 or int(float(p[0])) != cls:
+                        continue
+                    cx, cy, bw, bh = (float(v) for v in p[1:5])
+                    x1, y1 = max(0.0, (cx - bw / 2) * w), max(0.0, (cy - bh / 2) * h)
+                    x2, y2 = min(float(w), (cx + bw / 2) * w), min(float(h), (cy + bh / 2) * h)
+                    if x2 - x1 > 1 and y2 - y1 > 1:
+                        boxes.append([x1, y1, x2, y2])
+        out.append({"id": f"{path}/{stem}", "path": ip, "boxes": np.asarray(boxes, dtype=np.float32).reshape(-1, 4)})
+    return out
+
+
 def parse_frames(s: Optional[str]) -> Optional[Tuple[int, int]]:
     if not s:
         return None
@@ -96,8 +170,12 @@ def parse_frames(s: Optional[str]) -> Optional[Tuple[int, int]]:
     return int(a), int(b)
 
 
-def load_image(path: str) -> torch.Tensor:
-    """float32 CHW RGB in [0,1] (greyscale replicated to 3 channels)."""
+def load_image(path) -> torch.Tensor:
+    """float32 CHW RGB in [0,1] (greyscale replicated to 3 channels); a sample dict works too."""
+    if isinstance(path, dict):
+        if "image" in path:
+            return path["image"].float().div(255.0)
+        path = path["path"]
     img = Image.open(path).convert("RGB")
     return torch.from_numpy(np.asarray(img, dtype=np.float32) / 255.0).permute(2, 0, 1).contiguous()
 

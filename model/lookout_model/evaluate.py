@@ -6,7 +6,7 @@ interpolation, greedy score-ordered matching to the best unmatched ground truth.
 import argparse
 import json
 import time
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -29,13 +29,16 @@ def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return inter / (aa[:, None] + ab[None, :] - inter)
 
 
-def average_precision(dets: Sequence[Dict], gts: Sequence[np.ndarray], thr: float) -> float:
-    """dets[i] = {'boxes': [N,4], 'scores': [N]}, gts[i] = [K,4]."""
+def average_precision(dets: Sequence[Dict], gts: Sequence[np.ndarray], thr: float,
+                      ignores: Optional[Sequence[np.ndarray]] = None) -> float:
+    """dets[i] = {'boxes': [N,4], 'scores': [N]}, gts[i] = [K,4]; ignores[i] = [M,4] boxes (people
+    outside the evaluated size range) that a detection may hit without counting as a false positive."""
     n_gt = sum(len(g) for g in gts)
     if n_gt == 0:
         return float("nan")
     recs = []  # (score, tp)
-    for d, g in zip(dets, gts):
+    for n, (d, g) in enumerate(zip(dets, gts)):
+        ign = ignores[n] if ignores is not None else np.zeros((0, 4))
         b = np.asarray(d["boxes"], dtype=np.float64).reshape(-1, 4)
         s = np.asarray(d["scores"], dtype=np.float64).reshape(-1)
         order = np.argsort(-s, kind="mergesort")
@@ -52,6 +55,8 @@ def average_precision(dets: Sequence[Dict], gts: Sequence[np.ndarray], thr: floa
             if bj >= 0:
                 used[bj] = True
                 recs.append((s[i], 1))
+            elif len(ign) and iou_matrix(b[i:i + 1], ign).max() >= thr:
+                continue
             else:
                 recs.append((s[i], 0))
     if not recs:
@@ -70,18 +75,18 @@ def average_precision(dets: Sequence[Dict], gts: Sequence[np.ndarray], thr: floa
     return float(q.mean())
 
 
-def coco_ap(dets, gts) -> Dict[str, float]:
-    aps = [average_precision(dets, gts, t) for t in THRESHOLDS]
+def coco_ap(dets, gts, ignores=None) -> Dict[str, float]:
+    aps = [average_precision(dets, gts, t, ignores) for t in THRESHOLDS]
     return {"ap50": aps[0], "ap75": aps[5], "ap": float(np.mean(aps))}
 
 
 def predict(model, samples: List[Dict], label: int = 1):
     """Runs a detector (scripted artifact or eager Detector / FasterRCNN) over samples."""
     from .datasets import load_image
-    dets, gts, times = [], [], []
+    dets, gts, ignores, times = [], [], [], []
     with torch.no_grad():
         for s in samples:
-            x = load_image(s["path"])
+            x = load_image(s)
             t = time.time()
             out = model([x])
             times.append(time.time() - t)
@@ -93,7 +98,8 @@ def predict(model, samples: List[Dict], label: int = 1):
             keep = lb == label
             dets.append({"boxes": b[keep].numpy(), "scores": sc[keep].numpy()})
             gts.append(s["boxes"])
-    return dets, gts, times
+            ignores.append(s.get("ignore", np.zeros((0, 4), dtype=np.float32)))
+    return dets, gts, ignores, times
 
 
 def time_model(model, h: int = 576, w: int = 768, n: int = 10, warmup: int = 3, cpu: bool = False):
@@ -137,8 +143,8 @@ def main(argv=None):
     torch.set_num_threads(a.threads)
     m = torch.jit.load(f"{a.model}/model.pt", map_location="cpu").eval()
     samples = dataset_from_spec(a.dataset, a.frames)
-    dets, gts, times = predict(m, samples)
-    res = coco_ap(dets, gts)
+    dets, gts, ign, times = predict(m, samples)
+    res = coco_ap(dets, gts, ign)
     res.update(images=len(samples), boxes=int(sum(len(g) for g in gts)))
     if a.time:
         wall, cpu = time_model(m, cpu=True)

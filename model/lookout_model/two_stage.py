@@ -1,0 +1,226 @@
+"""`centernet_rcnn`: a two-stage Faster R-CNN whose region proposals come from the COCO CenterNet
+(the CenterNet2 design: Zhou et al., "Probabilistic two-stage detection", 2021).
+
+Stage 1 is the ported CenterNet (backbone + top-down head, person channel only): its heatmap peaks
+and side distances are the proposals, each with an objectness score. Stage 2 is torchvision's Fast
+R-CNN box head on RoIAlign features pooled from the head's stride 4/8/16 maps. The final score is
+the geometric mean of the two stages' scores, so a detection needs both a person-shaped peak and a
+confident second look.
+
+Why not the usual RPN: trained from 3k images, an anchor RPN never reached the recall the COCO
+heatmap already has on small, far people (the generalisation suite says so); this design keeps the
+teacher's recall and spends the training on re-scoring and box refinement, which is where the
+teacher is weakest (coarse stride-4 boxes, confusions with poles and vans).
+
+Everything is TorchScript-able and keeps the artifact contract: `forward(List[Tensor])` and
+`losses(images, boxes, labels)` (stage-1 heatmap focal + GIoU losses, stage-2 classifier + box
+losses), so the Java fine-tuner trains it like any other Lookout model.
+"""
+from collections import OrderedDict
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn, Tensor
+from torchvision.models.detection.faster_rcnn import FastRCNNPredictor, TwoMLPHead
+from torchvision.models.detection.generalized_rcnn import GeneralizedRCNN
+from torchvision.models.detection.image_list import ImageList
+from torchvision.models.detection.roi_heads import RoIHeads, fastrcnn_loss
+from torchvision.models.detection.transform import GeneralizedRCNNTransform
+from torchvision.ops import MultiScaleRoIAlign, boxes as box_ops
+
+from .centernet_head import CenterNetFeatures, build_features, cell_boxes, peaks, random_features
+from .centernet_port import INPUT_MEAN, INPUT_STD
+from .ops import patch_torchvision
+
+patch_torchvision()
+
+ROI_LEVELS = ["r4", "r8", "r16"]
+
+
+class TwoStageBackbone(nn.Module):
+    """CenterNet features plus 1x1 lateral projections (GroupNorm) of the stride 4/8/16 maps to
+    one width for RoIAlign. Returns the RoI levels and the stage-1 outputs in one dict."""
+
+    def __init__(self, features: CenterNetFeatures, roi_channels: int = 64):
+        super().__init__()
+        self.features = features
+        self.l4 = nn.Sequential(nn.Conv2d(128, roi_channels, 1), nn.GroupNorm(8, roi_channels))
+        self.l8 = nn.Sequential(nn.Conv2d(192, roi_channels, 1), nn.GroupNorm(8, roi_channels))
+        self.l16 = nn.Sequential(nn.Conv2d(256, roi_channels, 1), nn.GroupNorm(8, roi_channels))
+        self.out_channels = roi_channels
+
+    def forward(self, x: Tensor) -> Dict[str, Tensor]:
+        f = self.features(x)
+        out: Dict[str, Tensor] = OrderedDict()
+        out["r4"] = self.l4(f["p4"])
+        out["r8"] = self.l8(f["p8"])
+        out["r16"] = self.l16(f["p16"])
+        out["heat"] = f["heat"]
+        out["wh"] = f["wh"]
+        return out
+
+
+def _gaussian_targets(boxes: Tensor, h: int, w: int, alpha: float) -> Tuple[Tensor, Tensor]:
+    """Per-GT elliptical Gaussians on the stride-4 grid (TTFNet): peak 1 at the GT's centre cell,
+    sigma = alpha * side / 6. Returns ([K, h, w] gaussians, [K, 2] centre cells as (x, y))."""
+    cx = ((boxes[:, 0] + boxes[:, 2]) * 0.5 / 4.0).round().clamp(0, w - 1)
+    cy = ((boxes[:, 1] + boxes[:, 3]) * 0.5 / 4.0).round().clamp(0, h - 1)
+    sx = ((boxes[:, 2] - boxes[:, 0]) / 4.0 * alpha / 6.0).clamp(min=0.3)
+    sy = ((boxes[:, 3] - boxes[:, 1]) / 4.0 * alpha / 6.0).clamp(min=0.3)
+    xs = torch.arange(w, dtype=boxes.dtype, device=boxes.device).view(1, 1, w)
+    ys = torch.arange(h, dtype=boxes.dtype, device=boxes.device).view(1, h, 1)
+    g = torch.exp(-((xs - cx.view(-1, 1, 1)) ** 2) / (2 * sx.view(-1, 1, 1) ** 2)
+                  - ((ys - cy.view(-1, 1, 1)) ** 2) / (2 * sy.view(-1, 1, 1) ** 2))
+    return g, torch.stack([cx, cy], 1)
+
+
+def giou_loss(pred: Tensor, target: Tensor) -> Tensor:
+    """1 - GIoU per row (x1y1x2y2)."""
+    px1, py1, px2, py2 = pred.unbind(1)
+    tx1, ty1, tx2, ty2 = target.unbind(1)
+    pa = (px2 - px1).clamp(min=0) * (py2 - py1).clamp(min=0)
+    ta = (tx2 - tx1) * (ty2 - ty1)
+    iw = (torch.min(px2, tx2) - torch.max(px1, tx1)).clamp(min=0)
+    ih = (torch.min(py2, ty2) - torch.max(py1, ty1)).clamp(min=0)
+    inter = iw * ih
+    union = pa + ta - inter + 1e-6
+    cw = torch.max(px2, tx2) - torch.min(px1, tx1)
+    ch = torch.max(py2, ty2) - torch.min(py1, ty1)
+    hull = cw * ch + 1e-6
+    return 1.0 - (inter / union - (hull - union) / hull)
+
+
+class CenterNetProposals(nn.Module):
+    """Stage 1 in the place of torchvision's RPN: same call signature, returns proposals as
+    [K, 5] (x1, y1, x2, y2, objectness) per image, in the resized image's pixels."""
+
+    def __init__(self, top_n_train: int = 128, top_n_test: int = 100, min_size: float = 2.0,
+                 alpha: float = 0.54, box_region: float = 0.3, box_weight: float = 5.0):
+        super().__init__()
+        self.top_n_train = top_n_train
+        self.top_n_test = top_n_test
+        self.min_size = min_size
+        self.alpha = alpha
+        self.box_region = box_region
+        self.box_weight = box_weight
+
+    def forward(self, images: ImageList, features: Dict[str, Tensor],
+                targets: Optional[List[Dict[str, Tensor]]] = None) -> Tuple[List[Tensor], Dict[str, Tensor]]:
+        heat = features["heat"]
+        wh = features["wh"]
+        prob = torch.sigmoid(heat.detach())
+        k = self.top_n_train if self.training else self.top_n_test
+        proposals: List[Tensor] = []
+        for i in range(len(images.image_sizes)):
+            ih, iw = images.image_sizes[i]
+            s, _, cells = peaks(prob[i], k)
+            b = cell_boxes(wh[i].detach(), cells)
+            b = box_ops.clip_boxes_to_image(b, (ih, iw))
+            keep = box_ops.remove_small_boxes(b, self.min_size)
+            proposals.append(torch.cat([b[keep], s[keep].unsqueeze(1)], 1))
+        losses: Dict[str, Tensor] = {}
+        if self.training and targets is not None:
+            losses = self.loss(heat, wh, targets)
+        return proposals, losses
+
+    def loss(self, heat: Tensor, wh: Tensor, targets: List[Dict[str, Tensor]]) -> Dict[str, Tensor]:
+        h, w = heat.shape[-2], heat.shape[-1]
+        focal = heat.sum() * 0.0
+        box = wh.sum() * 0.0
+        n_pos = 0
+        box_weight_sum = 0.0
+        for i in range(len(targets)):
+            gt = targets[i]["boxes"]
+            logit = heat[i, 0]
+            p = torch.sigmoid(logit).clamp(1e-4, 1.0 - 1e-4)
+            if gt.shape[0] == 0:
+                focal = focal - (p.pow(2) * torch.log(1 - p)).sum()
+                continue
+            g, centres = _gaussian_targets(gt, h, w, self.alpha)
+            tgt, owner = g.max(0)
+            pos = torch.zeros_like(tgt, dtype=torch.bool)
+            pos[centres[:, 1].long(), centres[:, 0].long()] = True
+            n_pos += int(pos.sum())
+            focal = focal - (torch.pow(1 - p, 2) * torch.log(p))[pos].sum() \
+                - (torch.pow(1 - tgt, 4) * p.pow(2) * torch.log(1 - p))[~pos].sum()
+            region = tgt >= self.box_region
+            if bool(region.any()):
+                cells = torch.nonzero(region.reshape(-1)).reshape(-1)
+                pred = cell_boxes(wh[i], cells)
+                weight = tgt[region]
+                box = box + (giou_loss(pred, gt[owner[region]]) * weight).sum()
+                box_weight_sum += float(weight.sum())
+        return {"loss_objectness": focal / max(n_pos, 1),
+                "loss_rpn_box_reg": self.box_weight * box / max(box_weight_sum, 1e-6)}
+
+
+class TwoStageRoIHeads(RoIHeads):
+    """torchvision's RoIHeads (sampling, matching, Fast R-CNN losses) with proposals that carry the
+    stage-1 score; at inference the score is sqrt(stage-1 x stage-2)."""
+
+    def forward(self, features: Dict[str, Tensor], proposals: List[Tensor], image_shapes: List[Tuple[int, int]],
+                targets: Optional[List[Dict[str, Tensor]]] = None) -> Tuple[List[Dict[str, Tensor]], Dict[str, Tensor]]:
+        boxes = [p[:, :4] for p in proposals]
+        result: List[Dict[str, Tensor]] = []
+        losses: Dict[str, Tensor] = {}
+        if self.training:
+            boxes, _, labels, regression_targets = self.select_training_samples(boxes, targets)
+            x = self.box_head(self.box_roi_pool(features, boxes, image_shapes))
+            class_logits, box_regression = self.box_predictor(x)
+            loss_classifier, loss_box_reg = fastrcnn_loss(class_logits, box_regression, labels, regression_targets)
+            losses = {"loss_classifier": loss_classifier, "loss_box_reg": loss_box_reg}
+            return result, losses
+        x = self.box_head(self.box_roi_pool(features, boxes, image_shapes))
+        class_logits, box_regression = self.box_predictor(x)
+        pred_boxes = self.box_coder.decode(box_regression, boxes)[:, 1]
+        pred_scores = F.softmax(class_logits, -1)[:, 1]
+        counts = [b.shape[0] for b in boxes]
+        for b, s2, prop, shape in zip(pred_boxes.split(counts, 0), pred_scores.split(counts, 0), proposals,
+                                      image_shapes):
+            s = torch.sqrt(s2 * prop[:, 4])
+            b = box_ops.clip_boxes_to_image(b, shape)
+            keep = torch.where(s > self.score_thresh)[0]
+            b, s = b[keep], s[keep]
+            keep = box_ops.remove_small_boxes(b, 1e-2)
+            b, s = b[keep], s[keep]
+            keep = box_ops.nms(b, s, self.nms_thresh)[: self.detections_per_img]
+            result.append({"boxes": b[keep], "scores": s[keep],
+                           "labels": torch.ones(keep.shape[0], dtype=torch.int64, device=b.device)})
+        return result, losses
+
+
+def build_centernet_rcnn(centernet_dir: Optional[str], random: bool = False, min_size: int = 480,
+                         max_size: int = 1024, roi_channels: int = 64, head_dim: int = 256,
+                         top_n_train: int = 128, top_n_test: int = 100, box_score_thresh: float = 0.05,
+                         box_nms_thresh: float = 0.5, box_detections_per_img: int = 100,
+                         box_batch_size_per_image: int = 64, box_positive_fraction: float = 0.5,
+                         box_fg_iou_thresh: float = 0.5, box_bg_iou_thresh: float = 0.5,
+                         trainable: str = "heads") -> GeneralizedRCNN:
+    """trainable: which CenterNet parts learn ('none': only stage 2 and the laterals; 'heads': also
+    the heatmap and box convs of stage 1; 'head': the whole top-down head; 'all': the backbone too,
+    except stem and first blocks)."""
+    feats = random_features() if random else build_features(centernet_dir)
+    feats.keep_person_only()
+    for p in feats.parameters():
+        p.requires_grad_(False)
+    if trainable in ("heads", "head", "all"):
+        for m in (feats.cls, feats.wh):
+            for p in m.parameters():
+                p.requires_grad_(True)
+    if trainable in ("head", "all"):
+        for m in (feats.c2, feats.c3, feats.c4, feats.u5, feats.u4, feats.u3, feats.se):
+            for p in m.parameters():
+                p.requires_grad_(True)
+    if trainable == "all":
+        for m in (feats.b4, feats.b5_expand, feats.b5_rest, feats.mid, feats.top):
+            for p in m.parameters():
+                p.requires_grad_(True)
+    backbone = TwoStageBackbone(feats, roi_channels)
+    rpn = CenterNetProposals(top_n_train=top_n_train, top_n_test=top_n_test)
+    pool = MultiScaleRoIAlign(ROI_LEVELS, 7, 2)
+    heads = TwoStageRoIHeads(pool, TwoMLPHead(roi_channels * 49, head_dim), FastRCNNPredictor(head_dim, 2),
+                             box_fg_iou_thresh, box_bg_iou_thresh, box_batch_size_per_image, box_positive_fraction,
+                             None, box_score_thresh, box_nms_thresh, box_detections_per_img)
+    transform = GeneralizedRCNNTransform(min_size, max_size, INPUT_MEAN, INPUT_STD, size_divisible=32)
+    return GeneralizedRCNN(backbone, rpn, heads, transform)
