@@ -6,7 +6,7 @@
 #      person-mix valid minus near-duplicates of test, coco128 train2017) -> runs/default
 #   3. score the checkpoint on the generalisation suite at several input sizes beside the COCO
 #      teacher, keep the best minimum-over-sets AP50 no slower than the teacher, export -> models/default
-# Env: TIME_BUDGET_MIN (default 330), ITERATIONS (default 10000), SIZES (default 448,480,544),
+# Env: TIME_BUDGET_MIN (default 330), ITERATIONS (default 10000), SIZES (default 448,480,512),
 # LOOKOUT_DATA_DIR (default ../shared/data), RUN_DIR (default runs/default; an existing run resumes).
 # Progress: a JSON line every 20 iterations in $RUN_DIR/train.log, with the ETA.
 set -euo pipefail
@@ -22,4 +22,4 @@ mkdir -p "$RUN"
 RESUME=""; [ -f "$RUN/last.pth" ] && RESUME="--resume"
 nice -n 5 "$PY" -m lookout_model.train --arch centernet_rcnn --trainable head --centernet "$CN" --out "$RUN" \
   --iterations "${ITERATIONS:-10000}" --time-budget-min "${TIME_BUDGET_MIN:-330}" $RESUME 2>&1 | tee -a "$RUN/train.log"
-"$PY" -m lookout_model.finalize --run "$RUN" --out models/default --sizes "${SIZES:-448,480,544}" --centernet "$CN"
+"$PY" -m lookout_model.finalize --run "$RUN" --out models/default --sizes "${SIZES:-448,480,512}" --centernet "$CN"

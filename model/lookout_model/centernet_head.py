@@ -217,6 +217,7 @@ class CenterNetTeacher(nn.Module):
         self.size = size
         self.top_k = top_k
         self.person = PERSON
+        self.channels_last = False
 
     def raw(self, x255: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
         """On a ready NCHW 0..255 input: (scores, classes, boxes) of image 0 as the original returns them."""
@@ -233,6 +234,8 @@ class CenterNetTeacher(nn.Module):
         for img in images:
             h, w = img.shape[-2], img.shape[-1]
             x = F.interpolate(img[None] * 255.0, size=(self.size, self.size), mode="bilinear", align_corners=False)
+            if self.channels_last:
+                x = x.contiguous(memory_format=torch.channels_last)
             s, c, b, _ = self.raw(x)
             keep = c == self.person
             b = b[keep] * torch.tensor([w / self.size, h / self.size, w / self.size, h / self.size])

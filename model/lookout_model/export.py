@@ -144,6 +144,9 @@ def main(argv=None):
     if a.checkpoint:
         sd = torch.load(a.checkpoint, map_location="cpu")
         model.load_state_dict(sd.get("model", sd))
+    if a.arch == "centernet_rcnn":
+        from .two_stage import to_channels_last
+        to_channels_last(model)
     metrics = {}
     if a.metrics:
         with open(a.metrics) as f:

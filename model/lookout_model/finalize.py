@@ -3,7 +3,7 @@ several test input sizes, beside the COCO CenterNet teacher in the same run, kee
 best minimum-over-sets AP50 among those no slower than the teacher per 768x576 frame, and exports the
 artifact with the suite's table in model.json.
 
-  /usr/bin/python3 -m lookout_model.finalize --run runs/default --out models/default [--sizes 448,480,544]
+  /usr/bin/python3 -m lookout_model.finalize --run runs/default --out models/default [--sizes 448,480,512]
 """
 import argparse
 import json
@@ -26,6 +26,9 @@ def load_checkpoint_model(run_dir: str, **overrides):
     model = build_model(arch, random=True, **{k: v for k, v in kw.items() if k in (
         "min_size", "max_size", "trainable", "top_n_test", "box_score_thresh", "box_detections_per_img")})
     model.load_state_dict(ck["model"])
+    if arch == "centernet_rcnn":
+        from .two_stage import to_channels_last
+        to_channels_last(model)
     return model.eval(), ck, arch
 
 
@@ -33,7 +36,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="lookout_model.finalize", description=__doc__)
     ap.add_argument("--run", default="runs/default")
     ap.add_argument("--out", default="models/default")
-    ap.add_argument("--sizes", default="448,480,544")
+    ap.add_argument("--sizes", default="448,480,512")
     ap.add_argument("--max-size", type=int, default=1024)
     ap.add_argument("--top-n-test", type=int, default=100)
     ap.add_argument("--force-size", type=int, help="use this min_size whatever the numbers say")

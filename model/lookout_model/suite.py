@@ -115,8 +115,12 @@ def time_models(models: Dict[str, torch.nn.Module], frame: torch.Tensor, rounds:
 
 
 def load_teacher(centernet_dir: str):
+    """The teacher with the same CPU layout as Lookout's model (channels-last), so that the time
+    comparison is between models, not implementations."""
     from .centernet_head import CenterNetTeacher, build_features
-    return torch.jit.script(CenterNetTeacher(build_features(centernet_dir)).eval())
+    t = CenterNetTeacher(build_features(centernet_dir)).eval().to(memory_format=torch.channels_last)
+    t.channels_last = True
+    return torch.jit.script(t)
 
 
 def run(models: Dict[str, torch.nn.Module], sets: List[str], every: int = 1, log=sys.stderr) -> Dict:
