@@ -6,13 +6,14 @@ import lookout.camera.CameraCommand;
 import lookout.control.ControlCli;
 import lookout.demo.DemoCommand;
 import lookout.eval.EvalCommand;
+import lookout.finetune.FineTuneCommand;
 import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
-import lookout.retrain.TrainerCommand;
 import lookout.service.ServeCommand;
-import lookout.train.FineTuneCommand;
+import lookout.trainer.TrainerCommand;
 import picocli.CommandLine;
 
+/** The app: one artifact, a role per subcommand (the package map in README's design notes says what each room owns). */
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
-import lookout.Shutdown;
+import lookout.cli.Shutdown;
 import picocli.CommandLine;
 
 /** {@code lookout broker}: a single-node KRaft Kafka for development, the demo and tests. */

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import lookout.config.CameraSettings;
 import lookout.kafka.Topics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,10 +65,6 @@ public final class CameraBridge implements AutoCloseable {
     private volatile CameraState state = CameraState.NEW;
     private volatile Thread runThread;
     private volatile long lastFrameNanos = System.nanoTime();
-
-    public CameraBridge(CameraSpec spec, Producer<String, byte[]> producer, String topic, MeterRegistry registry) {
-        this(spec, producer, topic, registry, CameraSettings.defaults());
-    }
 
     public CameraBridge(CameraSpec spec, Producer<String, byte[]> producer, String topic, MeterRegistry registry,
             CameraSettings settings) {
@@ -250,6 +247,7 @@ public final class CameraBridge implements AutoCloseable {
             String dir = spec.source().startsWith("file://") ? spec.source().substring(7) : spec.source();
             return ImageFolderSource.open(Path.of(dir), spec.fps() > 0 ? spec.fps() : settings.folderFps());
         }
+        FfmpegLogging.apply(settings.ffmpegLogLevel());
         return FfmpegSource.open(spec.source(), kind, settings.readTimeout());
     }
 

@@ -2,7 +2,6 @@ package lookout.camera;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,13 +12,14 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
-import lookout.Shutdown;
+import lookout.cli.Shutdown;
+import lookout.config.CameraSettings;
+import lookout.config.LookoutConfig;
+import lookout.kafka.KafkaClients;
+import lookout.kafka.KafkaOptions;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine;
 
 /** {@code lookout camera}: the camera bridge, one camera or a config file of them. */
@@ -64,9 +64,8 @@ public class CameraCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--config", paramLabel = "FILE", description = "cameras file, one camera per line (see docs/camera.md)")
     Path config;
 
-    @CommandLine.Option(names = {"--bootstrap", "--bootstrap-servers"}, paramLabel = "HOST:PORT",
-            description = "Kafka (default: kafka.bootstrap.servers, localhost:9092)")
-    String bootstrap;
+    @CommandLine.Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @CommandLine.Option(names = "--topic", defaultValue = Topics.FRAMES, description = "topic (default ${DEFAULT-VALUE})")
     String topic;
@@ -86,38 +85,34 @@ public class CameraCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config cfg = ConfigProvider.getConfig();
+        CameraSettings configured = LookoutConfig.current().camera();
         List<CameraSpec> specs;
         try {
-            specs = specs(cfg);
+            specs = specs(configured);
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("lookout camera: " + e.getMessage());
             return 2;
         }
         boolean alone = specs.size() == 1 && config == null;
-        CameraSettings settings = settings(cfg).withFailFast(alone);
+        CameraSettings settings = configured.withFailFast(alone);
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
 
-        Map<String, Object> kafka = kafkaProperties(cfg);
-        String servers = (String) kafka.get("bootstrap.servers");
+        KafkaClients clients = kafka.clients();
+        String servers = clients.bootstrapServers();
         try {
-            TopicAdmin.ensure(kafka, List.of(new NewTopic(topic,
-                    cfg.getOptionalValue("lookout.topics.partitions", Integer.class).orElse(4),
-                    cfg.getOptionalValue("lookout.topics.replication", Short.class).orElse((short) 1))),
-                    Duration.ofSeconds(15));
+            TopicAdmin.ensure(clients.settings(), List.of(topic), Duration.ofSeconds(15));
         } catch (RuntimeException e) {
             System.err.println("lookout camera: " + e.getMessage());
             return 1;
         }
-        Producer<String, byte[]> producer = CameraProducers.create(servers, "lookout-camera", kafka);
+        Producer<String, byte[]> producer = CameraProducers.create(clients, "lookout-camera");
         CameraGroup group = new CameraGroup(specs, producer, topic, meters, settings);
         AutoCloseable closeProducer = () -> producer.close(Duration.ofSeconds(5));
         if (shutdown != null) {
             shutdown.register(closeProducer);
             shutdown.register(group); // closed first (newest first)
         }
-        int interval = statusInterval != null ? statusInterval
-                : cfg.getOptionalValue("lookout.camera.status-interval", Integer.class).orElse(5);
+        int interval = statusInterval != null ? statusInterval : settings.statusInterval();
         ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "camera-status");
             t.setDaemon(true);
@@ -151,9 +146,8 @@ public class CameraCommand implements Callable<Integer> {
         return failures.isEmpty() || failures.size() < specs.size() && !alone ? 0 : 1;
     }
 
-    private List<CameraSpec> specs(Config cfg) throws java.io.IOException {
-        int quality = jpegQuality != null ? jpegQuality
-                : cfg.getOptionalValue("lookout.camera.jpeg-quality", Integer.class).orElse(CameraSpec.DEFAULT_JPEG_QUALITY);
+    private List<CameraSpec> specs(CameraSettings settings) throws java.io.IOException {
+        int quality = jpegQuality != null ? jpegQuality : settings.jpegQuality();
         if (config != null) {
             if (source != null || cameraId != null) {
                 throw new IllegalArgumentException("use either --config or --source/--camera-id, not both");
@@ -165,31 +159,5 @@ public class CameraCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--source and --camera-id are required (or --config FILE); see --help");
         }
         return List.of(new CameraSpec(cameraId, source, fps, maxWidth, quality, loop, !asFastAsPossible));
-    }
-
-    static CameraSettings settings(Config cfg) {
-        CameraSettings d = CameraSettings.defaults();
-        return new CameraSettings(
-                cfg.getOptionalValue("lookout.camera.queue-capacity", Integer.class).orElse(d.queueCapacity()),
-                cfg.getOptionalValue("lookout.camera.read-timeout", Duration.class).orElse(d.readTimeout()),
-                cfg.getOptionalValue("lookout.camera.reconnect.initial-delay", Duration.class).orElse(d.backoffInitial()),
-                cfg.getOptionalValue("lookout.camera.reconnect.max-delay", Duration.class).orElse(d.backoffMax()),
-                cfg.getOptionalValue("lookout.camera.max-lag", Duration.class).orElse(d.maxLag()),
-                cfg.getOptionalValue("lookout.camera.max-clock-skew", Duration.class).orElse(d.maxClockSkew()),
-                cfg.getOptionalValue("lookout.camera.folder-fps", Double.class).orElse(d.folderFps()),
-                d.failFast());
-    }
-
-    /** Every {@code kafka.*} key minus the prefix; --bootstrap wins over kafka.bootstrap.servers. */
-    private Map<String, Object> kafkaProperties(Config cfg) {
-        Map<String, Object> out = new HashMap<>();
-        for (String name : cfg.getPropertyNames()) {
-            if (name.startsWith("kafka.") && name.length() > 6) {
-                cfg.getOptionalValue(name, String.class).ifPresent(v -> out.put(name.substring(6), v));
-            }
-        }
-        out.put("bootstrap.servers", bootstrap != null ? bootstrap
-                : cfg.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092"));
-        return out;
     }
 }

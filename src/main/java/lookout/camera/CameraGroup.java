@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import lookout.config.CameraSettings;
 import org.apache.kafka.clients.producer.Producer;
 import org.jboss.logging.Logger;
 

@@ -16,8 +16,6 @@ package lookout.camera;
 public record CameraSpec(String cameraId, String source, double fps, int maxWidth, int jpegQuality,
         boolean loop, boolean realtime) {
 
-    public static final int DEFAULT_JPEG_QUALITY = 80;
-
     public CameraSpec {
         if (cameraId == null || cameraId.isBlank()) {
             throw new IllegalArgumentException("camera id must not be blank");
@@ -36,9 +34,9 @@ public record CameraSpec(String cameraId, String source, double fps, int maxWidt
         }
     }
 
-    /** A camera at its source rate and size, default quality, paced, not looping. */
-    public static CameraSpec of(String cameraId, String source) {
-        return new CameraSpec(cameraId, source, 0, 0, DEFAULT_JPEG_QUALITY, false, true);
+    /** A camera at its source rate and size, paced, not looping. */
+    public static CameraSpec of(String cameraId, String source, int jpegQuality) {
+        return new CameraSpec(cameraId, source, 0, 0, jpegQuality, false, true);
     }
 
     public SourceKind kind() {

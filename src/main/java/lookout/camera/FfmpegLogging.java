@@ -3,7 +3,6 @@ package lookout.camera;
 import java.util.Locale;
 
 import org.bytedeco.ffmpeg.global.avutil;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * FFmpeg prints to stderr on its own (every decode hiccup after a reconnect, every refused
@@ -16,18 +15,12 @@ final class FfmpegLogging {
     private FfmpegLogging() {
     }
 
-    static synchronized void apply() {
+    /** Sets FFmpeg's log level once per process (the first camera's settings decide). */
+    static synchronized void apply(String level) {
         if (applied) {
             return;
         }
         applied = true;
-        String level = "fatal";
-        try {
-            level = ConfigProvider.getConfig().getOptionalValue("lookout.camera.ffmpeg-log-level", String.class)
-                    .orElse(level);
-        } catch (RuntimeException | LinkageError ignored) {
-            // no MicroProfile Config outside Quarkus: keep the default
-        }
         avutil.av_log_set_level(switch (level.toLowerCase(Locale.ROOT)) {
             case "quiet" -> avutil.AV_LOG_QUIET;
             case "panic" -> avutil.AV_LOG_PANIC;

@@ -27,10 +27,6 @@ final class FfmpegSource implements FrameSource {
         this.grabber = grabber;
     }
 
-    static {
-        FfmpegLogging.apply();
-    }
-
     /**
      * Opens the source. Network streams get a socket read timeout (a stalled camera surfaces as an
      * error instead of a hang) and RTSP is forced onto TCP (no lost UDP packets, one port).

@@ -5,19 +5,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
+import lookout.common.Json;
 import lookout.kafka.KafkaClients;
-import lookout.kafka.LoopTopics;
+import lookout.kafka.KafkaOptions;
+import lookout.kafka.TopicAdmin;
+import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,15 +31,14 @@ import picocli.CommandLine.Parameters;
         description = "Send commands to lookout.control and watch lookout.events.",
         subcommands = {ControlCli.Send.class, ControlCli.Watch.class})
 public class ControlCli {
-    static final String DEFAULT_BOOTSTRAP = "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}";
 
     @Command(name = "send", mixinStandardHelpOptions = true,
             description = "Validate and send one command, e.g. '{\"command\":\"retrain\",\"epochs\":2}'.")
     public static class Send implements Callable<Integer> {
         @Parameters(paramLabel = "JSON")
         String json;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
 
         @Override
         public Integer call() throws Exception {
@@ -45,8 +49,9 @@ public class ControlCli {
                 System.err.println("control: not sent: " + e.getMessage());
                 return 2;
             }
-            LoopTopics.ensure(bootstrap, 1);
-            try (KafkaProducer<String, byte[]> p = KafkaClients.producer(bootstrap, "lookout-control-cli")) {
+            KafkaClients clients = kafka.clients();
+            TopicAdmin.ensure(clients.settings(), Topics.LOOP);
+            try (KafkaProducer<String, byte[]> p = clients.producer("lookout-control-cli")) {
                 p.send(new ProducerRecord<>(Topics.CONTROL, null, value)).get();
             }
             System.out.println("sent " + json);
@@ -65,35 +70,42 @@ public class ControlCli {
         String id;
         @Option(names = "--timeout", defaultValue = "PT24H", description = "give up after this long (ISO-8601)")
         Duration timeout;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
 
         @Override
         public Integer call() throws Exception {
-            LoopTopics.ensure(bootstrap, 1);
-            try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, "lookout-events-cli")) {
-                List<TopicPartition> parts = c.partitionsFor(Topics.EVENTS).stream()
-                        .map(p -> new TopicPartition(Topics.EVENTS, p.partition())).toList();
-                c.assign(parts);
-                if (fromBeginning) {
-                    c.seekToBeginning(parts);
-                } else {
-                    c.seekToEnd(parts);
+            KafkaClients clients = kafka.clients();
+            TopicAdmin.ensure(clients.settings(), Topics.LOOP);
+            CompletableFuture<Void> stop = new CompletableFuture<>();
+            List<String> events = List.of(Topics.EVENTS);
+            try (TopicFollower follower = new TopicFollower(clients, "lookout-events-cli",
+                    fromBeginning ? events : List.of(), fromBeginning ? List.of() : events,
+                    (records, caughtUp) -> print(records, stop)).start()) {
+                stop.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return 0;
+            } catch (TimeoutException e) {
+                return until.isEmpty() ? 0 : 1;
+            }
+        }
+
+        /** Prints each event as a line; completes {@code stop} at the first one --until names. */
+        private void print(List<ConsumerRecord<String, byte[]>> records, CompletableFuture<Void> stop) {
+            for (ConsumerRecord<String, byte[]> r : records) {
+                if (stop.isDone()) {
+                    return;
                 }
-                long deadline = System.nanoTime() + timeout.toNanos();
-                while (System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        String line = new String(r.value(), StandardCharsets.UTF_8);
-                        System.out.println(line);
-                        System.out.flush();
-                        JsonNode e = Events.JSON.readTree(r.value());
-                        if (until.contains(e.path("type").asText()) && (id == null || id.equals(e.path("id").asText()))) {
-                            return 0;
-                        }
+                System.out.println(new String(r.value(), StandardCharsets.UTF_8));
+                System.out.flush();
+                try {
+                    JsonNode e = Json.MAPPER.readTree(r.value());
+                    if (until.contains(e.path("type").asText()) && (id == null || id.equals(e.path("id").asText()))) {
+                        stop.complete(null);
                     }
+                } catch (java.io.IOException notJson) {
+                    // printed as it is; only JSON events can end the watch
                 }
             }
-            return until.isEmpty() ? 0 : 1;
         }
     }
 }

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.function.Consumer;
 
+import lookout.common.Json;
+
 /**
  * The REST door to {@code lookout.control}: checks the bearer token, validates the command with
  * the same parser the trainer uses, and forwards the original JSON. Off unless enabled, and refused
@@ -49,10 +51,10 @@ public final class ControlGateway {
             ControlCommand cmd = ControlParser.parse(body);
             sender.accept(body);
             return new Reply(202, "{\"accepted\":\"" + cmd.name() + "\"" + (cmd.id() != null
-                    ? ",\"id\":" + Events.JSON.writeValueAsString(cmd.id()) : "") + "}");
+                    ? ",\"id\":" + Json.MAPPER.writeValueAsString(cmd.id()) : "") + "}");
         } catch (InvalidCommandException e) {
             try {
-                return new Reply(400, "{\"error\":" + Events.JSON.writeValueAsString(e.getMessage()) + "}");
+                return new Reply(400, "{\"error\":" + Json.MAPPER.writeValueAsString(e.getMessage()) + "}");
             } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
                 return new Reply(400, "{\"error\":\"invalid command\"}");
             }

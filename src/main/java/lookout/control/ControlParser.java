@@ -5,7 +5,8 @@ import java.util.Iterator;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import lookout.common.Json;
 
 /**
  * Parses {@code lookout.control} values. Strict: unknown commands, unknown fields, wrong types and
@@ -14,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {"command":"promote","version":"3"}   {"command":"rollback","version":"2"}   {"command":"reload"}</pre>
  */
 public final class ControlParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> COMMON = Set.of("command", "id");
 
     private ControlParser() {
@@ -26,7 +26,7 @@ public final class ControlParser {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(value);
+            root = Json.MAPPER.readTree(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidCommandException(null, "not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

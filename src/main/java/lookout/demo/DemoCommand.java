@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,24 +16,24 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.Config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
-import lookout.Shutdown;
+import lookout.cli.Shutdown;
 import lookout.broker.EmbeddedBroker;
 import lookout.camera.CameraBridge;
 import lookout.camera.CameraProducers;
 import lookout.camera.CameraSpec;
+import lookout.common.Json;
+import lookout.config.DetectorSettings;
+import lookout.config.KafkaSettings;
+import lookout.config.LookoutConfig;
+import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 import lookout.service.DetectionService;
 import lookout.service.ServiceRuntime;
@@ -73,8 +71,6 @@ public class DemoCommand implements Callable<Integer> {
     Shutdown shutdown;
     @Inject
     MeterRegistry registry;
-    @Inject
-    Config config;
 
     @Override
     public Integer call() throws Exception {
@@ -85,14 +81,15 @@ public class DemoCommand implements Callable<Integer> {
                             + " (or pass --video FILE|URL)" : ""));
             return 2;
         }
-        String modelDir = config.getOptionalValue("lookout.model.dir", String.class).orElse("models/default");
-        Path modelOverride = null;
-        if (!Files.isRegularFile(Path.of(modelDir, "model.pt"))) {
+        LookoutConfig config = LookoutConfig.current();
+        DetectorSettings detector = config.detector();
+        Path modelDir = detector.modelDir();
+        if (!Files.isRegularFile(modelDir.resolve("model.pt"))) {
             Path tiny = Path.of(System.getenv().getOrDefault("LOOKOUT_HOME", "."), "build/models/tiny");
             if (Files.isRegularFile(tiny.resolve("model.pt"))) {
                 System.out.println("demo: no model in " + modelDir + "; using the untrained tiny test model " + tiny
                         + " (boxes will be meaningless)");
-                modelOverride = tiny;
+                detector = detector.withModelDir(tiny);
             } else {
                 System.err.println("lookout demo: no model in " + modelDir + " (model.pt + model.json)."
                         + " Set LOOKOUT_MODEL_DIR, or build the test model with `bash model/make_test_model.sh`.");
@@ -102,17 +99,16 @@ public class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         EmbeddedBroker broker = shutdown.register(EmbeddedBroker.start(port, null));
         System.out.printf("demo: broker ready on %s (%.1f s)%n", broker.bootstrapServers(), seconds(t0));
+        KafkaSettings kafka = config.kafka().withBootstrapServers(broker.bootstrapServers());
+        // one camera = one partition answered frame by frame: no batch can ever form, so waiting
+        // lookout.batch.max-delay for companions would only add latency to every frame
+        if (!detector.batchMaxDelay().isZero()) {
+            System.out.println("demo: one camera, so no batch can form: batch max-delay 0 (configured "
+                    + detector.batchMaxDelay().toMillis() + " ms)");
+        }
         DetectionService service;
         try {
-            // one camera = one partition answered frame by frame: no batch can ever form, so waiting
-            // lookout.batch.max-delay for companions would only add latency to every frame
-            service = runtime.start(broker.bootstrapServers(), modelOverride, s -> {
-                if (!s.batchMaxDelay().isZero()) {
-                    System.out.println("demo: one camera, so no batch can form: batch max-delay 0 (configured "
-                            + s.batchMaxDelay().toMillis() + " ms)");
-                }
-                return s.withBatchMaxDelay(Duration.ZERO);
-            });
+            service = runtime.start(kafka, detector.withBatchMaxDelay(Duration.ZERO));
         } catch (RuntimeException e) {
             System.err.println("lookout demo: " + e.getMessage());
             shutdown.closeAll();
@@ -121,11 +117,12 @@ public class DemoCommand implements Callable<Integer> {
         System.out.printf("demo: model %s v%s loaded and warmed up (%.1f s); camera %s <- %s%n",
                 service.model().name(), service.model().version(), seconds(t0), cameraId, video);
 
-        Producer<String, byte[]> producer = shutdown.register(CameraProducers.create(broker.bootstrapServers(), "demo-camera", Map.of()));
-        CameraBridge camera = new CameraBridge(new CameraSpec(cameraId, video, fps, 0, CameraSpec.DEFAULT_JPEG_QUALITY,
-                !noLoop, true), producer, Topics.FRAMES, registry);
+        KafkaClients clients = new KafkaClients(kafka);
+        Producer<String, byte[]> producer = shutdown.register(CameraProducers.create(clients, "demo-camera"));
+        CameraBridge camera = new CameraBridge(new CameraSpec(cameraId, video, fps, 0, config.camera().jpegQuality(),
+                !noLoop, true), producer, Topics.FRAMES, registry, config.camera());
         shutdown.register(camera);
-        Watcher watcher = shutdown.register(new Watcher(broker.bootstrapServers()));
+        Watcher watcher = shutdown.register(new Watcher(clients));
         watcher.start();
         AtomicBoolean cameraDone = new AtomicBoolean();
         AtomicReference<Throwable> cameraError = new AtomicReference<>();
@@ -211,17 +208,11 @@ public class DemoCommand implements Callable<Integer> {
         final AtomicLong people = new AtomicLong();
         private final Deque<Long> latencies = new ArrayDeque<>();
         private final KafkaConsumer<String, byte[]> consumer;
-        private final ObjectMapper json = new ObjectMapper();
         private volatile boolean running = true;
         private Thread thread;
 
-        Watcher(String bootstrap) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, "lookout-demo-" + UUID.randomUUID());
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        Watcher(KafkaClients clients) {
+            consumer = clients.consumer("lookout-demo-" + UUID.randomUUID(), "demo-watcher");
         }
 
         void start() {
@@ -239,7 +230,7 @@ public class DemoCommand implements Callable<Integer> {
                             deadLetters.incrementAndGet();
                             continue;
                         }
-                        JsonNode d = json.readTree(r.value());
+                        JsonNode d = Json.MAPPER.readTree(r.value());
                         records.incrementAndGet();
                         if ("ok".equals(d.path("status").asText())) {
                             people.set(d.path("detections").size());

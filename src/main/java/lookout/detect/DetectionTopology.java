@@ -24,8 +24,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import lookout.common.Json;
 import lookout.frames.DeadLetterReason;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
@@ -58,7 +58,11 @@ public final class DetectionTopology {
     public static final String DLQ_SINK = "dlq-sink";
     static final int MAX_DETAIL = 500;
 
-    /** What the topology needs to know; all from application.properties. */
+    /**
+     * What the topology needs to know; all from application.properties.
+     *
+     * @param scoreThreshold the one place detections are filtered: below it they are not published
+     */
     public record Settings(Duration maxFrameAge, float scoreThreshold, Duration inferenceTimeout) {
     }
 
@@ -67,16 +71,14 @@ public final class DetectionTopology {
     private final InferencePool pool;
     private final DetectionMetrics metrics;
     private final Clock clock;
-    private final ObjectMapper json;
 
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
-            Clock clock, ObjectMapper json) {
+            Clock clock) {
         this.settings = settings;
         this.decoder = decoder;
         this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
-        this.json = json;
     }
 
     public Topology build() {
@@ -212,7 +214,7 @@ public final class DetectionTopology {
         private void emit(Record<String, byte[]> frame, DetectionRecord out) {
             byte[] value;
             try {
-                value = json.writeValueAsBytes(out);
+                value = Json.MAPPER.writeValueAsBytes(out);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot serialise a detections record", e);
             }

@@ -1,5 +1,7 @@
 package lookout.detect;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import lookout.frames.DecodedImage;
@@ -19,6 +21,23 @@ public interface Detector extends AutoCloseable {
 
     /** The device it runs on, e.g. "cpu" or "gpu:0". */
     String device();
+
+    /**
+     * Runs every batch size up to {@code maxBatchSize} a few times on grey frames of the given size,
+     * so the first real frames do not pay for lazy initialisation (and, on GPU, for each new batch
+     * shape: every shape is compiled once).
+     */
+    default void warmUp(ModelMetadata.Size size, int maxBatchSize) {
+        byte[] grey = new byte[size.width() * size.height() * 3];
+        Arrays.fill(grey, (byte) 114);
+        DecodedImage image = new DecodedImage(size.width(), size.height(), grey);
+        for (int batchSize = 1; batchSize <= maxBatchSize; batchSize++) {
+            List<DecodedImage> batch = Collections.nCopies(batchSize, image);
+            for (int round = 0; round < (batchSize == 1 ? 3 : 2); round++) {
+                detect(batch);
+            }
+        }
+    }
 
     @Override
     void close();

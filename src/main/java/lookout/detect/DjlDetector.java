@@ -2,7 +2,6 @@ package lookout.detect;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import ai.djl.Device;
@@ -25,7 +24,9 @@ import lookout.model.ModelMetadata;
 /**
  * A {@link Detector} over an exported TorchScript detection model, run by DJL's PyTorch engine.
  * The model takes a list of float32 CHW RGB images in [0,1] at source resolution and returns, flat,
- * all boxes, then all scores, then all labels. Not thread-safe (one per worker).
+ * all boxes, then all scores, then all labels. Every detection the model emits is returned (the
+ * model applies its own {@code scoreThresh}); what is published is decided by the topology, and
+ * evaluation needs the low-score tail. Not thread-safe (one per worker).
  */
 public final class DjlDetector implements Detector {
     /** DJL names list arguments with a {@code []} suffix. */
@@ -33,33 +34,31 @@ public final class DjlDetector implements Detector {
 
     private final ModelArtifact artifact;
     private final String deviceName;
-    private final float scoreThreshold;
     private final ZooModel<NDList, NDList> model;
     private final Predictor<NDList, NDList> predictor;
 
-    private DjlDetector(ModelArtifact artifact, String deviceName, float scoreThreshold,
-            ZooModel<NDList, NDList> model, Predictor<NDList, NDList> predictor) {
+    private DjlDetector(ModelArtifact artifact, String deviceName, ZooModel<NDList, NDList> model,
+            Predictor<NDList, NDList> predictor) {
         this.artifact = artifact;
         this.deviceName = deviceName;
-        this.scoreThreshold = scoreThreshold;
         this.model = model;
         this.predictor = predictor;
     }
 
     /** Verifies and loads the artifact in {@code dir} on {@code device} ("cpu", "gpu", "gpu:N"). */
-    public static DjlDetector load(java.nio.file.Path dir, String device, float scoreThreshold) throws ModelArtifactException {
-        return load(ModelArtifact.open(dir), device, scoreThreshold);
+    public static DjlDetector load(java.nio.file.Path dir, String device) throws ModelArtifactException {
+        return load(ModelArtifact.open(dir), device);
     }
 
-    /** Loads an already verified artifact; detections scoring below {@code scoreThreshold} are dropped. */
-    public static DjlDetector load(ModelArtifact artifact, String device, float scoreThreshold) throws ModelArtifactException {
+    /** Loads an already verified artifact. */
+    public static DjlDetector load(ModelArtifact artifact, String device) throws ModelArtifactException {
         Device dev = parseDevice(device);
         Criteria<NDList, NDList> criteria = criteria(artifact, dev, false);
         ZooModel<NDList, NDList> model = null;
         try {
             model = criteria.loadModel();
             Predictor<NDList, NDList> predictor = model.newPredictor();
-            return new DjlDetector(artifact, deviceName(dev), scoreThreshold, model, predictor);
+            return new DjlDetector(artifact, deviceName(dev), model, predictor);
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
             if (model != null) {
                 model.close();
@@ -152,9 +151,6 @@ public final class DjlDetector implements Detector {
                 long[] labels = output.get(2 * n + i).toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
                 List<Detection> detections = new ArrayList<>(scores.length);
                 for (int k = 0; k < scores.length; k++) {
-                    if (scores[k] < scoreThreshold) {
-                        continue;
-                    }
                     int label = (int) labels[k];
                     String name = label >= 0 && label < classes.size() ? classes.get(label) : "class_" + label;
                     detections.add(new Detection(name, scores[k],
@@ -169,40 +165,8 @@ public final class DjlDetector implements Detector {
         }
     }
 
-    /**
-     * Runs the model a few times at each batch size on grey images of the given size, so the first
-     * real frames do not pay for lazy initialisation (and, on GPU, for new batch shapes).
-     */
-    public void warmUpAt(int width, int height, int... batchSizes) {
-        byte[] grey = new byte[width * height * 3];
-        Arrays.fill(grey, (byte) 114);
-        DecodedImage image = new DecodedImage(width, height, grey);
-        int[] sizes = batchSizes.length == 0 ? new int[] {1} : batchSizes;
-        for (int size : sizes) {
-            List<DecodedImage> batch = new ArrayList<>(size);
-            for (int i = 0; i < size; i++) {
-                batch.add(image);
-            }
-            for (int round = 0; round < 3; round++) {
-                detect(batch);
-            }
-        }
-    }
-
-    /** Warm-up at the model's nominal input size (maxSize x minSize, or 640x480). */
-    public void warmUp(int... batchSizes) {
-        ModelMetadata m = artifact.metadata();
-        int w = m.maxSize() != null ? m.maxSize() : 640;
-        int h = m.minSize() != null ? m.minSize() : 480;
-        warmUpAt(w, h, batchSizes);
-    }
-
     public ModelArtifact artifact() {
         return artifact;
-    }
-
-    public float scoreThreshold() {
-        return scoreThreshold;
     }
 
     @Override

@@ -86,28 +86,17 @@ public final class InferencePool implements AutoCloseable {
     }
 
     /**
-     * Runs every batch size 1..max a few times on grey frames of the given size, on every worker, so
-     * the first real frames (and, on GPU, each new batch shape) do not stall. Call before {@link #start()}.
+     * Warms every worker's detector up at the serving model's nominal size, every batch size up to
+     * the pool's maximum. Call before {@link #start()}.
      */
-    public void warmUp(int width, int height) {
-        warmUp(current.detectors, width, height, batcher.maxBatchSize());
+    public void warmUp() {
+        warmUp(current.detectors, batcher.maxBatchSize());
     }
 
-    /** Warms up detectors that are not serving yet (before a {@link #swap}). */
-    public static void warmUp(List<? extends Detector> detectors, int width, int height, int maxBatchSize) {
-        byte[] grey = new byte[width * height * 3];
-        Arrays.fill(grey, (byte) 114);
-        DecodedImage image = new DecodedImage(width, height, grey);
+    /** Warms up detectors that are not serving yet (before a {@link #swap}), at their model's nominal size. */
+    public static void warmUp(List<? extends Detector> detectors, int maxBatchSize) {
         for (Detector detector : detectors) {
-            for (int size = 1; size <= maxBatchSize; size++) {
-                List<DecodedImage> batch = new ArrayList<>();
-                for (int i = 0; i < size; i++) {
-                    batch.add(image);
-                }
-                for (int round = 0; round < (size == 1 ? 3 : 2); round++) {
-                    detector.detect(batch);
-                }
-            }
+            detector.warmUp(detector.model().nominalSize(), maxBatchSize);
         }
     }
 

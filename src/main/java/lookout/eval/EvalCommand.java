@@ -5,15 +5,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import lookout.config.LookoutConfig;
+import lookout.dataset.DatasetOptions;
+import lookout.dataset.LabelledImage;
 import lookout.detect.DjlDetector;
+import lookout.frames.DecodedImage;
+import lookout.frames.FrameDecoder;
 import lookout.model.ModelArtifact;
+import lookout.model.ModelMetadata;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code lookout eval}: COCO-style AP of a model artifact on a labelled folder (person class only). */
+/** {@code lookout eval}: COCO-style AP of a model artifact on a labelled folder, for one class. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a model artifact on a labelled dataset (MOTChallenge sequence or USC sets): AP50, AP@[.5:.95], P/R, ms/frame.")
+        description = "Evaluate a model artifact on a labelled dataset (MOTChallenge sequence or USC sets): "
+                + "AP50, AP@[.5:.95], P/R, ms/frame.")
 public class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "model artifact dir (model.pt + model.json)")
@@ -22,8 +29,8 @@ public class EvalCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions data = new DatasetOptions();
 
-    @Option(names = "--score-threshold", defaultValue = "0.5", description = "operating point for precision/recall (default ${DEFAULT-VALUE})")
-    double scoreThreshold;
+    @Option(names = "--score-threshold", description = "operating point for precision/recall (default: lookout.score-threshold, 0.5)")
+    Double scoreThreshold;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
     String device;
@@ -31,30 +38,33 @@ public class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "images per inference call (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--class", defaultValue = "person", description = "class to evaluate (default ${DEFAULT-VALUE})")
-    String className;
-
     @Option(names = "--pr-curve", defaultValue = "pr-curve.png", description = "where to write the PR-curve PNG (default ${DEFAULT-VALUE})")
     Path prCurve;
 
     @Override
     public Integer call() throws Exception {
+        LookoutConfig config = LookoutConfig.current();
+        double threshold = scoreThreshold != null ? scoreThreshold : config.detector().scoreThreshold();
+        String className = data.className();
         ModelArtifact artifact = ModelArtifact.open(model);
         if (artifact.classIndex(className) < 0) {
             System.err.println("model " + artifact + " has no class '" + className + "' (classes: " + artifact.metadata().classes() + ")");
             return 2;
         }
+        FrameDecoder decoder = new FrameDecoder(config.frameLimits());
         List<LabelledImage> images = data.load();
         int gt = images.stream().mapToInt(i -> i.boxes().size()).sum();
         System.out.printf(Locale.ROOT, "model %s, %d images, %d GT boxes, device %s%n", artifact, images.size(), gt, device);
         // keep every detection the model emits: AP needs the low-score tail too
-        try (DjlDetector detector = DjlDetector.load(artifact, device, 0f)) {
+        try (DjlDetector detector = DjlDetector.load(artifact, device)) {
             long t0 = System.nanoTime();
-            detector.warmUpAt(widthOf(images), heightOf(images), batch);
+            detector.warmUp(warmUpSize(images, decoder), batch);
             System.out.printf(Locale.ROOT, "warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             EvaluationRun run = new EvaluationRun(detector, className, batch);
             int every = Math.max(1, images.size() / 10);
-            EvaluationRun.Outcome outcome = run.run(images, scoreThreshold, p -> {
+            List<EvaluationRun.Sample> samples = images.stream()
+                    .map(i -> new EvaluationRun.Sample(() -> i.decode(decoder), i.boxes())).toList();
+            EvaluationRun.Outcome outcome = run.run(samples, threshold, p -> {
                 if (p.done() % every < batch || p.done() == p.total()) {
                     System.out.printf(Locale.ROOT, "  %d/%d images, %.1f ms/frame%n", p.done(), p.total(), p.msPerFrame());
                 }
@@ -82,11 +92,12 @@ public class EvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "| %s | %.4f |%n", name, value);
     }
 
-    private static int widthOf(List<LabelledImage> images) throws DatasetException {
-        return images.isEmpty() ? 640 : Datasets.read(images.get(0).path()).width();
-    }
-
-    private static int heightOf(List<LabelledImage> images) throws DatasetException {
-        return images.isEmpty() ? 480 : Datasets.read(images.get(0).path()).height();
+    /** The dataset's own frame size (its first image), so warm-up runs the shapes the evaluation will. */
+    private ModelMetadata.Size warmUpSize(List<LabelledImage> images, FrameDecoder decoder) throws Exception {
+        if (images.isEmpty()) {
+            return ModelArtifact.open(model).metadata().nominalSize();
+        }
+        DecodedImage first = images.get(0).decode(decoder);
+        return new ModelMetadata.Size(first.width(), first.height());
     }
 }

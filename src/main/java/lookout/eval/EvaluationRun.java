@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import lookout.dataset.Box;
 import lookout.detect.Detection;
 import lookout.detect.Detector;
 import lookout.frames.DecodedImage;
 
 /**
- * Runs a detector over labelled images in batches and evaluates its person detections.
- * Reusable by the command line and by the retraining loop's holdout gate.
+ * Runs a detector over labelled images in batches and evaluates its detections of one class.
+ * Used by {@code lookout eval} (images on disk) and by the trainer's holdout gate (label samples).
  */
 public final class EvaluationRun {
     /** Progress after each batch: images done, total, mean inference ms per frame so far. */
@@ -19,6 +20,16 @@ public final class EvaluationRun {
 
     /** What a run measured. */
     public record Outcome(EvaluationResult result, double msPerFrame, long inferenceMillis) {
+    }
+
+    /** Decodes one image when its batch comes up (so a run holds one batch of pixels at a time). */
+    @FunctionalInterface
+    public interface Pixels {
+        DecodedImage decode() throws Exception;
+    }
+
+    /** One image to evaluate on: its pixels and its ground-truth boxes. */
+    public record Sample(Pixels pixels, List<Box> boxes) {
     }
 
     private final Detector detector;
@@ -31,14 +42,15 @@ public final class EvaluationRun {
         this.batchSize = Math.max(1, batchSize);
     }
 
-    public Outcome run(List<LabelledImage> images, double scoreThreshold, Consumer<Progress> progress) throws DatasetException {
+    /** @param scoreThreshold the operating point for precision, recall and F1 */
+    public Outcome run(List<Sample> samples, double scoreThreshold, Consumer<Progress> progress) throws Exception {
         Evaluator evaluator = new Evaluator();
         long nanos = 0;
-        for (int start = 0; start < images.size(); start += batchSize) {
-            List<LabelledImage> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
+        for (int start = 0; start < samples.size(); start += batchSize) {
+            List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + batchSize));
             List<DecodedImage> decoded = new ArrayList<>(chunk.size());
-            for (LabelledImage image : chunk) {
-                decoded.add(Datasets.read(image.path()));
+            for (Sample sample : chunk) {
+                decoded.add(sample.pixels().decode());
             }
             long t0 = System.nanoTime();
             List<List<Detection>> out = detector.detect(decoded);
@@ -53,9 +65,9 @@ public final class EvaluationRun {
                 evaluator.add(chunk.get(i).boxes(), dets);
             }
             int done = start + chunk.size();
-            progress.accept(new Progress(done, images.size(), nanos / 1e6 / done));
+            progress.accept(new Progress(done, samples.size(), nanos / 1e6 / done));
         }
-        double ms = images.isEmpty() ? 0 : nanos / 1e6 / images.size();
+        double ms = samples.isEmpty() ? 0 : nanos / 1e6 / samples.size();
         return new Outcome(evaluator.evaluate(scoreThreshold), ms, nanos / 1_000_000);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import lookout.dataset.Box;
 
 /**
  * COCO-style single-class detection evaluation, following pycocotools: per image, detections

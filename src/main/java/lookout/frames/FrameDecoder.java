@@ -9,6 +9,8 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
+import lookout.config.FrameLimits;
+
 /**
  * Turns encoded frame bytes (JPEG, PNG, BMP) into RGB pixels, refusing anything that is not a
  * plausible camera image with a typed reason. Thread-safe: OpenCV's decoder keeps no state.
@@ -18,20 +20,19 @@ public final class FrameDecoder {
     private final int maxDimension;
     private final long maxPixels;
 
-    /**
-     * @param maxBytes     largest encoded frame accepted
-     * @param maxDimension largest width or height accepted
-     * @param maxPixels    largest width*height accepted (decompression-bomb guard)
-     */
-    public FrameDecoder(int maxBytes, int maxDimension, long maxPixels) {
-        this.maxBytes = maxBytes;
-        this.maxDimension = maxDimension;
-        this.maxPixels = maxPixels;
+    /** A decoder that refuses what {@code lookout.frame.*} does not admit. */
+    public FrameDecoder(FrameLimits limits) {
+        this.maxBytes = limits.maxBytes();
+        this.maxDimension = limits.maxDimension();
+        this.maxPixels = limits.maxPixels();
     }
 
-    /** Defaults that admit any real camera up to 8K. */
-    public static FrameDecoder withDefaults() {
-        return new FrameDecoder(20 * 1024 * 1024, 8192, 8192L * 4608);
+    /** Width and height as the image header declares them, without decoding any pixel. */
+    public static ImageSize headerSize(byte[] bytes) throws InvalidFrameException {
+        if (bytes == null || bytes.length == 0) {
+            throw new InvalidFrameException(DeadLetterReason.EMPTY, "image has no bytes");
+        }
+        return ImageFormat.sniff(bytes).size(bytes);
     }
 
     public DecodedImage decode(byte[] bytes) throws InvalidFrameException {
@@ -43,7 +44,7 @@ public final class FrameDecoder {
                     "frame is " + bytes.length + " bytes, limit " + maxBytes);
         }
         ImageFormat format = ImageFormat.sniff(bytes);
-        ImageFormat.Size size = format.size(bytes);
+        ImageSize size = format.size(bytes);
         if (size.width() <= 0 || size.height() <= 0 || size.width() > maxDimension || size.height() > maxDimension) {
             throw new InvalidFrameException(DeadLetterReason.BAD_DIMENSIONS,
                     format + " declares " + size.width() + "x" + size.height() + ", allowed 1.." + maxDimension);

@@ -10,10 +10,6 @@ import java.nio.ByteOrder;
 enum ImageFormat {
     JPEG, PNG, BMP;
 
-    /** Declared width and height. */
-    record Size(long width, long height) {
-    }
-
     static ImageFormat sniff(byte[] b) throws InvalidFrameException {
         if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
             return JPEG;
@@ -29,7 +25,7 @@ enum ImageFormat {
                 "not a JPEG, PNG or BMP image (first bytes " + hex(b, 8) + ")");
     }
 
-    Size size(byte[] b) throws InvalidFrameException {
+    ImageSize size(byte[] b) throws InvalidFrameException {
         return switch (this) {
             case PNG -> pngSize(b);
             case BMP -> bmpSize(b);
@@ -56,22 +52,22 @@ enum ImageFormat {
         return end >= 2 && (b[end - 2] & 0xff) == 0xff && (b[end - 1] & 0xff) == 0xd9;
     }
 
-    private static Size pngSize(byte[] b) throws InvalidFrameException {
+    private static ImageSize pngSize(byte[] b) throws InvalidFrameException {
         if (b.length < 24 || b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
             throw new InvalidFrameException(DeadLetterReason.CORRUPT, "PNG without an IHDR chunk");
         }
         ByteBuffer buf = ByteBuffer.wrap(b, 16, 8).order(ByteOrder.BIG_ENDIAN);
-        return new Size(Integer.toUnsignedLong(buf.getInt()), Integer.toUnsignedLong(buf.getInt()));
+        return new ImageSize(Integer.toUnsignedLong(buf.getInt()), Integer.toUnsignedLong(buf.getInt()));
     }
 
-    private static Size bmpSize(byte[] b) {
+    private static ImageSize bmpSize(byte[] b) {
         ByteBuffer buf = ByteBuffer.wrap(b, 18, 8).order(ByteOrder.LITTLE_ENDIAN);
         long w = buf.getInt();
         long h = Math.abs((long) buf.getInt()); // negative height = top-down rows
-        return new Size(w, h);
+        return new ImageSize(w, h);
     }
 
-    private static Size jpegSize(byte[] b) throws InvalidFrameException {
+    private static ImageSize jpegSize(byte[] b) throws InvalidFrameException {
         int i = 2;
         while (i + 4 <= b.length) {
             if ((b[i] & 0xff) != 0xff) {
@@ -94,7 +90,7 @@ enum ImageFormat {
                 }
                 long h = ((b[i + 5] & 0xff) << 8) | (b[i + 6] & 0xff);
                 long w = ((b[i + 7] & 0xff) << 8) | (b[i + 8] & 0xff);
-                return new Size(w, h);
+                return new ImageSize(w, h);
             }
             if (marker == 0xda || len < 2) {
                 break; // start of scan before any frame header, or a broken length

@@ -1,6 +1,7 @@
 package lookout.kafka;
 
-import java.util.Properties;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,51 +13,83 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plain Kafka clients with the settings the retraining loop relies on (durable, read-committed). */
+import lookout.config.KafkaSettings;
+
+/**
+ * The one way Lookout configures a Kafka client, for every role and command. A client's
+ * properties are layered: the role's tuning, then the operator's {@code kafka.*} keys (security,
+ * timeouts, any tuning of their own), then what the role's guarantee rests on and may not be
+ * configured away (idempotence and acks=all for producers, read_committed for consumers,
+ * transactional and group ids, serializers).
+ */
 public final class KafkaClients {
-    private KafkaClients() {
+    private final KafkaSettings settings;
+
+    public KafkaClients(KafkaSettings settings) {
+        this.settings = settings;
     }
 
-    /** Idempotent producer, acks=all: no duplicates or losses on retry. */
-    public static KafkaProducer<String, byte[]> producer(String bootstrap, String clientId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    public KafkaSettings settings() {
+        return settings;
+    }
+
+    public String bootstrapServers() {
+        return settings.bootstrapServers();
+    }
+
+    /** The layering rule: tuning, then the operator's kafka.* keys, then what the role requires. */
+    public Map<String, Object> properties(Map<String, ?> tuning, Map<String, ?> required) {
+        Map<String, Object> p = new HashMap<>(tuning);
+        p.putAll(settings.clientProperties());
+        p.putAll(required);
+        return p;
+    }
+
+    /** Durable producer: acks=all and idempotent, so a retry neither loses nor duplicates a record. */
+    public static Map<String, Object> durable() {
+        return Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    }
+
+    /** Producer for the loop's topics; records up to the largest any loop topic takes. */
+    public KafkaProducer<String, byte[]> producer(String clientId) {
+        return producer(clientId, Map.of());
+    }
+
+    private KafkaProducer<String, byte[]> producer(String clientId, Map<String, Object> extra) {
+        Map<String, Object> required = new HashMap<>(durable());
+        required.put(ProducerConfig.CLIENT_ID_CONFIG, unique(clientId));
+        required.putAll(extra);
+        int largest = Topics.LOOP.stream().mapToInt(t -> Topics.maxRecordBytes(t, settings.topics())).max().orElseThrow();
+        return new KafkaProducer<>(properties(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, largest), required), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Transactional producer: everything between begin and commit appears at once or never. */
-    public static KafkaProducer<String, byte[]> transactionalProducer(String bootstrap, String transactionalId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    public KafkaProducer<String, byte[]> transactionalProducer(String transactionalId) {
+        return producer(transactionalId, Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000));
     }
 
     /**
-     * Read-committed consumer (aborted or open transactions stay invisible). With a null group the
-     * caller assigns partitions itself and nothing is committed.
+     * Read-committed consumer (aborted or open transactions stay invisible) that commits only when
+     * told to. With a null group the caller assigns partitions itself; with a group it starts from
+     * the earliest offset the first time.
      */
-    public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String groupId, String clientId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    public KafkaConsumer<String, byte[]> consumer(String groupId, String clientId) {
+        Map<String, Object> required = new HashMap<>();
+        required.put(ConsumerConfig.CLIENT_ID_CONFIG, unique(clientId));
+        required.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        required.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         if (groupId != null) {
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            required.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> tuning = Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(properties(tuning, required), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Client ids must differ between the clients of one process (metrics register per id). */
+    private static String unique(String clientId) {
+        return clientId + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

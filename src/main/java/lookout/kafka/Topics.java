@@ -1,6 +1,18 @@
 package lookout.kafka;
 
-/** The one registry of topic names and record header names (the public contract). */
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+import lookout.config.TopicSettings;
+
+/**
+ * The one registry of topics (the public contract): each topic's name and the spec it is created
+ * with when missing, and the record headers. Record limits follow from what travels on a topic,
+ * so they cannot drift from the frame limit or the model chunk size.
+ */
 public final class Topics {
     private Topics() {
     }
@@ -13,6 +25,11 @@ public final class Topics {
     public static final String MODELS = "lookout.models";
     public static final String EVENTS = "lookout.events";
 
+    /** The detector's topics (serve, demo). */
+    public static final List<String> DETECTOR = List.of(FRAMES, DETECTIONS, FRAMES_DLQ);
+    /** The retraining loop's topics (trainer, hot swap, labels, models and control commands). */
+    public static final List<String> LOOP = List.of(LABELS, MODELS, CONTROL, EVENTS);
+
     /** Frame header: 1-based frame number (decimal string or 8-byte big-endian long). */
     public static final String HEADER_SEQ = "lookout.seq";
     /** Frame header: capture time, epoch milliseconds (decimal string or 8-byte big-endian long). */
@@ -21,4 +38,43 @@ public final class Topics {
     public static final String HEADER_DLQ_REASON = "lookout.dlq.reason";
     /** DLQ header: human-readable detail. */
     public static final String HEADER_DLQ_DETAIL = "lookout.dlq.detail";
+
+    /** Room for a record's key, headers and framing beside its payload. */
+    private static final int RECORD_OVERHEAD = 64 * 1024;
+    private static final String WEEK_MS = String.valueOf(7 * 86_400_000L);
+
+    /**
+     * The largest record a topic takes: a frame (frames, DLQ), a frame in base64 inside JSON
+     * (labels), two model chunks (models, so a chunk plus its framing always fits), 1 MiB for
+     * small JSON (detections, control, events).
+     */
+    public static int maxRecordBytes(String topic, TopicSettings s) {
+        return switch (topic) {
+            case LABELS -> s.frameMaxBytes() / 3 * 4 + 4 + RECORD_OVERHEAD;
+            case MODELS -> 2 * s.modelChunkBytes();
+            case DETECTIONS, CONTROL, EVENTS -> 1024 * 1024;
+            default -> s.frameMaxBytes() + RECORD_OVERHEAD; // frames, the DLQ, a camera's own --topic
+        };
+    }
+
+    /**
+     * How a topic is created when missing. Labels and models are compacted (the topic is the
+     * state: the training set, the registry); control has one partition (one trainer acts, in
+     * order); events and control are kept a week; a name not listed here is a frames topic (the
+     * camera's --topic).
+     */
+    public static NewTopic spec(String topic, TopicSettings s) {
+        String maxBytes = String.valueOf(maxRecordBytes(topic, s));
+        short rf = s.replication();
+        return switch (topic) {
+            case LABELS -> new NewTopic(topic, 3, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
+            case MODELS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes,
+                    TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1", TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
+            case CONTROL, EVENTS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS));
+            case DETECTIONS -> new NewTopic(topic, s.partitions(), rf);
+            default -> new NewTopic(topic, s.partitions(), rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
+        };
+    }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import lookout.eval.Box;
+import lookout.common.Json;
+import lookout.dataset.Box;
 
 /**
  * The labelled set as COCO detection JSON. {@code file_name} is the sample id plus the image's
@@ -16,7 +17,7 @@ public final class CocoExport {
     }
 
     public static ObjectNode toCoco(List<LabelSample> samples, List<String> categories) {
-        ObjectNode root = LabelCodec.JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.putObject("info").put("description", "Lookout labelled frames (lookout.labels)");
         ArrayNode images = root.putArray("images");
         ArrayNode annotations = root.putArray("annotations");

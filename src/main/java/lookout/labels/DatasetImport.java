@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +11,13 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
-import lookout.eval.Box;
-import lookout.eval.DatasetException;
-import lookout.eval.Datasets;
-import lookout.eval.FrameRange;
-import lookout.eval.LabelledImage;
+import lookout.dataset.Box;
+import lookout.dataset.DatasetException;
+import lookout.dataset.Datasets;
+import lookout.dataset.FrameRange;
+import lookout.dataset.LabelledImage;
 import lookout.frames.DecodedImage;
+import lookout.frames.FrameDecoder;
 
 /**
  * Turns a data set on disk (MOT sequence or USC set, read by {@link Datasets}) into labels records.
@@ -28,23 +28,28 @@ import lookout.frames.DecodedImage;
  * re-importing overwrites instead of duplicating.
  */
 public final class DatasetImport {
-    private DatasetImport() {
+    private final FrameDecoder decoder;
+
+    /** @param decoder checks each image as the trainer will (same limits as frames) */
+    public DatasetImport(FrameDecoder decoder) {
+        this.decoder = decoder;
     }
 
     /**
-     * @param camera camera id; null means the sequence folder name in lower case (mot) or "usc"
-     * @param range  frame range (mot only)
+     * @param camera    camera id; null means the sequence folder name in lower case (mot), else the format name
+     * @param range     frame range (mot only)
+     * @param className the class to read (yolo only)
      */
-    public static List<ImportedFrame> read(String format, Path path, String camera, FrameRange range)
+    public List<ImportedFrame> read(String format, Path path, String camera, FrameRange range, String className)
             throws DatasetException, IOException {
         String fmt = format.toLowerCase(Locale.ROOT);
         String cam = camera != null ? camera
                 : fmt.equals("mot") ? path.toAbsolutePath().normalize().getFileName().toString().toLowerCase(Locale.ROOT)
                 : fmt;
         List<ImportedFrame> out = new ArrayList<>();
-        for (LabelledImage li : Datasets.load(fmt, path, range)) {
-            byte[] bytes = Files.readAllBytes(li.path());
-            DecodedImage decoded = Datasets.read(li.path());
+        for (LabelledImage li : Datasets.load(fmt, path, range, className)) {
+            byte[] bytes = li.bytes();
+            DecodedImage decoded = li.decode(decoder, bytes);
             if (!isJpegOrPng(bytes)) {
                 bytes = png(bytes);
             }

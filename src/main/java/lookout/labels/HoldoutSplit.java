@@ -1,10 +1,9 @@
 package lookout.labels;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+
+import lookout.common.Sha256;
 
 /**
  * Deterministic train/holdout split: a sample is held out when the hash of its id falls under the
@@ -25,18 +24,14 @@ public final class HoldoutSplit {
         return bucket(sampleId) < holdoutFraction;
     }
 
-    /** A stable number in [0, 1) derived from the id (first 8 bytes of its sha256). */
+    /** A stable number in [0, 1) derived from the id (first 7 bytes of its sha256). */
     static double bucket(String sampleId) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(sampleId.getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 7; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v / (double) (1L << 56);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        byte[] h = Sha256.digest(sampleId);
+        long v = 0;
+        for (int i = 0; i < 7; i++) {
+            v = (v << 8) | (h[i] & 0xff);
         }
+        return v / (double) (1L << 56);
     }
 
     /** Samples split into training and holdout lists. */

@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import lookout.eval.Box;
+import lookout.common.Json;
+import lookout.config.LookoutConfig;
+import lookout.dataset.Box;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
 import lookout.frames.InvalidFrameException;
@@ -24,7 +25,6 @@ import lookout.labels.LabelRejectedException.Reason;
  *  "camera": "tud-stadtmitte", "source": "mot:TUD-Stadtmitte"}</pre>
  */
 public final class LabelCodec {
-    static final ObjectMapper JSON = new ObjectMapper();
     /** Boxes may overshoot the image border by this many pixels (rounding in labelling tools). */
     static final double BORDER_TOLERANCE = 1.0;
     /** Boxes narrower or lower than this (pixels) are degenerate. */
@@ -38,9 +38,9 @@ public final class LabelCodec {
         this.knownLabels = Set.copyOf(knownLabels);
     }
 
-    /** A codec for pedestrian labels ("person" only) with the default frame limits. */
-    public static LabelCodec pedestrians() {
-        return new LabelCodec(FrameDecoder.withDefaults(), Set.of("person"));
+    /** A codec for the configured target class, with the same image limits as frames. */
+    public static LabelCodec fromConfig(LookoutConfig config) {
+        return new LabelCodec(new FrameDecoder(config.frameLimits()), Set.of(config.targetClass()));
     }
 
     public LabelSample parse(String key, byte[] value) throws LabelRejectedException {
@@ -49,7 +49,7 @@ public final class LabelCodec {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(value);
+            root = Json.MAPPER.readTree(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new LabelRejectedException(Reason.MALFORMED_JSON, e.getOriginalMessage());
         } catch (IOException e) {
@@ -143,7 +143,7 @@ public final class LabelCodec {
     /** The record value for a sample (the inverse of {@link #parse}). */
     public static byte[] encode(byte[] image, List<Box> boxes, List<String> labels, String camera,
             String source) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("image", Base64.getEncoder().encodeToString(image));
         ArrayNode bs = root.putArray("boxes");
         for (Box b : boxes) {
@@ -158,7 +158,7 @@ public final class LabelCodec {
             root.put("source", source);
         }
         try {
-            return JSON.writeValueAsBytes(root);
+            return Json.MAPPER.writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

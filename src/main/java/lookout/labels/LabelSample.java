@@ -2,7 +2,9 @@ package lookout.labels;
 
 import java.util.List;
 
-import lookout.eval.Box;
+import lookout.common.Sha256;
+import lookout.dataset.Box;
+import lookout.model.Lineage;
 
 /**
  * One labelled frame from {@code lookout.labels}: the encoded image (JPEG or PNG bytes, as sent),
@@ -26,6 +28,11 @@ public record LabelSample(String id, byte[] image, int width, int height, List<B
         if (boxes.size() != labels.size()) {
             throw new IllegalArgumentException(boxes.size() + " boxes but " + labels.size() + " labels");
         }
+    }
+
+    /** The sample as the data fingerprint sees it (see {@link Lineage#dataFingerprint}). */
+    public Lineage.Sample lineage() {
+        return new Lineage.Sample(id, Sha256.hex(image), Box.flat(boxes));
     }
 
 }

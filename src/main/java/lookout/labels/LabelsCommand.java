@@ -4,25 +4,28 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-import lookout.eval.DatasetOptions;
-import lookout.eval.FrameRange;
+import lookout.common.Json;
+import lookout.config.LookoutConfig;
+import lookout.dataset.DatasetOptions;
+import lookout.dataset.FrameRange;
+import lookout.frames.FrameDecoder;
 import lookout.kafka.KafkaClients;
-import lookout.kafka.LoopTopics;
-import lookout.kafka.TopicReader;
+import lookout.kafka.KafkaOptions;
+import lookout.kafka.TopicAdmin;
+import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lookout labels import|export|delete}: the labelled data set on {@code lookout.labels}. */
@@ -31,34 +34,36 @@ import picocli.CommandLine.Parameters;
         subcommands = {LabelsCommand.Import.class, LabelsCommand.Export.class, LabelsCommand.Delete.class})
 public class LabelsCommand {
 
-    static final String DEFAULT_BOOTSTRAP = "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}";
-
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Publish a labelled data set (MOT sequence or USC set) to lookout.labels.")
     public static class Import implements Callable<Integer> {
         @Mixin
         DatasetOptions data = new DatasetOptions();
-        @Option(names = "--camera", description = "camera id (default: sequence name, or usc)")
+        @Option(names = "--camera", description = "camera id (default: sequence name, or the format name)")
         String camera;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP, description = "Kafka bootstrap servers")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
 
         @Override
         public Integer call() throws Exception {
+            LookoutConfig config = LookoutConfig.current();
             FrameRange range = data.range();
-            List<ImportedFrame> items = DatasetImport.read(data.format, data.dir, camera, range);
+            String className = data.className();
+            List<ImportedFrame> items = new DatasetImport(new FrameDecoder(config.frameLimits()))
+                    .read(data.format, data.dir, camera, range, className);
             if (items.isEmpty()) {
                 System.err.println("labels: nothing to import from " + data.dir + " (frames " + range + ")");
                 return 1;
             }
-            LoopTopics.ensure(bootstrap, 1);
-            LabelCodec codec = LabelCodec.pedestrians();
+            KafkaClients clients = kafka.clients();
+            TopicAdmin.ensure(clients.settings(), Topics.LOOP);
+            LabelCodec codec = LabelCodec.fromConfig(config);
             int boxes = 0;
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             Progress progress = new Progress("import", items.size(), System.err);
-            try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, "lookout-labels-import")) {
+            try (KafkaProducer<String, byte[]> producer = clients.producer("lookout-labels-import")) {
                 for (ImportedFrame f : items) {
-                    List<String> labels = f.boxes().stream().map(b -> "person").toList();
+                    List<String> labels = f.boxes().stream().map(b -> className).toList();
                     byte[] value = LabelCodec.encode(f.image(), f.boxes(), labels, f.camera(), f.source());
                     codec.parse(f.id(), value); // refuse locally what the trainer would refuse
                     sent.add(producer.send(new ProducerRecord<>(Topics.LABELS, f.id(), value)));
@@ -86,21 +91,20 @@ public class LabelsCommand {
         Path images;
         @Option(names = "--camera", description = "only this camera's samples")
         String camera;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP, description = "Kafka bootstrap servers")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
 
         @Override
         public Integer call() throws Exception {
-            LabelSet set = new LabelSet(LabelCodec.pedestrians());
-            try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, "lookout-labels-export")) {
-                TopicReader.readToEnd(c, Topics.LABELS, Duration.ofMinutes(2), set::apply);
-            }
+            LookoutConfig config = LookoutConfig.current();
+            LabelSet set = new LabelSet(LabelCodec.fromConfig(config));
+            TopicFollower.snapshot(kafka.clients(), "lookout-labels-export", Topics.LABELS, Duration.ofMinutes(2),
+                    set::apply);
             List<LabelSample> samples = set.samples(camera);
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
-            LabelCodec.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(),
-                    CocoExport.toCoco(samples, List.of("person")));
+            Json.pretty().writeValue(out.toFile(), CocoExport.toCoco(samples, List.of(config.targetClass())));
             if (images != null) {
                 for (LabelSample s : samples) {
                     Path p = images.resolve(CocoExport.fileName(s));
@@ -120,12 +124,12 @@ public class LabelsCommand {
     public static class Delete implements Callable<Integer> {
         @Parameters(paramLabel = "ID", arity = "1..*", description = "sample ids")
         List<String> ids;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP, description = "Kafka bootstrap servers")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
 
         @Override
         public Integer call() throws Exception {
-            try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, "lookout-labels-delete")) {
+            try (KafkaProducer<String, byte[]> producer = kafka.clients().producer("lookout-labels-delete")) {
                 for (String id : ids) {
                     producer.send(new ProducerRecord<>(Topics.LABELS, id, null)).get();
                 }

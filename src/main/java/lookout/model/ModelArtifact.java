@@ -1,19 +1,17 @@
 package lookout.model;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import lookout.common.Json;
+import lookout.common.Sha256;
 
 /**
  * A model artifact directory: {@code model.pt} (TorchScript) and {@code model.json} (metadata).
@@ -25,8 +23,6 @@ public final class ModelArtifact {
     public static final String METADATA_FILE = "model.json";
     /** The file name without extension, as DJL's {@code optModelName} wants it. */
     public static final String MODEL_NAME = "model";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final ModelMetadata metadata;
@@ -40,6 +36,10 @@ public final class ModelArtifact {
 
     /** Opens and verifies an artifact directory (files present, metadata parses, sha256 matches). */
     public static ModelArtifact open(Path dir) throws ModelArtifactException {
+        if (dir != null && Files.isRegularFile(dir)) {
+            throw new ModelArtifactException(dir + " is a file: a model artifact is the directory that holds "
+                    + MODEL_FILE + " and " + METADATA_FILE + (dir.getParent() != null ? " (" + dir.getParent() + "?)" : ""));
+        }
         if (dir == null || !Files.isDirectory(dir)) {
             throw new ModelArtifactException("model artifact directory does not exist: " + dir);
         }
@@ -54,12 +54,12 @@ public final class ModelArtifact {
         ObjectNode raw;
         ModelMetadata metadata;
         try {
-            JsonNode tree = JSON.readTree(json.toFile());
+            JsonNode tree = Json.MAPPER.readTree(json.toFile());
             if (!(tree instanceof ObjectNode object)) {
                 throw new ModelArtifactException(json + " is not a JSON object");
             }
             raw = object;
-            metadata = JSON.treeToValue(raw, ModelMetadata.class);
+            metadata = Json.MAPPER.treeToValue(raw, ModelMetadata.class);
         } catch (IOException e) {
             throw new ModelArtifactException("cannot parse " + json + ": " + e.getMessage(), e);
         }
@@ -69,28 +69,17 @@ public final class ModelArtifact {
         if (metadata.sha256() == null || metadata.sha256().isBlank()) {
             throw new ModelArtifactException(json + " records no sha256 for " + MODEL_FILE + "; refusing to load an unverified model");
         }
-        String actual = sha256(model);
+        String actual;
+        try {
+            actual = Sha256.hex(model);
+        } catch (IOException e) {
+            throw new ModelArtifactException("cannot read " + model + ": " + e.getMessage(), e);
+        }
         if (!actual.equalsIgnoreCase(metadata.sha256().trim())) {
             throw new ModelArtifactException("sha256 mismatch for " + model + ": model.json expects "
                     + metadata.sha256().trim() + ", file has " + actual);
         }
         return new ModelArtifact(dir, metadata, raw);
-    }
-
-    /** Hex sha256 of a file. */
-    public static String sha256(Path file) throws ModelArtifactException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (IOException e) {
-            throw new ModelArtifactException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public Path dir() {

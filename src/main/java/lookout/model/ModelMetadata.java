@@ -3,6 +3,7 @@ package lookout.model;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -40,4 +41,17 @@ public record ModelMetadata(
         Map<String, Object> metrics,
         String sha256,
         String created) {
+
+    /** A frame size, in pixels. */
+    public record Size(int width, int height) {
+    }
+
+    /**
+     * The size warm-up runs at: the model's nominal input (maxSize x minSize, the shape its
+     * transform resizes to), or 640x480 when model.json does not say.
+     */
+    @JsonIgnore
+    public Size nominalSize() {
+        return new Size(maxSize != null ? maxSize : 640, minSize != null ? minSize : 480);
+    }
 }

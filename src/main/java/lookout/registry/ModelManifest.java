@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import lookout.common.Json;
 import lookout.model.ModelMetadata;
 
 /**
@@ -25,7 +26,7 @@ public record ModelManifest(String version, int chunks, int chunkSize, long size
             return null;
         }
         try {
-            return RegistryState.JSON.treeToValue(metadata, ModelMetadata.class);
+            return Json.MAPPER.treeToValue(metadata, ModelMetadata.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable model.json in manifest of " + version, e);
         }

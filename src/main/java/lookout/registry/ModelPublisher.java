@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +14,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
+import lookout.common.Json;
+import lookout.common.Sha256;
 import lookout.kafka.Topics;
+import lookout.model.Lineage;
+import lookout.model.ModelArtifact;
 
 /**
  * Writes to {@code lookout.models} with a transactional producer: chunks, then the manifest, then
@@ -23,12 +27,10 @@ import lookout.kafka.Topics;
  * visible. The caller owns the producer (already {@code initTransactions()}-ed).
  */
 public final class ModelPublisher {
-    /** Chunk size: well under the broker's default 1 MB message limit. */
-    public static final int DEFAULT_CHUNK_SIZE = 512 * 1024;
-
     private final Producer<String, byte[]> producer;
     private final int chunkSize;
 
+    /** @param chunkSize size of the pieces model.pt is cut into ({@code lookout.models.chunk-bytes}) */
     public ModelPublisher(Producer<String, byte[]> producer, int chunkSize) {
         this.producer = producer;
         this.chunkSize = chunkSize;
@@ -42,14 +44,14 @@ public final class ModelPublisher {
      */
     public ModelManifest publish(Path dir, String version, boolean serve, String previous)
             throws IOException, ModelIntegrityException {
-        byte[] model = Files.readAllBytes(dir.resolve("model.pt"));
-        ObjectNode stamped = (ObjectNode) RegistryState.JSON.readTree(dir.resolve("model.json").toFile());
-        String sha = HexFormat.of().formatHex(RegistryState.sha256().digest(model));
-        String claimed = stamped.path("sha256").asText("");
+        byte[] model = Files.readAllBytes(dir.resolve(ModelArtifact.MODEL_FILE));
+        ObjectNode meta = (ObjectNode) Json.MAPPER.readTree(dir.resolve(ModelArtifact.METADATA_FILE).toFile());
+        String sha = Sha256.hex(model);
+        String claimed = meta.path("sha256").asText("");
         if (!claimed.isEmpty() && !claimed.equalsIgnoreCase(sha)) {
             throw new ModelIntegrityException("model.json says sha256 " + claimed + " but model.pt hashes to " + sha);
         }
-        stamped.put("version", version).put("sha256", sha);
+        ObjectNode stamped = Lineage.publish(meta, version, sha);
         int chunks = Math.max(1, (model.length + chunkSize - 1) / chunkSize);
         ModelManifest manifest = new ModelManifest(version, chunks, chunkSize, model.length, sha,
                 System.currentTimeMillis(), stamped);
@@ -58,10 +60,10 @@ public final class ModelPublisher {
             int from = i * chunkSize;
             int to = Math.min(model.length, from + chunkSize);
             records.add(new ProducerRecord<>(Topics.MODELS, RegistryKeys.chunk(version, i),
-                    java.util.Arrays.copyOfRange(model, from, to)));
+                    Arrays.copyOfRange(model, from, to)));
         }
         records.add(new ProducerRecord<>(Topics.MODELS, RegistryKeys.manifest(version),
-                RegistryState.JSON.writeValueAsBytes(manifest)));
+                Json.MAPPER.writeValueAsBytes(manifest)));
         if (serve) {
             records.add(servingRecord(new ServingPointer(version, previous, "published", System.currentTimeMillis())));
         }
@@ -105,7 +107,7 @@ public final class ModelPublisher {
 
     private static ProducerRecord<String, byte[]> servingRecord(ServingPointer p) {
         try {
-            return new ProducerRecord<>(Topics.MODELS, RegistryKeys.SERVING, RegistryState.JSON.writeValueAsBytes(p));
+            return new ProducerRecord<>(Topics.MODELS, RegistryKeys.SERVING, Json.MAPPER.writeValueAsBytes(p));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,45 +1,28 @@
 package lookout.registry;
 
-import java.time.Duration;
+import java.nio.file.Path;
+import java.util.List;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-
-import lookout.kafka.KafkaClients;
-import lookout.kafka.TopicReader;
-import lookout.kafka.Topics;
-
-/** Entry points to the model registry on a broker: snapshot it, or open a transactional publisher. */
-public final class ModelRegistry {
-    private ModelRegistry() {
-    }
-
+/** The model registry: published versions and the serving pointer (Kafka in production, in memory in unit tests). */
+public interface ModelRegistry {
     /** The registry as it stands now (committed records only). */
-    public static RegistryState snapshot(String bootstrap, Duration timeout) {
-        RegistryState state = new RegistryState();
-        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, "lookout-registry-reader")) {
-            TopicReader.readToEnd(c, Topics.MODELS, timeout, state::apply);
-        }
-        return state;
-    }
+    RegistryState snapshot();
 
-    /** A transactional producer ready for {@link ModelPublisher}; close it when done. */
-    public static KafkaProducer<String, byte[]> openProducer(String bootstrap, String transactionalId) {
-        KafkaProducer<String, byte[]> p = KafkaClients.transactionalProducer(bootstrap, transactionalId);
-        p.initTransactions();
-        return p;
-    }
+    /**
+     * Publishes the artifact in dir ({@code model.pt} + {@code model.json}) as the given version.
+     *
+     * @param serve    when true the serving pointer moves to this version in the same transaction
+     * @param previous the version served until now (recorded in the pointer for rollback), or null
+     */
+    ModelManifest publish(Path dir, String version, boolean serve, String previous) throws Exception;
 
-    /** The version after the newest one published (versions are integers, "1", "2"...). */
-    public static String nextVersion(RegistryState state) {
-        long max = 0;
-        for (ModelManifest m : state.versions()) {
-            try {
-                max = Math.max(max, Long.parseLong(m.version()));
-            } catch (NumberFormatException e) {
-                // non-numeric versions do not take part in numbering
-            }
-        }
-        return String.valueOf(max + 1);
-    }
+    /** Moves the serving pointer (promote or rollback). */
+    void setServing(ServingPointer pointer);
+
+    /**
+     * Tombstones all but the newest {@code keep} versions; the serving one is always kept.
+     *
+     * @return the pruned versions
+     */
+    List<String> prune(RegistryState state, int keep);
 }

@@ -1,17 +1,16 @@
 package lookout.registry;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-
-import lookout.kafka.LoopTopics;
+import lookout.config.LookoutConfig;
+import lookout.kafka.KafkaOptions;
 import lookout.model.ModelMetadata;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,18 +20,28 @@ import picocli.CommandLine.Parameters;
         subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Publish.class, ModelsCommand.Fetch.class,
                 ModelsCommand.Promote.class, ModelsCommand.Rollback.class, ModelsCommand.Prune.class})
 public class ModelsCommand {
-    static final String DEFAULT_BOOTSTRAP = "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}";
-    static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Versions, metrics, and which one serves.")
-    public static class ListVersions implements Callable<Integer> {
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
-        String bootstrap;
+    /** What every models subcommand shares: where the registry is, and a writer's transactional id. */
+    abstract static class RegistryCommand implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
 
         @Override
-        public Integer call() {
-            RegistryState state = ModelRegistry.snapshot(bootstrap, TIMEOUT);
-            System.out.print(format(state));
+        public Integer call() throws Exception {
+            try (KafkaModelRegistry registry = new KafkaModelRegistry(kafka.clients(), "lookout-models-cli",
+                    LookoutConfig.current().models().chunkBytes())) {
+                return run(registry);
+            }
+        }
+
+        abstract int run(KafkaModelRegistry registry) throws Exception;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Versions, metrics, and which one serves.")
+    public static class ListVersions extends RegistryCommand {
+        @Override
+        int run(KafkaModelRegistry registry) {
+            System.out.print(format(registry.snapshot()));
             return 0;
         }
     }
@@ -68,88 +77,72 @@ public class ModelsCommand {
 
     @Command(name = "publish", mixinStandardHelpOptions = true,
             description = "Publish a model folder (model.pt + model.json) as a new version.")
-    public static class Publish implements Callable<Integer> {
+    public static class Publish extends RegistryCommand {
         @Parameters(paramLabel = "DIR")
         Path dir;
         @Option(names = "--version", description = "version to publish as (default: next free)")
         String version;
         @Option(names = "--serve", description = "also make it the serving version")
         boolean serve;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
-        String bootstrap;
 
         @Override
-        public Integer call() throws Exception {
-            LoopTopics.ensure(bootstrap, 1);
-            RegistryState state = ModelRegistry.snapshot(bootstrap, TIMEOUT);
-            String v = version != null ? version : ModelRegistry.nextVersion(state);
+        int run(KafkaModelRegistry registry) throws Exception {
+            RegistryState state = registry.snapshot();
+            String v = version != null ? version : state.nextVersion();
             if (state.manifest(v) != null) {
                 System.err.println("models: version " + v + " already exists; versions are immutable");
                 return 1;
             }
-            try (KafkaProducer<String, byte[]> p = ModelRegistry.openProducer(bootstrap, "lookout-models-cli")) {
-                ModelManifest m = new ModelPublisher(p, ModelPublisher.DEFAULT_CHUNK_SIZE).publish(dir, v, serve,
-                        state.serving() == null ? null : state.serving().version());
-                System.out.printf("published version %s: %d bytes in %d chunks, sha256 %s%s%n", v, m.size(), m.chunks(),
-                        m.sha256(), serve ? ", now serving" : "");
-            }
+            ModelManifest m = registry.publish(dir, v, serve, state.serving() == null ? null : state.serving().version());
+            System.out.printf("published version %s: %d bytes in %d chunks, sha256 %s%s%n", v, m.size(), m.chunks(),
+                    m.sha256(), serve ? ", now serving" : "");
             return 0;
         }
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = "Reassemble a version into a folder, verifying its sha256.")
-    public static class Fetch implements Callable<Integer> {
+    public static class Fetch extends RegistryCommand {
         @Parameters(paramLabel = "VERSION")
         String version;
         @Option(names = "--out", required = true)
         Path out;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
-        String bootstrap;
 
         @Override
-        public Integer call() throws Exception {
-            RegistryState state = ModelRegistry.snapshot(bootstrap, TIMEOUT);
-            state.assemble(version, out);
+        int run(KafkaModelRegistry registry) throws Exception {
+            registry.snapshot().assemble(version, out);
             System.out.println("version " + version + " written to " + out + " (sha256 verified)");
             return 0;
         }
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true, description = "Serve a published version.")
-    public static class Promote implements Callable<Integer> {
+    public static class Promote extends RegistryCommand {
         @Parameters(paramLabel = "VERSION")
         String version;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
-        String bootstrap;
 
         @Override
-        public Integer call() {
-            return point(bootstrap, version, "promote");
+        int run(KafkaModelRegistry registry) {
+            return point(registry, version, "promote");
         }
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = "Serve an earlier version (default: the one served before the current).")
-    public static class Rollback implements Callable<Integer> {
+    public static class Rollback extends RegistryCommand {
         @Parameters(paramLabel = "VERSION", arity = "0..1")
         String version;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
-        String bootstrap;
 
         @Override
-        public Integer call() {
-            return point(bootstrap, version, "rollback");
+        int run(KafkaModelRegistry registry) {
+            return point(registry, version, "rollback");
         }
     }
 
-    static int point(String bootstrap, String version, String reason) {
-        RegistryState state = ModelRegistry.snapshot(bootstrap, TIMEOUT);
+    static int point(ModelRegistry registry, String version, String reason) {
         try {
-            ServingPointer p = ServingChange.resolve(state, version, reason);
-            try (KafkaProducer<String, byte[]> producer = ModelRegistry.openProducer(bootstrap, "lookout-models-cli")) {
-                new ModelPublisher(producer, ModelPublisher.DEFAULT_CHUNK_SIZE).setServing(p);
-            }
+            ServingPointer p = ServingChange.resolve(registry.snapshot(), version, reason);
+            registry.setServing(p);
             System.out.println("serving version " + p.version() + " (" + reason + ", previous " + p.previous() + ")");
             return 0;
         } catch (IllegalArgumentException e) {
@@ -160,19 +153,15 @@ public class ModelsCommand {
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
             description = "Tombstone all but the newest N versions (the serving one is always kept).")
-    public static class Prune implements Callable<Integer> {
-        @Option(names = "--keep", defaultValue = "5")
-        int keep;
-        @Option(names = "--bootstrap", defaultValue = DEFAULT_BOOTSTRAP)
-        String bootstrap;
+    public static class Prune extends RegistryCommand {
+        @Option(names = "--keep", paramLabel = "N", description = "versions to keep (default: lookout.trainer.keep-versions, 5)")
+        Integer keep;
 
         @Override
-        public Integer call() {
-            RegistryState state = ModelRegistry.snapshot(bootstrap, TIMEOUT);
-            try (KafkaProducer<String, byte[]> producer = ModelRegistry.openProducer(bootstrap, "lookout-models-cli")) {
-                List<String> pruned = new ModelPublisher(producer, ModelPublisher.DEFAULT_CHUNK_SIZE).prune(state, keep);
-                System.out.println("pruned versions " + pruned);
-            }
+        int run(KafkaModelRegistry registry) {
+            int n = keep != null ? keep : LookoutConfig.current().trainer().keepVersions();
+            List<String> pruned = registry.prune(registry.snapshot(), n);
+            System.out.println("pruned versions " + pruned);
             return 0;
         }
     }

@@ -6,16 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.jboss.logging.Logger;
+
+import lookout.common.Json;
+import lookout.common.Sha256;
+import lookout.model.Lineage;
 
 /**
  * What {@code lookout.models} says, built by applying its records in order: manifests, chunks and
@@ -23,7 +23,6 @@ import org.jboss.logging.Logger;
  * publish). Thread-safe.
  */
 public final class RegistryState {
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(RegistryState.class);
 
     private final Map<String, ModelManifest> manifests = new TreeMap<>(RegistryKeys::compareVersions);
@@ -37,7 +36,7 @@ public final class RegistryState {
         }
         try {
             if (key.equals(RegistryKeys.SERVING)) {
-                serving = value == null ? null : JSON.readValue(value, ServingPointer.class);
+                serving = value == null ? null : Json.MAPPER.readValue(value, ServingPointer.class);
             } else if (RegistryKeys.chunkVersion(key) != null) {
                 String v = RegistryKeys.chunkVersion(key);
                 if (value == null) {
@@ -54,7 +53,7 @@ public final class RegistryState {
             } else if (value == null) {
                 manifests.remove(key);
             } else {
-                manifests.put(key, JSON.readValue(value, ModelManifest.class));
+                manifests.put(key, Json.MAPPER.readValue(value, ModelManifest.class));
             }
         } catch (IOException | RuntimeException e) {
             LOG.warnf("ignoring unreadable record %s on lookout.models: %s", key, e.getMessage());
@@ -72,6 +71,11 @@ public final class RegistryState {
 
     public synchronized ServingPointer serving() {
         return serving;
+    }
+
+    /** The version the next publish gets (the lineage rule: after the newest). */
+    public synchronized String nextVersion() {
+        return Lineage.nextVersion(manifests.keySet());
     }
 
     /** The newest published version, or null. */
@@ -121,7 +125,7 @@ public final class RegistryState {
         }
         Files.createDirectories(dir);
         Path pt = dir.resolve("model.pt");
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         long size = 0;
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(pt), sha)) {
             for (int i = 0; i < mf.chunks(); i++) {
@@ -129,22 +133,15 @@ public final class RegistryState {
                 size += parts.get(i).length;
             }
         }
-        String actual = HexFormat.of().formatHex(sha.digest());
+        String actual = Sha256.hex(sha);
         if (!actual.equals(mf.sha256()) || size != mf.size()
                 || (mf.meta() != null && mf.meta().sha256() != null && !actual.equals(mf.meta().sha256()))) {
             Files.deleteIfExists(pt);
             throw new ModelIntegrityException("version " + version + " model.pt has sha256 " + actual + " (" + size
                     + " bytes), manifest says " + mf.sha256() + " (" + mf.size() + " bytes)");
         }
-        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("model.json").toFile(), mf.metadata());
+        Json.pretty().writeValue(dir.resolve("model.json").toFile(), mf.metadata());
         return dir;
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import jakarta.inject.Inject;
 
 import io.quarkus.runtime.Quarkus;
-import lookout.Shutdown;
+import lookout.cli.Shutdown;
+import lookout.config.LookoutConfig;
+import lookout.kafka.KafkaOptions;
 import picocli.CommandLine;
 
 /** {@code lookout serve}: the detector role (Kafka Streams + inference pool), until SIGTERM. */
@@ -17,14 +19,14 @@ public class ServeCommand implements Callable<Integer> {
     @Inject
     Shutdown shutdown;
 
-    @CommandLine.Option(names = "--bootstrap-servers", description = "Kafka to use (default: kafka.bootstrap.servers)")
-    String bootstrap;
+    @CommandLine.Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Override
     public Integer call() {
         DetectionService service;
         try {
-            service = runtime.start(bootstrap);
+            service = runtime.start(kafka.settings(), LookoutConfig.current().detector());
         } catch (RuntimeException e) {
             System.err.println("lookout serve: " + e.getMessage());
             shutdown.closeAll();

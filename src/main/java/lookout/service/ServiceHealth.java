@@ -9,7 +9,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** /q/health/ready: model loaded and warmed up AND Kafka Streams RUNNING. /q/health/live: streams not dead. */
+/**
+ * /q/health/ready: model loaded and warmed up, Kafka Streams RUNNING, and serving the registry's
+ * serving version (see {@link DetectionService#ready()}). /q/health/live: streams not dead.
+ */
 public final class ServiceHealth {
     private ServiceHealth() {
     }
@@ -21,6 +24,7 @@ public final class ServiceHealth {
         }
         b.withData("modelReady", s.modelReady());
         b.withData("streams", String.valueOf(s.streamsState()));
+        b.withData("servingRegistryVersion", s.servingInStep());
         if (s.model() != null) {
             b.withData("model", s.model().name() + " v" + s.model().version());
         }

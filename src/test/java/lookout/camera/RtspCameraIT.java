@@ -1,6 +1,6 @@
 package lookout.camera;
 
-import static lookout.camera.KafkaTestSupport.header;
+import static lookout.camera.CameraTests.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -10,49 +10,44 @@ import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.broker.EmbeddedBroker;
+import lookout.config.CameraSettings;
+import lookout.testing.TestBroker;
 import lookout.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.jboss.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bridge against a real RTSP server (gst-rtsp-server) that dies, comes back, and hangs. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class RtspCameraIT {
     private static final Logger LOG = Logger.getLogger(RtspCameraIT.class);
-    static EmbeddedBroker broker;
+    @RegisterExtension
+    static final TestBroker broker = new TestBroker();
 
-    static final CameraSettings SETTINGS = CameraSettings.defaults()
+    static final CameraSettings SETTINGS = CameraTests.settings()
             .withReadTimeout(Duration.ofSeconds(3))
             .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1));
 
     @BeforeAll
-    static void startBroker() throws Exception {
+    static void assumeTools() throws Exception {
         RtspTestServer.assumeAvailable();
-        broker = EmbeddedBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
     void shouldReconnectAfterTheServerRestartsAndKeepSequenceNumbersIncreasing() throws Exception {
         String topic = "frames-rtsp-restart";
-        KafkaTestSupport.createTopic(broker, topic, 1);
+        broker.createTopic(topic, 1);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         int port = EmbeddedBroker.freePort();
         try (RtspTestServer server = new RtspTestServer(port).start();
-                Producer<String, byte[]> producer = KafkaTestSupport.producer(broker);
-                CameraBridge bridge = new CameraBridge(CameraSpec.of("gate", server.url()), producer, topic, registry,
-                        SETTINGS)) {
+                Producer<String, byte[]> producer = CameraProducers.create(broker.clients(), "camera-test");
+                CameraBridge bridge = new CameraBridge(CameraTests.live("gate", server.url()), producer, topic,
+                        registry, SETTINGS)) {
             Thread runner = new Thread(bridge::run, "bridge-under-test");
             runner.start();
 
@@ -84,8 +79,8 @@ class RtspCameraIT {
             CameraStats stats = bridge.stats();
             assertThat(sentBefore).isPositive();
 
-            try (KafkaConsumer<String, byte[]> consumer = KafkaTestSupport.consumer(broker, topic)) {
-                List<ConsumerRecord<String, byte[]>> records = KafkaTestSupport.readUntil(consumer,
+            try (KafkaConsumer<String, byte[]> consumer = broker.consumer(topic)) {
+                List<ConsumerRecord<String, byte[]>> records = TestBroker.readUntil(consumer,
                         r -> r.size() >= stats.sent(), Duration.ofSeconds(30));
                 assertThat(records).hasSize((int) stats.sent());
                 long[] seqs = records.stream().mapToLong(r -> header(r, Topics.HEADER_SEQ)).toArray();
@@ -95,7 +90,7 @@ class RtspCameraIT {
                 assertThat(seqs[seqs.length - 1]).isEqualTo(stats.lastSeq());
                 assertThat(records).allSatisfy(r -> {
                     assertThat(r.key()).isEqualTo("gate");
-                    assertThat(KafkaTestSupport.isJpeg(r.value())).isTrue();
+                    assertThat(CameraTests.isJpeg(r.value())).isTrue();
                     assertThat(header(r, Topics.HEADER_TS)).isPositive();
                 });
             }
@@ -105,11 +100,11 @@ class RtspCameraIT {
     @Test
     void shouldTreatAStalledStreamAsLostAndReconnectWhenItAnswersAgain() throws Exception {
         String topic = "frames-rtsp-stall";
-        KafkaTestSupport.createTopic(broker, topic, 1);
+        broker.createTopic(topic, 1);
         int port = EmbeddedBroker.freePort();
         try (RtspTestServer server = new RtspTestServer(port).start();
-                Producer<String, byte[]> producer = KafkaTestSupport.producer(broker);
-                CameraBridge bridge = new CameraBridge(CameraSpec.of("hall", server.url()), producer, topic,
+                Producer<String, byte[]> producer = CameraProducers.create(broker.clients(), "camera-test");
+                CameraBridge bridge = new CameraBridge(CameraTests.live("hall", server.url()), producer, topic,
                         new SimpleMeterRegistry(), SETTINGS)) {
             Thread runner = new Thread(bridge::run, "bridge-under-test");
             runner.start();

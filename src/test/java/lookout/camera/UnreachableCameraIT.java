@@ -16,29 +16,24 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.broker.EmbeddedBroker;
+import lookout.config.CameraSettings;
+import lookout.testing.TestBroker;
 import org.apache.kafka.clients.producer.Producer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** A camera nobody answers for: alone it fails fast and clearly; in a group the others carry on. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class UnreachableCameraIT {
-    static EmbeddedBroker broker;
+    @RegisterExtension
+    static final TestBroker broker = new TestBroker();
 
     @BeforeAll
-    static void startBroker() {
+    static void assumeTools() {
         TestMedia.assumeFfmpeg();
-        broker = EmbeddedBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     private static String closedPortUrl() throws Exception {
@@ -48,10 +43,10 @@ class UnreachableCameraIT {
     @Test
     void shouldFailFastWithTheReasonWhenACameraAloneCannotBeOpened() throws Exception {
         String url = closedPortUrl();
-        KafkaTestSupport.createTopic(broker, "frames-unreachable", 1);
-        try (Producer<String, byte[]> producer = KafkaTestSupport.producer(broker);
-                CameraBridge bridge = new CameraBridge(CameraSpec.of("ghost", url), producer, "frames-unreachable",
-                        new SimpleMeterRegistry())) {
+        broker.createTopic("frames-unreachable", 1);
+        try (Producer<String, byte[]> producer = CameraProducers.create(broker.clients(), "camera-test");
+                CameraBridge bridge = new CameraBridge(CameraTests.live("ghost", url), producer, "frames-unreachable",
+                        new SimpleMeterRegistry(), CameraTests.settings())) {
             long start = System.nanoTime();
             assertThatThrownBy(bridge::run)
                     .isInstanceOf(CameraUnavailableException.class)
@@ -72,7 +67,7 @@ class UnreachableCameraIT {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             exit = CompletableFuture.supplyAsync(() -> new CommandLine(new CameraCommand()).execute(
-                    "--source", url, "--camera-id", "ghost", "--bootstrap", broker.bootstrapServers(),
+                    "--source", url, "--camera-id", "ghost", "--bootstrap-servers", broker.bootstrapServers(),
                     "--topic", "frames-cli", "--status-interval", "0")).get(60, TimeUnit.SECONDS);
         } finally {
             System.setErr(originalErr);
@@ -86,14 +81,14 @@ class UnreachableCameraIT {
     void shouldKeepTheOtherCamerasSendingWhenOneOfAGroupIsUnreachable() throws Exception {
         Path clip = TestMedia.clip(40, "libx264", "mkv");
         String topic = "frames-group";
-        KafkaTestSupport.createTopic(broker, topic, 2);
+        broker.createTopic(topic, 2);
         List<CameraSpec> specs = CameraConfigFile.parse(List.of(
                 "ghost   " + closedPortUrl(),
                 "missing /nonexistent/clip.mp4",
                 "door    " + clip + "   loop fps=5"), "test.conf", new CameraSpec("d", "-", 0, 0, 80, false, true));
-        CameraSettings settings = CameraSettings.defaults().withFailFast(false)
+        CameraSettings settings = CameraTests.settings().withFailFast(false)
                 .withBackoff(Duration.ofMillis(100), Duration.ofMillis(500));
-        try (Producer<String, byte[]> producer = KafkaTestSupport.producer(broker);
+        try (Producer<String, byte[]> producer = CameraProducers.create(broker.clients(), "camera-test");
                 CameraGroup group = new CameraGroup(specs, producer, topic, new SimpleMeterRegistry(), settings)) {
             CompletableFuture<Map<String, String>> run = CompletableFuture.supplyAsync(() -> {
                 try {

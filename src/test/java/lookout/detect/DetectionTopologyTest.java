@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import lookout.common.Json;
+import lookout.config.FrameLimits;
 import lookout.frames.FrameDecoder;
 import lookout.kafka.Topics;
 import lookout.testing.TestFrames;
@@ -40,7 +41,6 @@ class DetectionTopologyTest {
     static final long NOW = 1_700_000_000_000L;
     static final Duration MAX_AGE = Duration.ofSeconds(10);
 
-    private final ObjectMapper json = new ObjectMapper();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final FakeDetector detector = new FakeDetector();
     private InferencePool pool;
@@ -55,11 +55,15 @@ class DetectionTopologyTest {
     }
 
     private void start(InferencePool p) {
+        start(p, 0.5f);
+    }
+
+    private void start(InferencePool p, float scoreThreshold) {
         pool = p;
         DetectionTopology topology = new DetectionTopology(
-                new DetectionTopology.Settings(MAX_AGE, 0.5f, Duration.ofSeconds(5)),
-                new FrameDecoder(200_000, 8192, 8192L * 4608), pool, new DetectionMetrics(registry),
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), json);
+                new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5)),
+                new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
@@ -94,7 +98,7 @@ class DetectionTopologyTest {
         List<TestRecord<String, byte[]>> out = detections.readRecordsToList();
         assertThat(out).hasSize(1);
         assertThat(dlq.isEmpty()).isTrue();
-        return json.readTree(out.get(0).value());
+        return Json.MAPPER.readTree(out.get(0).value());
     }
 
     private TestRecord<String, byte[]> onlyDeadLetter(String reason) {
@@ -141,6 +145,25 @@ class DetectionTopologyTest {
     }
 
     @Test
+    void shouldPublishOnlyDetectionsScoringAtLeastTheThreshold() throws Exception {
+        // Given the threshold exactly at the confident detection's score (the detector returns 0.9 and 0.1)
+        driver.close();
+        start(pool, 0.9f);
+        // When a frame is analysed
+        send("cam1", TestFrames.jpeg(64, 48), headers("1", String.valueOf(NOW)), NOW);
+        // Then the detection at the threshold is published and the one below it is not
+        JsonNode r = onlyDetection();
+        assertThat(r.get("detections")).hasSize(1);
+        assertThat(r.get("detections").get(0).get("score").asDouble()).isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-6));
+        driver.close();
+        start(pool, 0.95f);
+        send("cam1", TestFrames.jpeg(64, 48), headers("2", String.valueOf(NOW)), NOW);
+        JsonNode none = onlyDetection();
+        assertThat(none.get("status").asText()).isEqualTo("ok");
+        assertThat(none.get("detections")).isEmpty();
+    }
+
+    @Test
     void shouldAcceptPngAndBinaryLongHeaders() throws Exception {
         RecordHeaders h = new RecordHeaders();
         h.add(Topics.HEADER_SEQ, ByteBuffer.allocate(8).putLong(9).array());
@@ -160,7 +183,7 @@ class DetectionTopologyTest {
         List<TestRecord<String, byte[]>> out = detections.readRecordsToList();
         // Then seq is the input offset and the capture time is the record timestamp
         assertThat(out).hasSize(2);
-        JsonNode second = json.readTree(out.get(1).value());
+        JsonNode second = Json.MAPPER.readTree(out.get(1).value());
         assertThat(second.get("seq").asLong()).isEqualTo(1);
         assertThat(second.get("captureTs").asLong()).isEqualTo(NOW - 200);
     }

@@ -88,7 +88,7 @@ class InferencePoolTest {
     void shouldWarmUpEveryBatchSizeAndCloseDetectorsOnClose() {
         FakeDetector detector = new FakeDetector();
         InferencePool pool = new InferencePool(List.of(detector), 3, Duration.ZERO, 16, new DetectionMetrics(registry));
-        pool.warmUp(32, 24);
+        pool.warmUp();
         assertThat(detector.batchSizes).contains(1, 2, 3).doesNotContain(4);
         assertThat(registry.get("lookout.model.info").tag("version", "7").gauge().value()).isEqualTo(1.0);
         pool.start();

@@ -34,7 +34,7 @@ class EvalCommandTest {
         command.scoreThreshold = 0.5;
         command.device = "cpu";
         command.batch = 2;
-        command.className = "person";
+        command.data.className = "person";
         command.prCurve = tmp.resolve("out/pr.png");
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -17,6 +17,10 @@ import lookout.detect.Detection;
 import lookout.detect.Detector;
 import lookout.frames.DecodedImage;
 import lookout.model.ModelMetadata;
+import lookout.dataset.FrameRange;
+import lookout.dataset.LabelledImage;
+import lookout.dataset.MotDataset;
+import lookout.testing.TestSettings;
 
 class EvaluationRunTest {
     @TempDir
@@ -71,7 +75,9 @@ class EvaluationRunTest {
         List<LabelledImage> images = MotDataset.load(seq, FrameRange.parse("1-5"));
         OracleDetector detector = new OracleDetector();
         List<EvaluationRun.Progress> progress = new ArrayList<>();
-        EvaluationRun.Outcome outcome = new EvaluationRun(detector, "person", 2).run(images, 0.5, progress::add);
+        List<EvaluationRun.Sample> samples = images.stream()
+                .map(i -> new EvaluationRun.Sample(() -> i.decode(TestSettings.decoder()), i.boxes())).toList();
+        EvaluationRun.Outcome outcome = new EvaluationRun(detector, "person", 2).run(samples, 0.5, progress::add);
         assertThat(detector.batchSizes).containsExactly(2, 2, 1);
         assertThat(outcome.result().ap50()).isEqualTo(1.0);
         assertThat(outcome.result().ap()).isEqualTo(1.0);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import lookout.dataset.Box;
 
 class EvaluatorTest {
     private static final Box G1 = new Box(0, 0, 10, 10);

@@ -4,29 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
 
-import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 
-class FrameDecoderTest {
-    private final FrameDecoder decoder = FrameDecoder.withDefaults();
+import lookout.config.FrameLimits;
+import lookout.testing.TestFrames;
+import lookout.testing.TestSettings;
 
-    static byte[] encode(String format, int w, int h) throws IOException {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = img.createGraphics();
-        g.setColor(new Color(200, 30, 60));
-        g.fillRect(0, 0, w, h);
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, format, out);
-        return out.toByteArray();
+class FrameDecoderTest {
+    private final FrameDecoder decoder = TestSettings.decoder();
+
+    static byte[] encode(String format, int w, int h) {
+        return TestFrames.solid(format, w, h, new Color(200, 30, 60));
+    }
+
+    /** Decoding fails with this dead-letter reason. */
+    private static void assertRejected(FrameDecoder decoder, byte[] bytes, DeadLetterReason reason) {
+        assertThatThrownBy(() -> decoder.decode(bytes))
+                .isInstanceOfSatisfying(InvalidFrameException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     @Test
@@ -49,9 +46,7 @@ class FrameDecoderTest {
 
     @Test
     void shouldRejectEmptyFrame() {
-        assertThatThrownBy(() -> decoder.decode(new byte[0]))
-                .isInstanceOfSatisfying(InvalidFrameException.class,
-                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.EMPTY));
+        assertRejected(decoder, new byte[0], DeadLetterReason.EMPTY);
     }
 
     @Test
@@ -59,18 +54,14 @@ class FrameDecoderTest {
         byte[] junk = new byte[1000];
         new Random(1).nextBytes(junk);
         junk[0] = 1;
-        assertThatThrownBy(() -> decoder.decode(junk))
-                .isInstanceOfSatisfying(InvalidFrameException.class,
-                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNKNOWN_FORMAT));
+        assertRejected(decoder, junk, DeadLetterReason.UNKNOWN_FORMAT);
     }
 
     @Test
     void shouldRejectTruncatedJpeg() throws Exception {
         byte[] jpeg = encode("jpg", 64, 48);
         byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2);
-        assertThatThrownBy(() -> decoder.decode(cut))
-                .isInstanceOfSatisfying(InvalidFrameException.class,
-                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.CORRUPT));
+        assertRejected(decoder, cut, DeadLetterReason.CORRUPT);
     }
 
     @Test
@@ -84,21 +75,15 @@ class FrameDecoderTest {
                 bomb[16 + 4 * k + j] = (byte) (dims[k] >>> (24 - 8 * j));
             }
         }
-        assertThatThrownBy(() -> decoder.decode(bomb))
-                .isInstanceOfSatisfying(InvalidFrameException.class,
-                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.BAD_DIMENSIONS));
-        FrameDecoder strict = new FrameDecoder(1 << 20, 10000, 100);
-        assertThatThrownBy(() -> strict.decode(png))
-                .isInstanceOfSatisfying(InvalidFrameException.class,
-                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.TOO_MANY_PIXELS));
+        assertRejected(decoder, bomb, DeadLetterReason.BAD_DIMENSIONS);
+        FrameDecoder strict = new FrameDecoder(new FrameLimits(1 << 20, 10000, 100));
+        assertRejected(strict, png, DeadLetterReason.TOO_MANY_PIXELS);
     }
 
     @Test
     void shouldRejectOversizedPayload() throws Exception {
-        FrameDecoder small = new FrameDecoder(100, 8192, 1L << 30);
-        assertThatThrownBy(() -> small.decode(encode("png", 64, 64)))
-                .isInstanceOfSatisfying(InvalidFrameException.class,
-                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.TOO_LARGE));
+        FrameDecoder small = new FrameDecoder(new FrameLimits(100, 8192, 1L << 30));
+        assertRejected(small, encode("png", 64, 64), DeadLetterReason.TOO_LARGE);
     }
 
     @Test

@@ -7,9 +7,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import lookout.eval.FrameRange;
+import lookout.dataset.FrameRange;
 
 import lookout.testing.TestModels;
+import lookout.testing.TestSettings;
 
 /** Reads the real data sets (skipped when ../shared/data is absent). */
 class DatasetImportTest {
@@ -17,12 +18,13 @@ class DatasetImportTest {
     @Test
     void shouldImportMotFramesInRangeWithDeterministicIdsAndValidLabels() throws Exception {
         Path seq = TestModels.dataDir("tud/TUD-Stadtmitte");
-        List<ImportedFrame> frames = DatasetImport.read("mot", seq, "tud-stadtmitte", FrameRange.parse("1-90"));
+        List<ImportedFrame> frames = new DatasetImport(TestSettings.decoder()).read("mot", seq, "tud-stadtmitte",
+                FrameRange.parse("1-90"), "person");
         assertThat(frames).hasSize(90);
         assertThat(frames.get(0).id()).isEqualTo("tud-stadtmitte/TUD-Stadtmitte/000001");
         assertThat(frames.get(89).id()).isEqualTo("tud-stadtmitte/TUD-Stadtmitte/000090");
         assertThat(frames.get(0).boxes()).isNotEmpty();
-        LabelCodec codec = LabelCodec.pedestrians();
+        LabelCodec codec = LabelCodec.fromConfig(TestSettings.config());
         for (ImportedFrame f : frames.subList(0, 5)) {
             LabelSample s = codec.parse(f.id(), LabelCodec.encode(f.image(), f.boxes(),
                     f.boxes().stream().map(b -> "person").toList(), f.camera(), f.source()));
@@ -34,14 +36,14 @@ class DatasetImportTest {
     @Test
     void shouldImportUscSetAsPngWithBoxes() throws Exception {
         Path set = TestModels.dataDir("usc-pedestrian/USCPedestrianSetB");
-        List<ImportedFrame> frames = DatasetImport.read("usc", set, null, FrameRange.ALL).subList(0, 3);
+        List<ImportedFrame> frames = new DatasetImport(TestSettings.decoder()).read("usc", set, null, FrameRange.ALL,
+                "person").subList(0, 3);
         assertThat(frames).hasSize(3);
         assertThat(frames.get(0).id()).startsWith("usc/");
         assertThat(frames.get(0).image()[1]).isEqualTo((byte) 'P'); // BMP re-encoded as PNG
         assertThat(frames).allSatisfy(f -> assertThat(f.boxes()).isNotEmpty());
-        LabelSample s = LabelCodec.pedestrians().parse(frames.get(0).id(), LabelCodec.encode(frames.get(0).image(),
+        LabelSample s = LabelCodec.fromConfig(TestSettings.config()).parse(frames.get(0).id(), LabelCodec.encode(frames.get(0).image(),
                 frames.get(0).boxes(), frames.get(0).boxes().stream().map(b -> "person").toList(), "usc", null));
         assertThat(s.width()).isEqualTo(384);
     }
-
 }

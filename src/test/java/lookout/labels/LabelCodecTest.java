@@ -10,12 +10,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import lookout.labels.LabelRejectedException.Reason;
-import lookout.eval.Box;
-import lookout.testing.TestImages;
+import lookout.dataset.Box;
+import lookout.testing.TestFrames;
+import lookout.testing.TestSettings;
 
 class LabelCodecTest {
-    private final LabelCodec codec = LabelCodec.pedestrians();
-    private final String png = Base64.getEncoder().encodeToString(TestImages.encode("png", 64, 48));
+    private final LabelCodec codec = LabelCodec.fromConfig(TestSettings.config());
+    private final String png = Base64.getEncoder().encodeToString(TestFrames.image("png", 64, 48));
 
     private LabelSample parse(String json) throws LabelRejectedException {
         return codec.parse("cam/seq/000001", json.getBytes(StandardCharsets.UTF_8));
@@ -101,7 +102,7 @@ class LabelCodecTest {
 
     @Test
     void shouldRejectMissingKey() {
-        assertThatThrownBy(() -> codec.parse(" ", LabelCodec.encode(TestImages.encode("png", 8, 8), List.of(),
+        assertThatThrownBy(() -> codec.parse(" ", LabelCodec.encode(TestFrames.image("png", 8, 8), List.of(),
                 List.of(), null, null))).isInstanceOfSatisfying(LabelRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.MISSING_KEY));
     }

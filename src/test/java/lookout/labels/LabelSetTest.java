@@ -7,12 +7,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import lookout.eval.Box;
-import lookout.testing.TestImages;
+import lookout.dataset.Box;
+import lookout.testing.TestFrames;
+import lookout.testing.TestSettings;
 
 class LabelSetTest {
-    private final byte[] image = TestImages.encode("jpg", 40, 30);
-    private final LabelSet set = new LabelSet(LabelCodec.pedestrians());
+    private final byte[] image = TestFrames.image("jpg", 40, 30);
+    private final LabelSet set = new LabelSet(LabelCodec.fromConfig(TestSettings.config()));
 
     private byte[] sample(String camera) {
         return LabelCodec.encode(image, List.of(new Box(1, 1, 10, 20)), List.of("person"), camera, null);

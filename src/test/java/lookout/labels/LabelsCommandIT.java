@@ -8,37 +8,26 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import lookout.broker.EmbeddedBroker;
-import lookout.kafka.KafkaClients;
+import lookout.common.Json;
 import lookout.kafka.Topics;
+import lookout.testing.TestBroker;
 import lookout.testing.TestModels;
 import picocli.CommandLine;
 
 /** labels import / export / delete against a real broker with the real TUD frames. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LabelsCommandIT {
-    static EmbeddedBroker broker;
+    @RegisterExtension
+    static final TestBroker broker = new TestBroker();
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     private int run(String... args) {
         return new CommandLine(new LabelsCommand()).execute(args);
@@ -48,18 +37,18 @@ class LabelsCommandIT {
     void shouldImportExportAsCocoSkipInvalidRecordsAndApplyDeletes() throws Exception {
         Path tud = TestModels.dataDir("tud/TUD-Stadtmitte");
         String bs = broker.bootstrapServers();
-        assertThat(run("import", "--format", "mot", tud.toString(), "--frames", "1-10", "--bootstrap", bs)).isZero();
+        assertThat(run("import", "--format", "mot", tud.toString(), "--frames", "1-10", "--bootstrap-servers", bs)).isZero();
         // re-importing the same frames overwrites (stable ids), it does not duplicate
-        assertThat(run("import", "--format", "mot", tud.toString(), "--frames", "1-10", "--bootstrap", bs)).isZero();
-        try (KafkaProducer<String, byte[]> p = KafkaClients.producer(bs, "it")) {
+        assertThat(run("import", "--format", "mot", tud.toString(), "--frames", "1-10", "--bootstrap-servers", bs)).isZero();
+        try (KafkaProducer<String, byte[]> p = broker.clients().producer("it")) {
             p.send(new ProducerRecord<>(Topics.LABELS, "someone/else/1",
                     "{\"image\":\"bm90IGFuIGltYWdl\",\"boxes\":[]}".getBytes(StandardCharsets.UTF_8))).get();
         }
 
         Path coco = tmp.resolve("coco.json");
         assertThat(run("export", "--out", coco.toString(), "--images", tmp.resolve("img").toString(),
-                "--bootstrap", bs)).isZero();
-        JsonNode root = new ObjectMapper().readTree(coco.toFile());
+                "--bootstrap-servers", bs)).isZero();
+        JsonNode root = Json.MAPPER.readTree(coco.toFile());
         assertThat(root.get("images")).hasSize(10);
         assertThat(root.get("images").get(0).get("lookout_id").asText())
                 .isEqualTo("tud-stadtmitte/TUD-Stadtmitte/000001");
@@ -69,8 +58,8 @@ class LabelsCommandIT {
         assertThat(root.get("categories").get(0).get("name").asText()).isEqualTo("person");
         assertThat(tmp.resolve("img/tud-stadtmitte/TUD-Stadtmitte/000001.jpg")).exists();
 
-        assertThat(run("delete", "tud-stadtmitte/TUD-Stadtmitte/000001", "--bootstrap", bs)).isZero();
-        assertThat(run("export", "--out", coco.toString(), "--bootstrap", bs)).isZero();
-        assertThat(new ObjectMapper().readTree(coco.toFile()).get("images")).hasSize(9);
+        assertThat(run("delete", "tud-stadtmitte/TUD-Stadtmitte/000001", "--bootstrap-servers", bs)).isZero();
+        assertThat(run("export", "--out", coco.toString(), "--bootstrap-servers", bs)).isZero();
+        assertThat(Json.MAPPER.readTree(coco.toFile()).get("images")).hasSize(9);
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import lookout.common.Sha256;
+
 class ModelArtifactTest {
     @TempDir
     Path tmp;
@@ -28,7 +30,7 @@ class ModelArtifactTest {
     void shouldOpenAnArtifactWhoseChecksumMatches() throws Exception {
         byte[] model = "weights".getBytes();
         Path dir = artifact("{}", model);
-        String sha = ModelArtifact.sha256(dir.resolve("model.pt"));
+        String sha = Sha256.hex(dir.resolve("model.pt"));
         Files.writeString(dir.resolve("model.json"), """
                 {"name":"m","version":"3","classes":["__background__","person"],"sha256":"%s",
                  "frozenPrefixes":["a.","b."],"scoreThresh":0.3,"somethingNew":1}""".formatted(sha));
@@ -47,7 +49,7 @@ class ModelArtifactTest {
                 {"name":"m","version":"1","classes":["__background__","person"],"sha256":"00ff"}""", "w".getBytes());
         assertThatThrownBy(() -> ModelArtifact.open(dir)).isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("expects 00ff")
-                .hasMessageContaining(ModelArtifact.sha256(dir.resolve("model.pt")));
+                .hasMessageContaining(Sha256.hex(dir.resolve("model.pt")));
     }
 
     @Test

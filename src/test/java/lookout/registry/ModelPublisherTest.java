@@ -17,11 +17,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import lookout.common.Json;
 import lookout.model.ModelMetadata;
 
 class ModelPublisherTest {
     @TempDir
     Path tmp;
+    private InMemoryRegistry registry;
     private MockProducer<String, byte[]> producer;
     private ModelPublisher publisher;
     private Path artifact;
@@ -29,9 +33,9 @@ class ModelPublisherTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
-        producer.initTransactions();
-        publisher = new ModelPublisher(producer, 1000);
+        registry = new InMemoryRegistry(1000);
+        producer = registry.producer;
+        publisher = registry.publisher;
         artifact = Files.createDirectories(tmp.resolve("artifact"));
         modelBytes = new byte[2500];
         new Random(7).nextBytes(modelBytes);
@@ -42,17 +46,13 @@ class ModelPublisherTest {
     private static void writeMeta(Path dir, String sha) throws Exception {
         ModelMetadata meta = new ModelMetadata("lookout-pedestrian", "0", "test", List.of("__background__", "person"),
                 320, 480, null, null, "1", null, Map.of("ap50", 0.8), sha, "2026-11-23T21:00:00Z");
-        com.fasterxml.jackson.databind.node.ObjectNode raw = RegistryState.JSON.valueToTree(meta);
+        ObjectNode raw = Json.MAPPER.valueToTree(meta);
         raw.putArray("frozenPrefixes").add("backbone.body.0"); // a field ModelMetadata does not know
-        RegistryState.JSON.writeValue(dir.resolve("model.json").toFile(), raw);
+        Json.MAPPER.writeValue(dir.resolve("model.json").toFile(), raw);
     }
 
     private RegistryState replay() {
-        RegistryState state = new RegistryState();
-        for (ProducerRecord<String, byte[]> r : producer.history()) {
-            state.apply(r.key(), r.value());
-        }
-        return state;
+        return registry.snapshot();
     }
 
     @Test
@@ -71,10 +71,10 @@ class ModelPublisherTest {
         RegistryState state = replay();
         Path out = state.assemble("2", tmp.resolve("out"));
         assertThat(Files.readAllBytes(out.resolve("model.pt"))).isEqualTo(modelBytes);
-        ModelMetadata meta = RegistryState.JSON.readValue(out.resolve("model.json").toFile(), ModelMetadata.class);
+        ModelMetadata meta = Json.MAPPER.readValue(out.resolve("model.json").toFile(), ModelMetadata.class);
         assertThat(meta.version()).isEqualTo("2");
         assertThat(meta.sha256()).isEqualTo(state.manifest("2").sha256());
-        assertThat(RegistryState.JSON.readTree(out.resolve("model.json").toFile()).path("frozenPrefixes").get(0).asText())
+        assertThat(Json.MAPPER.readTree(out.resolve("model.json").toFile()).path("frozenPrefixes").get(0).asText())
                 .isEqualTo("backbone.body.0");
         assertThat(lookout.model.ModelArtifact.open(out).metadata().version()).isEqualTo("2");
         assertThat(state.serving()).extracting(ServingPointer::version, ServingPointer::previous,
@@ -151,7 +151,7 @@ class ModelPublisherTest {
         assertThat(p.previous()).isEqualTo("2");
         assertThatThrownBy(() -> ServingChange.resolve(state, "9", "promote"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not published");
-        assertThat(ModelRegistry.nextVersion(state)).isEqualTo("3");
+        assertThat(state.nextVersion()).isEqualTo("3");
         assertThat(ModelsCommand.format(state)).containsPattern("(?m)^\\*\\s+2\\s").contains("serving: 2");
     }
 }

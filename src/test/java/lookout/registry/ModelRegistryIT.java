@@ -5,40 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import lookout.broker.EmbeddedBroker;
-import lookout.kafka.LoopTopics;
 import lookout.kafka.Topics;
 import lookout.model.ModelArtifact;
+import lookout.testing.TestBroker;
+import lookout.testing.TestSettings;
 
 /** The registry on a real (embedded) broker: chunked transactional publish, read back, prune. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ModelRegistryIT {
-    static EmbeddedBroker broker;
+    /** The configured chunk size (512 KiB), well under the models topic's record limit. */
+    static final int CHUNK = TestSettings.config().models().chunkBytes();
+    @RegisterExtension
+    static final TestBroker broker = TestBroker.withLoopTopics();
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start();
-        LoopTopics.ensure(broker.bootstrapServers(), 1);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     private Path artifact(int bytes, long seed) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("a" + seed));
@@ -50,13 +40,19 @@ class ModelRegistryIT {
         return dir;
     }
 
+    /** The registry on the test broker, writing under its own transactional id. */
+    private static KafkaModelRegistry registry(String transactionalId) {
+        return new KafkaModelRegistry(broker.clients(), transactionalId, CHUNK);
+    }
+
     @Test
     void shouldPublishModelLargerThanMessageLimitAndReadItBackVerified() throws Exception {
         Path src = artifact(2_500_000, 1); // > 1 MB: needs several 512 KB chunks
-        try (KafkaProducer<String, byte[]> p = ModelRegistry.openProducer(broker.bootstrapServers(), "it-publish")) {
-            new ModelPublisher(p, ModelPublisher.DEFAULT_CHUNK_SIZE).publish(src, "7", true, null);
+        RegistryState state;
+        try (KafkaModelRegistry registry = registry("it-publish")) {
+            registry.publish(src, "7", true, null);
+            state = registry.snapshot();
         }
-        RegistryState state = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
         assertThat(state.manifest("7").chunks()).isEqualTo(5);
         assertThat(state.serving().version()).isEqualTo("7");
         Path out = state.assemble("7", tmp.resolve("fetched"));
@@ -66,7 +62,8 @@ class ModelRegistryIT {
 
     @Test
     void shouldNeverShowAHalfPublishedModel() throws Exception {
-        try (KafkaProducer<String, byte[]> p = ModelRegistry.openProducer(broker.bootstrapServers(), "it-crash")) {
+        try (KafkaProducer<String, byte[]> p = broker.clients().transactionalProducer("it-crash")) {
+            p.initTransactions();
             p.beginTransaction();
             p.send(new ProducerRecord<>(Topics.MODELS, RegistryKeys.chunk("99", 0), new byte[1000])).get();
             p.send(new ProducerRecord<>(Topics.MODELS, RegistryKeys.manifest("99"),
@@ -74,9 +71,9 @@ class ModelRegistryIT {
                     .get();
             // the publisher dies here: no commit; a successor with the same id fences and aborts it
         }
-        try (KafkaProducer<String, byte[]> successor = ModelRegistry.openProducer(broker.bootstrapServers(),
-                "it-crash")) {
-            RegistryState state = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
+        try (KafkaProducer<String, byte[]> successor = broker.clients().transactionalProducer("it-crash")) {
+            successor.initTransactions();
+            RegistryState state = registry("it-reader").snapshot();
             assertThat(state.manifest("99")).isNull();
             assertThatThrownBy(() -> state.assemble("99", tmp.resolve("x"))).isInstanceOf(ModelIntegrityException.class);
         }
@@ -84,17 +81,15 @@ class ModelRegistryIT {
 
     @Test
     void shouldPruneOldVersionsWithTombstonesButKeepTheServingOne() throws Exception {
-        try (KafkaProducer<String, byte[]> p = ModelRegistry.openProducer(broker.bootstrapServers(), "it-prune")) {
-            ModelPublisher publisher = new ModelPublisher(p, ModelPublisher.DEFAULT_CHUNK_SIZE);
-            publisher.publish(artifact(1000, 11), "11", true, null);
-            publisher.publish(artifact(1000, 12), "12", false, null);
-            publisher.publish(artifact(1000, 13), "13", false, null);
-            RegistryState before = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
-            publisher.setServing(ServingChange.resolve(before, "11", "promote"));
-            RegistryState serving11 = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
-            publisher.prune(serving11, 1);
+        RegistryState after;
+        try (KafkaModelRegistry registry = registry("it-prune")) {
+            registry.publish(artifact(1000, 11), "11", true, null);
+            registry.publish(artifact(1000, 12), "12", false, null);
+            registry.publish(artifact(1000, 13), "13", false, null);
+            registry.setServing(ServingChange.resolve(registry.snapshot(), "11", "promote"));
+            registry.prune(registry.snapshot(), 1);
+            after = registry.snapshot();
         }
-        RegistryState after = ModelRegistry.snapshot(broker.bootstrapServers(), Duration.ofSeconds(30));
         assertThat(after.manifest("11")).isNotNull(); // serving
         assertThat(after.manifest("12")).isNull();
         assertThat(after.manifest("13")).isNotNull(); // newest

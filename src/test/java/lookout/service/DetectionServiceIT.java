@@ -7,39 +7,42 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import lookout.broker.EmbeddedBroker;
+import lookout.common.Json;
+import lookout.config.DetectorSettings;
+import lookout.config.FrameLimits;
+import lookout.detect.Detection;
+import lookout.detect.Detector;
 import lookout.detect.DjlDetector;
+import lookout.frames.DecodedImage;
+import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicAdmin;
+import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
+import lookout.model.ModelMetadata;
+import lookout.testing.TestBroker;
 import lookout.testing.TestFrames;
 import lookout.testing.TestModels;
+import lookout.testing.TestSettings;
 
 /**
  * The real pipeline against a real (embedded, KRaft) Kafka with the real tiny TorchScript model
@@ -48,40 +51,33 @@ import lookout.testing.TestModels;
  */
 @Timeout(300)
 class DetectionServiceIT {
-    static EmbeddedBroker broker;
-    final ObjectMapper json = new ObjectMapper();
+    @RegisterExtension
+    static final TestBroker broker = new TestBroker();
+    /** Frames and DLQ get three partitions: batches form across them. */
     final List<DetectionService> services = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @AfterEach
     void stopServices() {
         services.forEach(DetectionService::close);
     }
 
-    ServiceSettings settings(Path model, String appId) {
-        return new ServiceSettings(model, "cpu", 1, 2, Duration.ofMillis(10), 32, Duration.ofMinutes(5), 0.5f,
-                Duration.ofSeconds(60), 3, (short) 1, "exactly_once_v2", 0, Duration.ofMillis(100), appId,
-                1_000_000, 8192, 8192L * 4608);
+    /** The configured detector on the tiny model, frames limited to 1,000,000 bytes (so "too-large" is cheap to send). */
+    DetectorSettings settings(Path model, String appId) {
+        DetectorSettings d = TestSettings.detector(model, appId, 2);
+        FrameLimits f = d.frames();
+        return new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(), d.batchMaxDelay(),
+                d.batchQueueCapacity(), d.maxFrameAge(), d.scoreThreshold(), d.inferenceTimeout(),
+                d.processingGuarantee(), d.streamThreads(), d.commitInterval(), d.applicationId(),
+                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()));
     }
 
-    DetectionService startService(ServiceSettings settings) throws InterruptedException {
+    DetectionService startService(DetectorSettings settings) throws InterruptedException {
         return startService(settings, DjlDetector::load);
     }
 
-    DetectionService startService(ServiceSettings settings, DetectionService.DetectorFactory factory)
+    DetectionService startService(DetectorSettings settings, DetectionService.DetectorFactory factory)
             throws InterruptedException {
-        DetectionService service = new DetectionService(settings, Map.of("bootstrap.servers", broker.bootstrapServers()),
+        DetectionService service = new DetectionService(settings, new KafkaClients(broker.kafka(3)),
                 new SimpleMeterRegistry(), factory, Clock.systemUTC());
         services.add(service);
         service.start();
@@ -94,11 +90,7 @@ class DetectionServiceIT {
     }
 
     KafkaProducer<String, byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return broker.clients().producer("it-camera");
     }
 
     static ProducerRecord<String, byte[]> frame(String camera, byte[] bytes, String seq, String ts) {
@@ -114,14 +106,8 @@ class DetectionServiceIT {
 
     /** Reads a topic from the beginning (read_committed) until {@code expected} records or the timeout. */
     List<ConsumerRecord<String, byte[]>> readCommitted(String topic, String keyPrefix, int expected, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
+        try (KafkaConsumer<String, byte[]> c = broker.consumer(topic)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             java.util.function.Consumer<ConsumerRecord<String, byte[]>> keep = r -> {
                 if (r.key() != null && r.key().startsWith(keyPrefix)) {
@@ -162,7 +148,7 @@ class DetectionServiceIT {
         expectedReason.put("103", "empty");
         broken.put("104", TestFrames.pngBomb());
         expectedReason.put("104", "too-many-pixels");
-        broken.put("105", java.util.Arrays.copyOf(TestFrames.jpeg(64, 48), 1_030_000)); // limit is 1,000,000 here
+        broken.put("105", Arrays.copyOf(TestFrames.jpeg(64, 48), 1_030_000)); // limit is 1,000,000 here
         expectedReason.put("105", "too-large");
         expectedReason.put("not-a-number", "bad-header");
         int good = 24;
@@ -183,7 +169,7 @@ class DetectionServiceIT {
         assertThat(detections).hasSize(good);
         Set<Long> seqs = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : detections) {
-            JsonNode d = json.readTree(r.value());
+            JsonNode d = Json.MAPPER.readTree(r.value());
             assertThat(d.get("camera").asText()).isEqualTo(r.key()).startsWith("cam-");
             assertThat(d.get("status").asText()).isEqualTo("ok");
             assertThat(d.get("width").asInt()).isEqualTo(320);
@@ -220,11 +206,11 @@ class DetectionServiceIT {
 
     /** The real detector, slowed down so that a restart reliably lands mid-stream. */
     static DetectionService.DetectorFactory slowed(long msPerBatch) {
-        return (dir, device, threshold) -> {
-            DjlDetector real = DjlDetector.load(dir, device, threshold);
-            return new lookout.detect.Detector() {
+        return (dir, device) -> {
+            DjlDetector real = DjlDetector.load(dir, device);
+            return new Detector() {
                 @Override
-                public List<List<lookout.detect.Detection>> detect(List<lookout.frames.DecodedImage> batch) {
+                public List<List<Detection>> detect(List<DecodedImage> batch) {
                     try {
                         Thread.sleep(msPerBatch);
                     } catch (InterruptedException e) {
@@ -234,7 +220,7 @@ class DetectionServiceIT {
                 }
 
                 @Override
-                public lookout.model.ModelMetadata model() {
+                public ModelMetadata model() {
                     return real.model();
                 }
 
@@ -256,9 +242,8 @@ class DetectionServiceIT {
         // Given 90 frames from three cameras already waiting in the topic
         Path model = TestModels.tinyModelDir();
         int total = 90;
-        ServiceSettings settings = settings(model, "it-restart");
-        lookout.kafka.TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()),
-                new DetectionService(settings, Map.of(), null, null, null).topics(), Duration.ofSeconds(30));
+        DetectorSettings settings = settings(model, "it-restart");
+        TopicAdmin.ensure(broker.kafka(3), Topics.DETECTOR);
         String now = String.valueOf(System.currentTimeMillis());
         try (KafkaProducer<String, byte[]> producer = producer()) {
             byte[] jpeg = TestFrames.jpeg(320, 240);
@@ -282,7 +267,7 @@ class DetectionServiceIT {
         Map<String, Integer> perFrame = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : all) {
             if (r.key() != null && r.key().startsWith("rcam-")) {
-                JsonNode d = json.readTree(r.value());
+                JsonNode d = Json.MAPPER.readTree(r.value());
                 perFrame.merge(r.key() + "/" + d.get("seq").asLong(), 1, Integer::sum);
             }
         }
@@ -290,28 +275,14 @@ class DetectionServiceIT {
         assertThat(perFrame.values()).allMatch(n -> n == 1);
     }
 
+    /** Detections records of the restart test committed so far (read_committed, up to the current end). */
     private int countRestartOutputs() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-count-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        int n = 0;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            // assign (no group join, fast) and read up to the last stable offset
-            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(Topics.DETECTIONS).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (r.key() != null && r.key().startsWith("rcam-")) {
-                        n++;
-                    }
-                }
+        AtomicInteger n = new AtomicInteger();
+        TopicFollower.snapshot(broker.clients(), "it-count", Topics.DETECTIONS, Duration.ofSeconds(30), (key, value) -> {
+            if (key != null && key.startsWith("rcam-")) {
+                n.incrementAndGet();
             }
-        }
-        return n;
+        });
+        return n.get();
     }
 }

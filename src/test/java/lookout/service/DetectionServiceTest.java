@@ -7,16 +7,21 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
-import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
-import lookout.kafka.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import lookout.config.DetectorSettings;
+import lookout.config.FrameLimits;
+import lookout.config.KafkaSettings;
+import lookout.config.TopicSettings;
+import lookout.kafka.KafkaClients;
 
 class DetectionServiceTest {
-    static ServiceSettings settings(String devices, int workers, int batch, int threads, String guarantee) {
-        return new ServiceSettings(Path.of("m"), devices, workers, batch, Duration.ofMillis(5), 64, Duration.ofSeconds(10),
-                0.5f, Duration.ofSeconds(60), 4, (short) 3, guarantee, threads, Duration.ofMillis(100), "app-x",
-                8_388_608, 8192, 37_748_736L);
+    static DetectorSettings settings(String devices, int workers, int batch, int threads, String guarantee) {
+        return new DetectorSettings(Path.of("m"), devices, workers, batch, Duration.ofMillis(5), 64, Duration.ofSeconds(10),
+                0.5f, Duration.ofSeconds(60), guarantee, threads, Duration.ofMillis(100), "app-x",
+                new FrameLimits(8_388_608, 8192, 37_748_736L));
     }
 
     @Test
@@ -28,8 +33,10 @@ class DetectionServiceTest {
 
     @Test
     void shouldConfigureStreamsForExactlyOnceAndLargeDeadLetters() {
+        KafkaSettings kafka = new KafkaSettings(Map.of("bootstrap.servers", "k:9092", "security.protocol", "SSL",
+                "application.id", "someone-else"), new TopicSettings(4, (short) 3, 8_388_608, 524_288));
         DetectionService service = new DetectionService(settings("cpu", 1, 4, 0, "exactly_once_v2"),
-                Map.of("bootstrap.servers", "k:9092", "security.protocol", "SSL"), null, null, null);
+                new KafkaClients(kafka), new SimpleMeterRegistry(), null, null);
         Properties p = service.streamsConfig();
         assertThat(p).containsEntry("application.id", "app-x")
                 .containsEntry("bootstrap.servers", "k:9092")
@@ -42,15 +49,23 @@ class DetectionServiceTest {
     }
 
     @Test
-    void shouldCreateTheThreeTopicsWithRoomForWholeFramesOnFramesAndDlq() {
-        var topics = new DetectionService(settings("cpu", 1, 4, 0, "at_least_once"), Map.of(), null, null, null).topics();
-        assertThat(topics).extracting(NewTopic::name)
-                .containsExactlyInAnyOrder(Topics.FRAMES, Topics.DETECTIONS, Topics.FRAMES_DLQ);
-        assertThat(topics).allSatisfy(t -> {
-            assertThat(t.numPartitions()).isEqualTo(4);
-            assertThat(t.replicationFactor()).isEqualTo((short) 3);
-        });
-        assertThat(topics.stream().filter(t -> t.name().equals(Topics.FRAMES_DLQ)).findFirst().orElseThrow().configs())
-                .containsEntry("max.message.bytes", String.valueOf(8_388_608 + 65_536));
+    void shouldBeReadyOnlyWhenWarmRunningAndServingTheRegistrysServingVersion() {
+        assertThat(DetectionService.ready(true, KafkaStreams.State.RUNNING, true)).isTrue();
+        // serving what was on disk at start while the registry serves another version: not ready
+        assertThat(DetectionService.ready(true, KafkaStreams.State.RUNNING, false)).isFalse();
+        assertThat(DetectionService.ready(false, KafkaStreams.State.RUNNING, true)).isFalse();
+        assertThat(DetectionService.ready(true, KafkaStreams.State.REBALANCING, true)).isFalse();
+        assertThat(DetectionService.ready(true, null, true)).isFalse();
+    }
+
+    @Test
+    void shouldFollowTheRegistryForReadinessOnceHotSwapIsWired() {
+        DetectionService service = new DetectionService(settings("cpu", 1, 1, 0, "at_least_once"),
+                new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", "k:9092"),
+                        new TopicSettings(1, (short) 1, 1024, 1024))), new SimpleMeterRegistry(), null, null);
+        assertThat(service.servingInStep()).as("no registry followed: the configured model is what serves").isTrue();
+        service.followRegistry(() -> false);
+        assertThat(service.servingInStep()).isFalse();
+        assertThat(service.ready()).isFalse();
     }
 }

@@ -25,6 +25,20 @@ public final class TestFrames {
         g.setColor(new Color(40, 30, 30));
         g.fillRect(w / 3, h / 4, Math.max(1, w / 10), Math.max(1, h / 2));
         g.dispose();
+        return encode(img, format);
+    }
+
+    /** An image of one colour, for tests that check pixel values. */
+    public static byte[] solid(String format, int w, int h, Color color) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = img.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return encode(img, format);
+    }
+
+    private static byte[] encode(BufferedImage img, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(img, format, out);

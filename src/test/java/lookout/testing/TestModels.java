@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import lookout.config.LookoutConfig;
+
 /** Where tests find the tiny test model and the real data; skips (not fails) when absent. */
 public final class TestModels {
     private TestModels() {
@@ -20,12 +22,11 @@ public final class TestModels {
         return path;
     }
 
-    /** The shared data dir (system property lookout.data.dir); skips the test if missing. */
+    /** A folder of the real data (lookout.data.dir, env LOOKOUT_DATA_DIR); skips the test if missing. */
     public static Path dataDir(String sub) {
-        String dir = System.getProperty("lookout.data.dir", "../shared/data");
-        Path path = Path.of(dir).resolve(sub);
-        assumeTrue(Files.isDirectory(path), "SKIPPED: real data not found at " + path.toAbsolutePath()
-                + " (see ../shared/data/README.md; set -Dlookout.data.dir)");
+        Path path = LookoutConfig.current().dataDir().resolve(sub);
+        assumeTrue(Files.isDirectory(path), "SKIPPED: real data not found at " + path.toAbsolutePath().normalize()
+                + " (see ../shared/data/README.md; set LOOKOUT_DATA_DIR or -Dlookout.data.dir)");
         return path;
     }
 }

@@ -1,0 +1,45 @@
+package lookout.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+
+/** The detector's settings (serve, demo); the keys are listed in docs/service.md. */
+public record DetectorSettings(
+        Path modelDir,
+        String devices,
+        int workersPerDevice,
+        int batchMaxSize,
+        Duration batchMaxDelay,
+        int batchQueueCapacity,
+        Duration maxFrameAge,
+        float scoreThreshold,
+        Duration inferenceTimeout,
+        String processingGuarantee,
+        int streamThreads,
+        Duration commitInterval,
+        String applicationId,
+        FrameLimits frames) {
+
+    /** Stream threads to run: the configured number, or (0 = auto) max batch size x workers. */
+    public int effectiveStreamThreads() {
+        if (streamThreads > 0) {
+            return streamThreads;
+        }
+        int workers = (int) Arrays.stream(devices.split(",")).filter(s -> !s.isBlank()).count()
+                * Math.max(1, workersPerDevice);
+        return Math.max(1, batchMaxSize * Math.max(1, workers));
+    }
+
+    public DetectorSettings withBatchMaxDelay(Duration delay) {
+        return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, delay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
+                applicationId, frames);
+    }
+
+    public DetectorSettings withModelDir(Path dir) {
+        return new DetectorSettings(dir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
+                applicationId, frames);
+    }
+}

@@ -1,0 +1,182 @@
+package lookout.config;
+
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * The one reader of configuration. Every default lives in {@code application.properties}; any key
+ * can be overridden by an environment variable (upper case, dots and dashes to underscores) or
+ * {@code -Dkey=value}. This class only types and groups the keys, so no role can read a key with a
+ * default of its own.
+ */
+public final class LookoutConfig {
+    /** A key every application.properties has: tells a config that read it from one that did not. */
+    private static final String PROBE = "lookout.devices";
+    /** application.properties ranks below env (300) and system properties (400), as in Quarkus. */
+    private static final int PROPERTIES_ORDINAL = 250;
+
+    private final Config config;
+
+    private LookoutConfig(Config config) {
+        this.config = config;
+    }
+
+    public static LookoutConfig of(Config config) {
+        return new LookoutConfig(config);
+    }
+
+    /**
+     * The running app's configuration. Inside Quarkus that is the platform's own (with its
+     * profiles); a command built outside Quarkus (unit tests) reads the same application.properties,
+     * env and system properties through SmallRye directly.
+     */
+    public static LookoutConfig current() {
+        Config platform = ConfigProvider.getConfig();
+        if (platform.getOptionalValue(PROBE, String.class).isPresent()) {
+            return new LookoutConfig(platform);
+        }
+        URL properties = LookoutConfig.class.getClassLoader().getResource("application.properties");
+        if (properties == null) {
+            throw new IllegalStateException("application.properties is not on the classpath");
+        }
+        try {
+            return new LookoutConfig(new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors()
+                    .withConverter(Duration.class, 200, new DurationConverter()) // "5ms", "10s" as in Quarkus
+                    .withSources(new PropertiesConfigSource(properties, PROPERTIES_ORDINAL)).build());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + properties + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T get(String key, Class<T> type) {
+        return config.getValue(key, type);
+    }
+
+    private Path path(String key) {
+        return Path.of(get(key, String.class));
+    }
+
+    /** The object class Lookout detects, labels, trains and evaluates (a name in the model's classes). */
+    public String targetClass() {
+        return get("lookout.target-class", String.class);
+    }
+
+    /** Where the real datasets are read in place (never copied into the repository). */
+    public Path dataDir() {
+        return path("lookout.data.dir");
+    }
+
+    public FrameLimits frameLimits() {
+        return new FrameLimits(get("lookout.frame.max-bytes", Integer.class),
+                get("lookout.frame.max-dimension", Integer.class), get("lookout.frame.max-pixels", Long.class));
+    }
+
+    public ModelsSettings models() {
+        return new ModelsSettings(get("lookout.models.watch", Boolean.class), path("lookout.models.cache-dir"),
+                get("lookout.models.chunk-bytes", Integer.class));
+    }
+
+    public TopicSettings topics() {
+        return new TopicSettings(get("lookout.topics.partitions", Integer.class),
+                get("lookout.topics.replication", Short.class), frameLimits().maxBytes(), models().chunkBytes());
+    }
+
+    /**
+     * Kafka client properties: every environment variable {@code KAFKA_X_Y} whose dotted form
+     * {@code x.y} is a known Kafka client or Streams property (so KAFKA_HOME or KAFKA_OPTS are not
+     * passed on), then every {@code kafka.*} key minus the prefix.
+     */
+    public KafkaSettings kafka() {
+        Map<String, Object> out = new HashMap<>();
+        Set<String> known = new HashSet<>();
+        known.addAll(ProducerConfig.configNames());
+        known.addAll(ConsumerConfig.configNames());
+        known.addAll(AdminClientConfig.configNames());
+        known.addAll(StreamsConfig.configDef().names());
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("KAFKA_")) {
+                String name = k.substring(6).toLowerCase(Locale.ROOT).replace('_', '.');
+                if (known.contains(name)) {
+                    out.put(name, v);
+                }
+            }
+        });
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("kafka.") && name.length() > 6) {
+                config.getOptionalValue(name, String.class).ifPresent(v -> out.put(name.substring(6), v));
+            }
+        }
+        out.put(KafkaSettings.BOOTSTRAP_SERVERS, get("kafka.bootstrap.servers", String.class));
+        return new KafkaSettings(out, topics());
+    }
+
+    public DetectorSettings detector() {
+        return new DetectorSettings(
+                path("lookout.model.dir"),
+                get("lookout.devices", String.class),
+                get("lookout.workers-per-device", Integer.class),
+                get("lookout.batch.max-size", Integer.class),
+                get("lookout.batch.max-delay", Duration.class),
+                get("lookout.batch.queue-capacity", Integer.class),
+                get("lookout.max-frame-age", Duration.class),
+                get("lookout.score-threshold", Float.class),
+                get("lookout.inference-timeout", Duration.class),
+                get("lookout.processing-guarantee", String.class),
+                get("lookout.stream-threads", Integer.class),
+                get("lookout.commit-interval", Duration.class),
+                get("lookout.application-id", String.class),
+                frameLimits());
+    }
+
+    public TrainerSettings trainer() {
+        return new TrainerSettings(
+                get("lookout.trainer.holdout-fraction", Double.class),
+                get("lookout.trainer.tolerance", Double.class),
+                get("lookout.trainer.epochs", Integer.class),
+                get("lookout.trainer.lr", Double.class),
+                get("lookout.trainer.batch-size", Integer.class),
+                get("lookout.trainer.device", String.class),
+                get("lookout.trainer.score-batch-size", Integer.class),
+                get("lookout.trainer.auto-promote", Boolean.class),
+                get("lookout.trainer.keep-versions", Integer.class),
+                path("lookout.trainer.work-dir"),
+                path("lookout.model.dir"));
+    }
+
+    public CameraSettings camera() {
+        return new CameraSettings(
+                get("lookout.camera.queue-capacity", Integer.class),
+                get("lookout.camera.read-timeout", Duration.class),
+                get("lookout.camera.reconnect.initial-delay", Duration.class),
+                get("lookout.camera.reconnect.max-delay", Duration.class),
+                get("lookout.camera.max-lag", Duration.class),
+                get("lookout.camera.max-clock-skew", Duration.class),
+                get("lookout.camera.folder-fps", Double.class),
+                get("lookout.camera.jpeg-quality", Integer.class),
+                get("lookout.camera.status-interval", Integer.class),
+                get("lookout.camera.ffmpeg-log-level", String.class),
+                true);
+    }
+
+    public RestSettings rest() {
+        return new RestSettings(get("lookout.rest.enabled", Boolean.class),
+                config.getOptionalValue("lookout.rest.token", String.class).orElse(""));
+    }
+}

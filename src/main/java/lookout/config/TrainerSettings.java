@@ -1,0 +1,22 @@
+package lookout.config;
+
+import java.nio.file.Path;
+
+/**
+ * The trainer's configuration ({@code lookout.trainer.*}).
+ *
+ * @param holdoutFraction share of each camera's samples held out for the gate (by hash of the id)
+ * @param tolerance       publish when candidate AP50 >= current AP50 - tolerance
+ * @param epochs          epochs of a retrain command that does not say
+ * @param lr              learning rate of a retrain command that does not say
+ * @param batchSize       images per step of a retrain command that does not say
+ * @param device          where fine-tuning and holdout scoring run
+ * @param scoreBatchSize  images per inference call when scoring on the holdout
+ * @param autoPromote     a published candidate becomes the serving version in the same transaction
+ * @param keepVersions    prune the registry to this many versions after a publish
+ * @param workDir         scratch space for base, candidate and holdout files
+ * @param baseModelDir    the model to start from when the registry is empty ({@code lookout.model.dir})
+ */
+public record TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
+        String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir) {
+}

@@ -1,0 +1,41 @@
+package lookout.dataset;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import lookout.config.LookoutConfig;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The labelled-dataset arguments shared by {@code eval}, {@code finetune} and {@code labels import}. */
+public class DatasetOptions {
+
+    @Option(names = "--format", required = true,
+            description = "dataset format: mot (MOTChallenge sequence) or usc (USC pedestrian set)")
+    public String format;
+
+    @Parameters(index = "0", paramLabel = "DIR",
+            description = "a MOT sequence dir, or a USC set / root")
+    public Path dir;
+
+    @Option(names = "--frames", description = "MOT frame range A-B (1-based, inclusive); default all")
+    public String frames;
+
+    @Option(names = "--class", paramLabel = "NAME",
+            description = "the class to evaluate, train or label "
+                    + "(default: lookout.target-class, person)")
+    public String className;
+
+    public FrameRange range() {
+        return FrameRange.parse(frames);
+    }
+
+    /** --class, else the configured target class. */
+    public String className() {
+        return className != null ? className : LookoutConfig.current().targetClass();
+    }
+
+    public List<LabelledImage> load() throws DatasetException {
+        return Datasets.load(format, dir, range(), className());
+    }
+}

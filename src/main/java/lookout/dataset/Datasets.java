@@ -1,0 +1,26 @@
+package lookout.dataset;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Picks a reader by format name: mot (MOTChallenge sequence), usc (USC pedestrian sets). */
+public final class Datasets {
+    public static final List<String> FORMATS = List.of("mot", "usc");
+
+    private Datasets() {
+    }
+
+    /**
+     * @param range     frames to read (mot only)
+     * @param className the class whose boxes are read (mot and usc label people only)
+     */
+    public static List<LabelledImage> load(String format, Path dir, FrameRange range, String className)
+            throws DatasetException {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "mot" -> MotDataset.load(dir, range);
+            case "usc" -> UscDataset.load(dir);
+            default -> throw new DatasetException("unknown dataset format '" + format + "': use " + String.join(", ", FORMATS));
+        };
+    }
+}

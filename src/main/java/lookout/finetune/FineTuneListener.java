@@ -1,0 +1,29 @@
+package lookout.finetune;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Training progress for people and for the retraining loop's event stream. All methods optional. */
+public interface FineTuneListener {
+
+    /** Every {@code logEvery} steps (and the first and last): mean losses since the last report. */
+    record Progress(int epoch, int epochs, int step, int totalSteps, Map<String, Double> losses, double loss,
+            double learningRate, double secondsPerStep, double etaSeconds) {
+    }
+
+    default void started(int samples, int totalSteps, int trainableParameters, int frozenParameters) {
+    }
+
+    default void progress(Progress progress) {
+    }
+
+    /** After each epoch; {@code checkpoint} is null when checkpoints are off. */
+    default void epochFinished(int epoch, double meanLoss, Path checkpoint) {
+    }
+
+    default void finished(FineTuneResult result) {
+    }
+
+    FineTuneListener NONE = new FineTuneListener() {
+    };
+}

@@ -1,0 +1,250 @@
+package lookout.finetune;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+import lookout.detect.DjlDetector;
+import lookout.dataset.Box;
+import lookout.model.Lineage;
+import lookout.model.ModelArtifact;
+import lookout.model.ModelArtifactException;
+
+/**
+ * Fine-tunes an exported detection model from Java through its TorchScript {@code losses} method:
+ * load with {@code trainParam=true}, switch the module to training mode explicitly, re-freeze the
+ * early backbone layers, then per step {@code trainer.forward} on an input list that selects
+ * {@code module_method:losses}, sum the loss dict, {@code GradientCollector.backward}, SGD step.
+ * Writes a checkpoint per epoch and a new artifact (inference mode) at the end.
+ */
+public final class FineTuner {
+    private final FineTuneConfig config;
+    private final FineTuneListener listener;
+
+    public FineTuner(FineTuneConfig config, FineTuneListener listener) {
+        this.config = config;
+        this.listener = listener == null ? FineTuneListener.NONE : listener;
+    }
+
+    public FineTuneResult run(ModelArtifact base, List<TrainingSample> samples, Path outDir)
+            throws ModelArtifactException, IOException {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no training samples");
+        }
+        long label = base.classIndex(config.className());
+        if (label < 1) {
+            throw new IllegalArgumentException("model " + base + " has no class '" + config.className() + "' (classes: "
+                    + base.metadata().classes() + ")");
+        }
+        Device device = DjlDetector.parseDevice(config.device());
+        int batch = Math.max(1, config.batchSize());
+        int stepsPerEpoch = (samples.size() + batch - 1) / batch;
+        int totalSteps = stepsPerEpoch * config.epochs();
+        List<String> frozen = config.frozenPrefixes() != null ? config.frozenPrefixes()
+                : !base.frozenPrefixes().isEmpty() ? base.frozenPrefixes() : FineTuneConfig.DEFAULT_FROZEN_PREFIXES;
+        Augmenter augmenter = new Augmenter(config.flipProbability(), config.minScale(), config.maxScale());
+        Random random = new Random(config.seed());
+        String version = config.version() != null ? config.version()
+                : Lineage.nextVersion(Collections.singletonList(base.metadata().version()));
+
+        try (ZooModel<ai.djl.ndarray.NDList, ai.djl.ndarray.NDList> model = DjlDetector.criteria(base, device, true).loadModel()) {
+            PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+            JniUtils.enableTrainingMode(block);
+            Map<String, Float> lrFactors = new HashMap<>();
+            for (Pair<String, Parameter> pair : block.getParameters()) {
+                Parameter p = pair.getValue();
+                if (config.backbonePrefix() != null && p.getName().startsWith(config.backbonePrefix())) {
+                    lrFactors.put(p.getId(), config.backboneLrFactor());
+                }
+            }
+            int warmup = Math.min(config.warmupSteps(), totalSteps / 3);
+            LearningRateSchedule schedule = new LearningRateSchedule(config.learningRate(), warmup, totalSteps,
+                    config.decay(), lrFactors);
+            Optimizer sgd = Optimizer.sgd().setLearningRateTracker(schedule).optMomentum(config.momentum())
+                    .optWeightDecays(config.weightDecay()).build();
+            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l1Loss())
+                    .optOptimizer(sgd).optDevices(new Device[] {device});
+            List<Double> stepLosses = new ArrayList<>(totalSteps);
+            long start = System.nanoTime();
+            try (Trainer trainer = model.newTrainer(trainingConfig)) {
+                // newTrainer unfreezes every parameter of a loaded model: re-freeze only now
+                block.freezeParameters(false);
+                block.freezeParameters(true, p -> startsWithAny(p.getName(), frozen));
+                int trainable = 0;
+                int frozenCount = 0;
+                for (Pair<String, Parameter> pair : block.getParameters()) {
+                    if (pair.getValue().requiresGradient()) {
+                        trainable++;
+                    } else {
+                        frozenCount++;
+                    }
+                }
+                if (frozenCount == 0 && !frozen.isEmpty()) {
+                    throw new IllegalArgumentException("no parameter name starts with " + frozen
+                            + " (names look like " + block.getParameters().get(0).getValue().getName() + ")");
+                }
+                listener.started(samples.size(), totalSteps, trainable, frozenCount);
+                int step = 0;
+                Map<String, Double> window = new LinkedHashMap<>();
+                int windowSteps = 0;
+                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                    List<TrainingSample> order = new ArrayList<>(samples);
+                    Collections.shuffle(order, random);
+                    double epochLoss = 0;
+                    for (int b = 0; b < stepsPerEpoch; b++) {
+                        List<TrainingSample> chunk = new ArrayList<>(batch);
+                        for (TrainingSample s : order.subList(b * batch, Math.min(order.size(), (b + 1) * batch))) {
+                            chunk.add(augmenter.apply(s, random));
+                        }
+                        Map<String, Double> losses = step(trainer, block, chunk, label);
+                        double total = losses.values().stream().mapToDouble(Double::doubleValue).sum();
+                        if (!Double.isFinite(total)) {
+                            throw new IllegalStateException("loss is " + total + " at step " + (step + 1)
+                                    + " (diverged: lower --lr)");
+                        }
+                        stepLosses.add(total);
+                        epochLoss += total;
+                        losses.forEach((k, v) -> window.merge(k, v, Double::sum));
+                        windowSteps++;
+                        step++;
+                        if (step == 1 || step % Math.max(1, config.logEvery()) == 0 || step == totalSteps) {
+                            double secs = (System.nanoTime() - start) / 1e9 / step;
+                            Map<String, Double> mean = new LinkedHashMap<>();
+                            final int n = windowSteps;
+                            window.forEach((k, v) -> mean.put(k, v / n));
+                            listener.progress(new FineTuneListener.Progress(epoch, config.epochs(), step, totalSteps, mean,
+                                    mean.values().stream().mapToDouble(Double::doubleValue).sum(), schedule.at(step - 1),
+                                    secs, secs * (totalSteps - step)));
+                            window.clear();
+                            windowSteps = 0;
+                        }
+                    }
+                    Path checkpoint = null;
+                    if (config.checkpointEachEpoch()) {
+                        checkpoint = outDir.resolve("checkpoints").resolve(String.format("epoch-%03d.pt", epoch));
+                        JniUtils.enableInferenceMode(block);
+                        ArtifactWriter.writeModule(block, checkpoint);
+                        JniUtils.enableTrainingMode(block);
+                    }
+                    listener.epochFinished(epoch, epochLoss / stepsPerEpoch, checkpoint);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            JniUtils.enableInferenceMode(block);
+            Map<String, Object> training = new LinkedHashMap<>();
+            training.put("epochs", config.epochs());
+            training.put("steps", totalSteps);
+            training.put("batchSize", batch);
+            training.put("learningRate", config.learningRate());
+            training.put("samples", samples.size());
+            training.put("frozenPrefixes", frozen);
+            training.put("firstLoss", stepLosses.get(0));
+            training.put("lastEpochMeanLoss", stepLosses.subList(Math.max(0, stepLosses.size() - stepsPerEpoch), stepLosses.size())
+                    .stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+            training.put("seconds", Math.round(seconds));
+            ModelArtifact written = ArtifactWriter.write(block, base, outDir, version, TrainingSample.fingerprint(samples),
+                    training);
+            FineTuneResult result = new FineTuneResult(written.dir(), version, stepLosses, totalSteps, seconds);
+            listener.finished(result);
+            return result;
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new ModelArtifactException("cannot load " + base.modelFile() + " for training: " + e.getMessage(), e);
+        }
+    }
+
+    /** One optimizer step on a batch; returns each loss component's value. */
+    private static Map<String, Double> step(Trainer trainer, PtSymbolBlock block, List<TrainingSample> chunk, long label) {
+        zeroGradients(block);
+        Map<String, Double> values = new LinkedHashMap<>();
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            NDList input = new NDList(3 * chunk.size() + 1);
+            for (TrainingSample s : chunk) {
+                input.add(DjlDetector.toTensor(manager, s.image()));
+            }
+            for (TrainingSample s : chunk) {
+                float[] boxes = new float[4 * s.boxes().size()];
+                int i = 0;
+                for (Box b : s.boxes()) {
+                    boxes[i++] = b.x1();
+                    boxes[i++] = b.y1();
+                    boxes[i++] = b.x2();
+                    boxes[i++] = b.y2();
+                }
+                NDArray array = manager.create(boxes, new Shape(s.boxes().size(), 4));
+                array.setName("boxes[]");
+                input.add(array);
+            }
+            for (TrainingSample s : chunk) {
+                long[] labels = new long[s.boxes().size()];
+                java.util.Arrays.fill(labels, label);
+                NDArray array = manager.create(labels, new Shape(labels.length));
+                array.setName("labels[]");
+                input.add(array);
+            }
+            NDArray method = manager.create(0f);
+            method.setName("module_method:losses");
+            input.add(method);
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDList losses = trainer.forward(input);
+                if (losses.isEmpty()) {
+                    throw new IllegalStateException("the model's losses method returned no losses (not in training mode?)");
+                }
+                NDArray total = null;
+                for (NDArray loss : losses) {
+                    values.put(loss.getName() == null ? "loss" + values.size() : loss.getName(), (double) loss.getFloat());
+                    total = total == null ? loss : total.add(loss);
+                }
+                collector.backward(total);
+            }
+            trainer.step();
+        }
+        return values;
+    }
+
+    /** libtorch accumulates gradients; clear them before each backward pass. */
+    private static void zeroGradients(PtSymbolBlock block) {
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            Parameter p = pair.getValue();
+            if (p.requiresGradient()) {
+                NDArray array = p.getArray();
+                if (array.hasGradient()) {
+                    try (NDArray grad = array.getGradient()) {
+                        grad.subi(grad);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean startsWithAny(String name, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,77 @@
+package lookout.registry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicAdmin;
+import lookout.kafka.TopicFollower;
+import lookout.kafka.Topics;
+
+/**
+ * The registry on {@code lookout.models}: snapshots read the compacted topic to its end; writes go
+ * through one transactional producer, opened on the first write (a reader never needs one).
+ */
+public final class KafkaModelRegistry implements ModelRegistry, AutoCloseable {
+    private static final Duration SNAPSHOT_TIMEOUT = Duration.ofMinutes(2);
+
+    private final KafkaClients clients;
+    private final String transactionalId;
+    private final int chunkBytes;
+    private KafkaProducer<String, byte[]> producer;
+    private ModelPublisher publisher;
+
+    /**
+     * @param transactionalId one per writer: a second writer with the same id fences the first
+     * @param chunkBytes      size of the pieces model.pt is cut into
+     */
+    public KafkaModelRegistry(KafkaClients clients, String transactionalId, int chunkBytes) {
+        this.clients = clients;
+        this.transactionalId = transactionalId;
+        this.chunkBytes = chunkBytes;
+        TopicAdmin.ensure(clients.settings(), Topics.LOOP);
+    }
+
+    @Override
+    public RegistryState snapshot() {
+        RegistryState state = new RegistryState();
+        TopicFollower.snapshot(clients, "lookout-registry-reader", Topics.MODELS, SNAPSHOT_TIMEOUT, state::apply);
+        return state;
+    }
+
+    private synchronized ModelPublisher publisher() {
+        if (publisher == null) {
+            producer = clients.transactionalProducer(transactionalId);
+            producer.initTransactions();
+            publisher = new ModelPublisher(producer, chunkBytes);
+        }
+        return publisher;
+    }
+
+    @Override
+    public synchronized ModelManifest publish(Path dir, String version, boolean serve, String previous)
+            throws IOException, ModelIntegrityException {
+        return publisher().publish(dir, version, serve, previous);
+    }
+
+    @Override
+    public synchronized void setServing(ServingPointer pointer) {
+        publisher().setServing(pointer);
+    }
+
+    @Override
+    public synchronized List<String> prune(RegistryState state, int keep) {
+        return publisher().prune(state, keep);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package lookout.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import lookout.config.LookoutConfig;
+import lookout.config.RestSettings;
+import lookout.control.ControlGateway;
+import lookout.kafka.KafkaClients;
+import lookout.kafka.Topics;
+import lookout.registry.KafkaModelRegistry;
+import lookout.registry.ModelManifest;
+import lookout.registry.RegistryState;
+
+/**
+ * Optional REST control beside the detector (disabled by default; bearer-token protected when
+ * enabled): {@code POST /api/control} takes the same JSON commands as {@code lookout.control};
+ * {@code GET /api/models} lists the registry's versions and the serving one.
+ */
+@Path("/api")
+@ApplicationScoped
+public class ControlResource {
+    private KafkaClients clients;
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaModelRegistry registry;
+
+    private synchronized KafkaClients clients() {
+        if (clients == null) {
+            clients = new KafkaClients(LookoutConfig.current().kafka());
+        }
+        return clients;
+    }
+
+    private synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = clients().producer("lookout-rest-control");
+        }
+        return producer;
+    }
+
+    private synchronized KafkaModelRegistry registry() {
+        if (registry == null) {
+            registry = new KafkaModelRegistry(clients(), "lookout-rest", LookoutConfig.current().models().chunkBytes());
+        }
+        return registry;
+    }
+
+    private ControlGateway gateway() {
+        RestSettings rest = LookoutConfig.current().rest();
+        return new ControlGateway(rest.enabled(), rest.token(), body -> {
+            try {
+                producer().send(new ProducerRecord<>(Topics.CONTROL, null, body)).get();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot send to " + Topics.CONTROL + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @POST
+    @Path("/control")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response control(@HeaderParam("Authorization") String authorization, byte[] body) {
+        ControlGateway.Reply reply = gateway().submit(authorization, body);
+        return Response.status(reply.status()).entity(reply.body()).build();
+    }
+
+    @GET
+    @Path("/models")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response models(@HeaderParam("Authorization") String authorization) {
+        ControlGateway.Reply refused = gateway().authorize(authorization);
+        if (refused != null) {
+            return Response.status(refused.status()).entity(refused.body()).build();
+        }
+        RegistryState state = registry().snapshot();
+        List<Map<String, Object>> versions = new ArrayList<>();
+        for (ModelManifest m : state.versions()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("version", m.version());
+            v.put("sha256", m.sha256());
+            v.put("size", m.size());
+            v.put("publishedAt", m.publishedAt());
+            v.put("parent", m.meta() == null ? null : m.meta().parent());
+            v.put("metrics", m.meta() == null ? null : m.meta().metrics());
+            versions.add(v);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("versions", versions);
+        out.put("serving", state.serving());
+        return Response.ok(out).build();
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+}

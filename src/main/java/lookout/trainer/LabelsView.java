@@ -1,0 +1,46 @@
+package lookout.trainer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicFollower;
+import lookout.kafka.Topics;
+import lookout.labels.LabelCodec;
+import lookout.labels.LabelSet;
+
+/**
+ * Keeps a {@link LabelSet} up to date from {@code lookout.labels}: every partition from the
+ * beginning (each trainer holds the whole data set), new records and tombstones as they come.
+ * {@link #sync} waits until everything written before the call has been applied.
+ */
+public final class LabelsView implements AutoCloseable {
+    private final LabelSet labels;
+    private final TopicFollower follower;
+
+    public LabelsView(KafkaClients clients, LabelCodec codec) {
+        this.labels = new LabelSet(codec);
+        this.follower = new TopicFollower(clients, "lookout-trainer-labels", List.of(Topics.LABELS), List.of(),
+                (records, caughtUp) -> records.forEach(r -> labels.apply(r.key(), r.value())));
+    }
+
+    public LabelsView start() {
+        follower.start();
+        return this;
+    }
+
+    public LabelSet labels() {
+        return labels;
+    }
+
+    /** Waits until every labels record written before this call is applied. */
+    public void sync(Duration timeout) throws TimeoutException, InterruptedException {
+        follower.sync(timeout);
+    }
+
+    @Override
+    public void close() {
+        follower.close();
+    }
+}

@@ -1,0 +1,213 @@
+package lookout.trainer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.jboss.logging.Logger;
+
+import lookout.common.Json;
+import lookout.common.Sha256;
+import lookout.config.TrainerSettings;
+import lookout.control.ControlCommand;
+import lookout.events.EventSink;
+import lookout.events.Events;
+import lookout.eval.EvaluationResult;
+import lookout.labels.HoldoutSplit;
+import lookout.labels.LabelSample;
+import lookout.labels.LabelSet;
+import lookout.model.Lineage;
+import lookout.model.ModelArtifact;
+import lookout.registry.ModelManifest;
+import lookout.registry.ModelRegistry;
+import lookout.registry.RegistryState;
+import lookout.registry.ServingPointer;
+
+/**
+ * One retraining run: split the camera's labels (deterministic holdout), fine-tune from the base
+ * version, score candidate and current model on the same holdout, publish only if the candidate is
+ * not worse than the current one by more than the tolerance. Says what happened in events at every
+ * step: training-started, epoch..., evaluated, then published, rejected or failed.
+ */
+public final class RetrainJob {
+    private static final Logger LOG = Logger.getLogger(RetrainJob.class);
+
+    /** How a run ended. */
+    public enum Outcome { PUBLISHED, REJECTED, FAILED }
+
+    private final ModelTrainer trainer;
+    private final ModelScorer scorer;
+    private final ModelRegistry registry;
+    private final EventSink events;
+    private final TrainerSettings settings;
+
+    public RetrainJob(ModelTrainer trainer, ModelScorer scorer, ModelRegistry registry, EventSink events,
+            TrainerSettings settings) {
+        this.trainer = trainer;
+        this.scorer = scorer;
+        this.registry = registry;
+        this.events = events;
+        this.settings = settings;
+    }
+
+    public Outcome run(ControlCommand.Retrain cmd, LabelSet labels) {
+        long start = System.nanoTime();
+        Map<String, Object> ctx = new LinkedHashMap<>();
+        ctx.put("id", cmd.id());
+        ctx.put("camera", cmd.camera());
+        Path work = null;
+        try {
+            List<LabelSample> samples = labels.samples(cmd.camera());
+            HoldoutSplit.Split split = new HoldoutSplit(settings.holdoutFraction()).split(samples);
+            if (split.train().isEmpty()) {
+                return fail(ctx, "no training samples" + (cmd.camera() != null ? " for camera " + cmd.camera() : "")
+                        + " (" + samples.size() + " labelled, " + split.holdout().size() + " held out)");
+            }
+            RegistryState state = registry.snapshot();
+            ServingPointer serving = state.serving();
+            String currentVersion = serving != null ? serving.version() : state.latest();
+            String baseVersion = cmd.baseVersion() != null ? cmd.baseVersion() : currentVersion;
+            work = Files.createDirectories(settings.workDir()).resolve("run-" + System.currentTimeMillis());
+            Path baseDir = materialise(state, baseVersion, work.resolve("base"));
+            Path currentDir = baseVersion == null || baseVersion.equals(currentVersion) ? baseDir
+                    : materialise(state, currentVersion, work.resolve("current"));
+            TrainingParams params = TrainingParams.of(cmd, settings);
+            ctx.put("baseVersion", baseVersion != null ? baseVersion : "file:" + settings.baseModelDir());
+            Map<String, Object> started = new LinkedHashMap<>(ctx);
+            started.put("train", split.train().size());
+            started.put("holdout", split.holdout().size());
+            started.put("epochs", params.epochs());
+            started.put("lr", params.lr());
+            started.put("batchSize", params.batchSize());
+            events.emit(Events.TRAINING_STARTED, started);
+
+            Path candidate = work.resolve("candidate");
+            trainer.train(baseDir, split.train(), params, candidate, (epoch, loss, losses, seconds) -> {
+                Map<String, Object> e = new LinkedHashMap<>(ctx);
+                e.put("epoch", epoch);
+                e.put("epochs", params.epochs());
+                e.put("loss", round(loss));
+                e.put("losses", losses);
+                e.put("seconds", round(seconds));
+                events.emit(Events.EPOCH, e);
+            });
+
+            if (split.holdout().isEmpty()) {
+                Map<String, Object> r = new LinkedHashMap<>(ctx);
+                r.put("reason", "no holdout samples to compare on; label more frames or raise the holdout fraction");
+                events.emit(Events.REJECTED, r);
+                return Outcome.REJECTED;
+            }
+            EvaluationResult cand = scorer.score(candidate, split.holdout());
+            EvaluationResult cur = scorer.score(currentDir, split.holdout());
+            Map<String, Object> evaluated = new LinkedHashMap<>(ctx);
+            evaluated.put("holdout", split.holdout().size());
+            evaluated.put("candidate", scores(cand));
+            evaluated.put("current", scores(cur));
+            evaluated.put("currentVersion", currentVersion);
+            events.emit(Events.EVALUATED, evaluated);
+
+            double threshold = cur.ap50() - settings.tolerance();
+            boolean better = !Double.isNaN(cand.ap50()) && (Double.isNaN(cur.ap50()) || cand.ap50() >= threshold);
+            Map<String, Object> result = new LinkedHashMap<>(ctx);
+            result.put("candidateAp50", round(cand.ap50()));
+            result.put("currentAp50", round(cur.ap50()));
+            result.put("tolerance", settings.tolerance());
+            result.put("seconds", round((System.nanoTime() - start) / 1e9));
+            if (!better) {
+                result.put("reason", String.format("candidate AP50 %.4f < current %.4f - tolerance %.4f",
+                        cand.ap50(), cur.ap50(), settings.tolerance()));
+                events.emit(Events.REJECTED, result);
+                return Outcome.REJECTED;
+            }
+            String version = state.nextVersion();
+            stamp(candidate, baseVersion, cand, cur, split, cmd, params);
+            ModelManifest published = registry.publish(candidate, version, settings.autoPromote(), currentVersion);
+            result.put("version", version);
+            result.put("parent", baseVersion);
+            result.put("sha256", published.sha256());
+            result.put("serving", settings.autoPromote());
+            events.emit(Events.PUBLISHED, result);
+            List<String> pruned = registry.prune(registry.snapshot(), settings.keepVersions());
+            if (!pruned.isEmpty()) {
+                events.emit(Events.PRUNED, Map.of("versions", pruned, "keep", settings.keepVersions()));
+            }
+            return Outcome.PUBLISHED;
+        } catch (Exception e) {
+            LOG.error("retrain failed", e);
+            return fail(ctx, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            delete(work);
+        }
+    }
+
+    /** The directory of a version (reassembled and verified), or the configured base model. */
+    private Path materialise(RegistryState state, String version, Path dir) throws Exception {
+        if (version == null) {
+            return settings.baseModelDir();
+        }
+        return state.assemble(version, dir);
+    }
+
+    /**
+     * Stamps the candidate's model.json by the lineage rule (parent = the base version, fingerprint
+     * of the training split, sha256) and records what the gate measured on the holdout.
+     */
+    private static void stamp(Path candidate, String parent, EvaluationResult cand, EvaluationResult cur,
+            HoldoutSplit.Split split, ControlCommand.Retrain cmd, TrainingParams params) throws IOException {
+        Path json = candidate.resolve(ModelArtifact.METADATA_FILE);
+        ObjectNode meta = (ObjectNode) Json.MAPPER.readTree(json.toFile());
+        String fingerprint = Lineage.dataFingerprint(split.train().stream().map(LabelSample::lineage).toList());
+        Lineage.stamp(meta, parent, fingerprint, Sha256.hex(candidate.resolve(ModelArtifact.MODEL_FILE)));
+        ObjectNode metrics = meta.putObject("metrics");
+        metrics.put("ap50", cand.ap50());
+        metrics.put("ap", cand.ap());
+        metrics.put("parentAp50", cur.ap50());
+        metrics.put("holdout", split.holdout().size());
+        metrics.put("train", split.train().size());
+        if (cmd.camera() != null) {
+            metrics.put("camera", cmd.camera());
+        }
+        metrics.put("epochs", params.epochs());
+        metrics.put("lr", params.lr());
+        Json.pretty().writeValue(json.toFile(), meta);
+    }
+
+    private Outcome fail(Map<String, Object> ctx, String error) {
+        Map<String, Object> f = new LinkedHashMap<>(ctx);
+        f.put("error", error);
+        events.emit(Events.FAILED, f);
+        return Outcome.FAILED;
+    }
+
+    private static Map<String, Object> scores(EvaluationResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ap50", round(r.ap50()));
+        m.put("ap", round(r.ap()));
+        m.put("recall", round(r.recall()));
+        m.put("precision", round(r.precision()));
+        return m;
+    }
+
+    private static Object round(double v) {
+        return Double.isNaN(v) ? null : Math.round(v * 10000) / 10000.0;
+    }
+
+    private static void delete(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("could not clean %s: %s", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package lookout.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+import lookout.config.KafkaSettings;
+import lookout.config.TopicSettings;
+
+class TopicsTest {
+    static final TopicSettings SETTINGS = new TopicSettings(4, (short) 3, 8_388_608, 524_288);
+
+    @Test
+    void shouldCreateTheDetectorTopicsWithRoomForWholeFramesOnFramesAndDlq() {
+        assertThat(Topics.DETECTOR).containsExactlyInAnyOrder(Topics.FRAMES, Topics.DETECTIONS, Topics.FRAMES_DLQ);
+        for (String name : Topics.DETECTOR) {
+            NewTopic t = Topics.spec(name, SETTINGS);
+            assertThat(t.numPartitions()).isEqualTo(4);
+            assertThat(t.replicationFactor()).isEqualTo((short) 3);
+        }
+        assertThat(Topics.spec(Topics.FRAMES_DLQ, SETTINGS).configs())
+                .containsEntry("max.message.bytes", String.valueOf(8_388_608 + 65_536));
+        assertThat(Topics.spec(Topics.FRAMES, SETTINGS).configs())
+                .containsEntry("max.message.bytes", String.valueOf(8_388_608 + 65_536));
+    }
+
+    @Test
+    void shouldSizeTheModelsTopicFromTheChunkAndTheLabelsTopicFromTheFrameLimit() {
+        NewTopic models = Topics.spec(Topics.MODELS, SETTINGS);
+        assertThat(models.numPartitions()).isEqualTo(1);
+        assertThat(models.configs()).containsEntry("cleanup.policy", "compact")
+                .containsEntry("max.message.bytes", String.valueOf(2 * 524_288));
+        NewTopic labels = Topics.spec(Topics.LABELS, SETTINGS);
+        assertThat(labels.configs()).containsEntry("cleanup.policy", "compact");
+        // a frame at the limit still fits as base64 inside a labels record
+        int base64OfLargestFrame = (8_388_608 + 2) / 3 * 4;
+        assertThat(Topics.maxRecordBytes(Topics.LABELS, SETTINGS)).isGreaterThan(base64OfLargestFrame);
+    }
+
+    @Test
+    void shouldGiveControlOnePartitionAndEveryLoopTopicTheConfiguredReplication() {
+        assertThat(Topics.spec(Topics.CONTROL, SETTINGS).numPartitions()).isEqualTo(1);
+        for (String name : Topics.LOOP) {
+            assertThat(Topics.spec(name, SETTINGS).replicationFactor()).isEqualTo((short) 3);
+        }
+    }
+
+    @Test
+    void shouldLayerRoleTuningThenTheOperatorsKafkaKeysThenWhatTheRoleRequires() {
+        KafkaClients clients = new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", "k:9092",
+                "security.protocol", "SSL", "linger.ms", "20", "acks", "1"), SETTINGS));
+        Map<String, Object> p = clients.properties(Map.of("linger.ms", 5, "batch.size", 1), KafkaClients.durable());
+        assertThat(p).containsEntry("security.protocol", "SSL") // the operator's security reaches every client
+                .containsEntry("linger.ms", "20")                 // the operator may tune
+                .containsEntry("batch.size", 1)
+                .containsEntry("acks", "all");                    // but not configure durability away
+    }
+}

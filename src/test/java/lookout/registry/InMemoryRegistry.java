@@ -1,0 +1,49 @@
+package lookout.registry;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The real publisher over a MockProducer; snapshots replay what was committed. */
+public final class InMemoryRegistry implements ModelRegistry {
+    final MockProducer<String, byte[]> producer =
+            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    final ModelPublisher publisher;
+
+    public InMemoryRegistry() {
+        this(4096);
+    }
+
+    public InMemoryRegistry(int chunkBytes) {
+        producer.initTransactions();
+        publisher = new ModelPublisher(producer, chunkBytes);
+    }
+
+    @Override
+    public RegistryState snapshot() {
+        RegistryState state = new RegistryState();
+        for (ProducerRecord<String, byte[]> r : producer.history()) {
+            state.apply(r.key(), r.value());
+        }
+        return state;
+    }
+
+    @Override
+    public ModelManifest publish(Path dir, String version, boolean serve, String previous) throws Exception {
+        return publisher.publish(dir, version, serve, previous);
+    }
+
+    @Override
+    public void setServing(ServingPointer pointer) {
+        publisher.setServing(pointer);
+    }
+
+    @Override
+    public List<String> prune(RegistryState state, int keep) {
+        return publisher.prune(state, keep);
+    }
+}

@@ -1,0 +1,166 @@
+package lookout.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import lookout.config.TrainerSettings;
+import lookout.control.ControlCommand;
+import lookout.dataset.Box;
+import lookout.eval.EvaluationResult;
+import lookout.labels.LabelCodec;
+import lookout.labels.LabelSample;
+import lookout.labels.LabelSet;
+import lookout.model.ModelArtifact;
+import lookout.registry.InMemoryRegistry;
+import lookout.registry.RegistryState;
+import lookout.testing.TestFrames;
+import lookout.testing.TestSettings;
+
+class RetrainJobTest {
+    @TempDir
+    Path tmp;
+    private final List<Map.Entry<String, Map<String, ?>>> events = new ArrayList<>();
+    private final InMemoryRegistry registry = new InMemoryRegistry();
+    private final LabelSet labels = new LabelSet(LabelCodec.fromConfig(TestSettings.config()));
+    private final List<List<String>> scoredOn = new ArrayList<>();
+    private double candidateAp50 = 0.8;
+    private double currentAp50 = 0.7;
+    private boolean trainerFails;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path base = Files.createDirectories(tmp.resolve("base"));
+        Files.write(base.resolve("model.pt"), "base weights".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(base.resolve("model.json"),
+                "{\"name\":\"lookout-pedestrian\",\"version\":\"1\",\"classes\":[\"__background__\",\"person\"]}");
+        registry.publish(base, "1", true, null);
+        byte[] image = TestFrames.image("jpg", 64, 48);
+        for (int i = 0; i < 40; i++) {
+            String cam = i < 30 ? "cam-a" : "cam-b";
+            labels.apply(cam + "/seq/" + i, LabelCodec.encode(image, List.of(new Box(1, 1, 20, 40)),
+                    List.of("person"), cam, null));
+        }
+    }
+
+    private RetrainJob job(double tolerance) {
+        ModelTrainer trainer = (baseDir, samples, params, outDir, listener) -> {
+            if (trainerFails) {
+                throw new IllegalStateException("loss is NaN");
+            }
+            Files.createDirectories(outDir);
+            Files.write(outDir.resolve("model.pt"), ("tuned on " + samples.size()).getBytes(StandardCharsets.UTF_8));
+            Files.copy(baseDir.resolve("model.json"), outDir.resolve("model.json"));
+            for (int e = 1; e <= params.epochs(); e++) {
+                listener.epochDone(e, 1.0 / e, Map.of("loss_classifier", 0.5 / e), 0.1);
+            }
+        };
+        ModelScorer scorer = (dir, samples) -> {
+            scoredOn.add(samples.stream().map(LabelSample::id).toList());
+            double ap = dir.endsWith("candidate") ? candidateAp50 : currentAp50;
+            return new EvaluationResult(ap, ap, ap / 2, new double[10], 0.5, 0.9, 0.8, 0.85, samples.size(),
+                    samples.size(), samples.size(), new double[101]);
+        };
+        TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, true, 5,
+                tmp.resolve("work"), tmp.resolve("base"));
+        return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
+                settings);
+    }
+
+    private List<String> types() {
+        return events.stream().map(Map.Entry::getKey).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> event(String type) {
+        return (Map<String, Object>) events.stream().filter(e -> e.getKey().equals(type)).findFirst().orElseThrow()
+                .getValue();
+    }
+
+    @Test
+    void shouldPublishAndServeCandidateThatBeatsCurrentModel() throws Exception {
+        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain("r1", 2, null, "cam-a", null, null),
+                labels);
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(types()).containsExactly("training-started", "epoch", "epoch", "evaluated", "published");
+        assertThat(event("published")).containsEntry("version", "2").containsEntry("parent", "1")
+                .containsEntry("id", "r1").containsEntry("candidateAp50", 0.8).containsEntry("currentAp50", 0.7);
+        RegistryState state = registry.snapshot();
+        assertThat(state.serving().version()).isEqualTo("2");
+        assertThat(state.serving().previous()).isEqualTo("1");
+        Path out = state.assemble("2", tmp.resolve("fetched"));
+        ModelArtifact artifact = ModelArtifact.open(out);
+        assertThat(artifact.metadata().parent()).isEqualTo("1");
+        assertThat(artifact.metadata().metrics()).containsEntry("ap50", 0.8).containsEntry("camera", "cam-a");
+    }
+
+    @Test
+    void shouldScoreCandidateAndCurrentOnTheSameHoldoutOfTheCameraOnly() {
+        job(0).run(new ControlCommand.Retrain(null, 1, null, "cam-a", null, null), labels);
+
+        assertThat(scoredOn).hasSize(2);
+        assertThat(scoredOn.get(0)).isEqualTo(scoredOn.get(1)).isNotEmpty().allMatch(id -> id.startsWith("cam-a/"));
+        Map<String, Object> started = event("training-started");
+        assertThat((int) started.get("train") + (int) started.get("holdout")).isEqualTo(30);
+    }
+
+    @Test
+    void shouldRejectWorseCandidateWithBothScoresAndPublishNothing() {
+        candidateAp50 = 0.6;
+        RetrainJob.Outcome outcome = job(0.05).run(new ControlCommand.Retrain(null, 1, null, null, null, null),
+                labels);
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.REJECTED);
+        assertThat(event("rejected")).containsEntry("candidateAp50", 0.6).containsEntry("currentAp50", 0.7)
+                .containsEntry("tolerance", 0.05);
+        assertThat(registry.snapshot().versions()).hasSize(1);
+        assertThat(registry.snapshot().serving().version()).isEqualTo("1");
+    }
+
+    @Test
+    void shouldPublishCandidateWithinTolerance() {
+        candidateAp50 = 0.68;
+        assertThat(job(0.05).run(new ControlCommand.Retrain(null, 1, null, null, null, null), labels))
+                .isEqualTo(RetrainJob.Outcome.PUBLISHED);
+    }
+
+    @Test
+    void shouldReportFailureAndPublishNothingWhenTrainingThrows() {
+        trainerFails = true;
+        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain(null, 1, null, null, null, null),
+                labels);
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.FAILED);
+        assertThat(types()).containsExactly("training-started", "failed");
+        assertThat((String) event("failed").get("error")).contains("loss is NaN");
+        assertThat(registry.snapshot().versions()).hasSize(1);
+    }
+
+    @Test
+    void shouldFailClearlyWhenCameraHasNoLabels() {
+        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain(null, 1, null, "nobody", null, null),
+                labels);
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.FAILED);
+        assertThat((String) event("failed").get("error")).contains("no training samples for camera nobody");
+    }
+
+    @Test
+    void shouldFineTuneFromRequestedBaseVersion() throws Exception {
+        job(0).run(new ControlCommand.Retrain(null, 1, null, null, null, null), labels); // publishes 2
+        events.clear();
+        job(0).run(new ControlCommand.Retrain(null, 1, null, null, "1", null), labels);
+        assertThat(event("published")).containsEntry("version", "3").containsEntry("parent", "1");
+        assertThat(event("evaluated")).containsEntry("currentVersion", "2");
+    }
+}
