@@ -11,18 +11,18 @@ import picocli.CommandLine.Parameters;
 public class DatasetOptions {
 
     @Option(names = "--format", required = true,
-            description = "dataset format: mot (MOTChallenge sequence) or usc (USC pedestrian set)")
+            description = "dataset format: mot (MOTChallenge sequence), usc (USC pedestrian set) or yolo (YOLO / Ultralytics split)")
     public String format;
 
     @Parameters(index = "0", paramLabel = "DIR",
-            description = "a MOT sequence dir, or a USC set / root")
+            description = "a MOT sequence dir, a USC set / root, or a YOLO split (DIR with images/ and labels/, or .../images/SPLIT)")
     public Path dir;
 
     @Option(names = "--frames", description = "MOT frame range A-B (1-based, inclusive); default all")
     public String frames;
 
     @Option(names = "--class", paramLabel = "NAME",
-            description = "the class to evaluate, train or label "
+            description = "the class to read (yolo: images without it stay in as negatives), evaluate, train or label "
                     + "(default: lookout.target-class, person)")
     public String className;
 

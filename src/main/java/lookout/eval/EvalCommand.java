@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lookout eval}: COCO-style AP of a model artifact on a labelled folder, for one class. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a model artifact on a labelled dataset (MOTChallenge sequence or USC sets): "
+        description = "Evaluate a model artifact on a labelled dataset (MOTChallenge sequence, USC sets or YOLO split): "
                 + "AP50, AP@[.5:.95], P/R, ms/frame.")
 public class EvalCommand implements Callable<Integer> {
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code lookout finetune}: fine-tune a model artifact on a labelled folder and write a new artifact. */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
-        description = "Fine-tune a model artifact on labelled images (MOTChallenge sequence or USC sets) and write a new artifact.")
+        description = "Fine-tune a model artifact on labelled images (MOTChallenge sequence, USC sets or YOLO split) and write a new artifact.")
 public class FineTuneCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "base model artifact dir")

@@ -20,7 +20,7 @@ import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
 
 /**
- * Turns a data set on disk (MOT sequence or USC set, read by {@link Datasets}) into labels records.
+ * Turns a data set on disk (MOT sequence, USC set or YOLO split, read by {@link Datasets}) into labels records.
  * JPEG and PNG keep their original bytes; anything else (USC's BMPs) is re-encoded as lossless PNG,
  * since the labels contract carries JPEG or PNG. Boxes are clipped to the image (MOT boxes may
  * overhang the border) and boxes that vanish are dropped. Sample ids are

@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 public class LabelsCommand {
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = "Publish a labelled data set (MOT sequence or USC set) to lookout.labels.")
+            description = "Publish a labelled data set (MOT sequence, USC set or YOLO split) to lookout.labels.")
     public static class Import implements Callable<Integer> {
         @Mixin
         DatasetOptions data = new DatasetOptions();

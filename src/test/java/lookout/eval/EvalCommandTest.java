@@ -10,11 +10,41 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import lookout.dataset.YoloDatasetTest;
 import lookout.testing.TestModels;
 
 class EvalCommandTest {
     @TempDir
     Path tmp;
+
+    /** An eval of the tiny model on two copies of its test image, in the given format. */
+    private EvalCommand command(String format, Path dir) {
+        EvalCommand command = new EvalCommand();
+        command.model = TestModels.tinyModelDir();
+        command.data.format = format;
+        command.data.dir = dir;
+        command.scoreThreshold = 0.5;
+        command.device = "cpu";
+        command.batch = 2;
+        command.data.className = "person";
+        command.prCurve = tmp.resolve("out/pr.png");
+        return command;
+    }
+
+    /** Runs the command, returning what it printed; it must exit 0. */
+    private static String run(EvalCommand command) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int rc;
+        try {
+            System.setOut(new PrintStream(captured, true));
+            rc = command.call();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(rc).isZero();
+        return captured.toString();
+    }
 
     @Test
     void shouldPrintAnApTableAndWriteThePrCurve() throws Exception {
@@ -26,28 +56,21 @@ class EvalCommandTest {
         Files.copy(model.resolve("test.png"), seq.resolve("img1/000002.png"));
         Files.writeString(seq.resolve("gt/gt.txt"), "1,1,10,10,30,60,1,-1,-1,-1\n2,1,50,20,30,60,1,-1,-1,-1\n");
         Files.writeString(seq.resolve("seqinfo.ini"), "[Sequence]\nimExt=.png\n");
-        EvalCommand command = new EvalCommand();
-        command.model = model;
-        command.data.format = "mot";
-        command.data.dir = seq;
+        EvalCommand command = command("mot", seq);
         command.data.frames = "1-2";
-        command.scoreThreshold = 0.5;
-        command.device = "cpu";
-        command.batch = 2;
-        command.data.className = "person";
-        command.prCurve = tmp.resolve("out/pr.png");
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int rc;
-        try {
-            System.setOut(new PrintStream(captured, true));
-            rc = command.call();
-        } finally {
-            System.setOut(original);
-        }
-        String out = captured.toString();
-        assertThat(rc).isZero();
+        String out = run(command);
         assertThat(out).contains("| AP50 |", "| AP@[.5:.95] |", "| AP75 |", "| images | 2 |", "| GT boxes | 2 |", "ms/frame", "2/2 images");
         assertThat(command.prCurve).isRegularFile();
+    }
+
+    @Test
+    void shouldEvaluateAYoloSplitCountingItsNegativeImages() throws Exception {
+        Path split = tmp.resolve("split");
+        Files.createDirectories(split);
+        Files.writeString(split.resolve("data.yaml"), "names: [person]\n");
+        YoloDatasetTest.image(split.resolve("images"), split.resolve("labels"), "one", 320, 240, "0 0.5 0.5 0.2 0.6");
+        YoloDatasetTest.image(split.resolve("images"), split.resolve("labels"), "none", 320, 240, null);
+        String out = run(command("yolo", split));
+        assertThat(out).contains("| images | 2 |", "| GT boxes | 1 |");
     }
 }

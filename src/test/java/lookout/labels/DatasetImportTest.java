@@ -2,12 +2,16 @@ package lookout.labels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import lookout.dataset.Box;
 import lookout.dataset.FrameRange;
+import lookout.dataset.YoloDatasetTest;
 
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
@@ -45,5 +49,20 @@ class DatasetImportTest {
         LabelSample s = LabelCodec.fromConfig(TestSettings.config()).parse(frames.get(0).id(), LabelCodec.encode(frames.get(0).image(),
                 frames.get(0).boxes(), frames.get(0).boxes().stream().map(b -> "person").toList(), "usc", null));
         assertThat(s.width()).isEqualTo(384);
+    }
+
+    @Test
+    void shouldImportAYoloSplitWithNegativesUnderTheFormatAsCamera(@TempDir Path tmp) throws Exception {
+        Path split = tmp.resolve("yard");
+        Files.createDirectories(split);
+        Files.writeString(split.resolve("data.yaml"), "names: [person]\n");
+        YoloDatasetTest.image(split.resolve("images"), split.resolve("labels"), "p", 64, 48, "0 0.5 0.5 0.5 0.5");
+        YoloDatasetTest.image(split.resolve("images"), split.resolve("labels"), "q", 64, 48, null);
+        List<ImportedFrame> frames = new DatasetImport(TestSettings.decoder()).read("yolo", split, null, FrameRange.ALL,
+                "person");
+        assertThat(frames).extracting(ImportedFrame::id).containsExactly("yolo/yard/p", "yolo/yard/q");
+        assertThat(frames.get(0).boxes()).containsExactly(new Box(16, 12, 48, 36));
+        assertThat(frames.get(1).boxes()).isEmpty();
+        assertThat(frames.get(0).source()).isEqualTo("yolo:yard/p");
     }
 }
