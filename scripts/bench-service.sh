@@ -25,7 +25,7 @@ for _ in $(seq 240); do curl -sf "http://localhost:$HPORT/q/health/ready" >/dev/
 grep "lookout serving" "$WORK/serve.log"
 : > "$WORK/cameras.conf"
 for c in $(seq 1 "$CAMERAS"); do echo "bench-$c $VIDEO loop as-fast-as-possible" >> "$WORK/cameras.conf"; done
-./lookout camera --bootstrap "localhost:$KPORT" --config "$WORK/cameras.conf" --status-interval 0 > "$WORK/camera.log" 2>&1 & pids+=($!)
+./lookout camera --bootstrap-servers "localhost:$KPORT" --config "$WORK/cameras.conf" --status-interval 0 > "$WORK/camera.log" 2>&1 & pids+=($!)
 sleep 20   # let the backlog build: every stream thread busy
 o0=$(metric 'lookout_frames_out_total'); b0=$(metric 'lookout_batch_size_count'); s0=$(metric 'lookout_batch_size_sum')
 i0=$(metric 'lookout_inference_seconds_sum'); t0=$(date +%s.%N)

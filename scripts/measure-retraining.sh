@@ -28,22 +28,22 @@ log "before: $MODEL on frames 91-179"
   2>/dev/null | grep -v "INFO" | tee "$OUT/before.txt"
 
 log "labels: frames 1-90"
-./lookout labels import --format mot "$SEQ" --camera tud-stadtmitte --frames 1-90 --bootstrap "$B" 2>/dev/null | grep -v INFO
+./lookout labels import --format mot "$SEQ" --camera tud-stadtmitte --frames 1-90 --bootstrap-servers "$B" 2>/dev/null | grep -v INFO
 
 log "trainer (base $MODEL)"
 LOOKOUT_MODEL_DIR="$MODEL" LOOKOUT_TRAINER_WORK_DIR="$OUT/trainer" ./lookout trainer --bootstrap-servers "$B" > "$OUT/trainer.log" 2>&1 &
 TRAINER=$!
 START=$(date +%s)
 ./lookout control send "{\"command\":\"retrain\",\"epochs\":$EPOCHS,\"lr\":$LR,\"camera\":\"tud-stadtmitte\",\"id\":\"measure\"}" \
-  --bootstrap "$B" 2>/dev/null | grep -v INFO
+  --bootstrap-servers "$B" 2>/dev/null | grep -v INFO
 ./lookout control events --from-beginning --until published,rejected,failed --id measure --timeout PT60M \
-  --bootstrap "$B" 2>/dev/null | grep -v INFO | tee "$OUT/events.jsonl"
+  --bootstrap-servers "$B" 2>/dev/null | grep -v INFO | tee "$OUT/events.jsonl"
 log "retrain wall time: $(( $(date +%s) - START )) s (labels sync, $EPOCHS epochs, holdout scoring of both models, publish)"
-./lookout models list --bootstrap "$B" 2>/dev/null | grep -v INFO | tee "$OUT/models.txt"
+./lookout models list --bootstrap-servers "$B" 2>/dev/null | grep -v INFO | tee "$OUT/models.txt"
 
 if grep -q '"type":"published","ts":[0-9]*,"source":"[^"]*","id":"measure"' "$OUT/events.jsonl"; then
   V=$(grep '"id":"measure"' "$OUT/events.jsonl" | grep '"type":"published"' | sed 's/.*"version":"\([0-9]*\)".*/\1/')
-  ./lookout models fetch "$V" --out "$OUT/v$V" --bootstrap "$B" 2>/dev/null | grep -v INFO
+  ./lookout models fetch "$V" --out "$OUT/v$V" --bootstrap-servers "$B" 2>/dev/null | grep -v INFO
   log "after: version $V on frames 91-179"
   ./lookout eval --model "$OUT/v$V" --format mot "$SEQ" --frames 91-179 --batch 2 --pr-curve "$OUT/after.png" \
     2>/dev/null | grep -v "INFO" | tee "$OUT/after.txt"
