@@ -23,6 +23,11 @@ public final class InMemoryRegistry implements ModelRegistry {
         publisher = new ModelPublisher(producer, chunkBytes);
     }
 
+    /** Every record written so far, in order (what a reader of lookout.models would see). */
+    public List<ProducerRecord<String, byte[]>> history() {
+        return producer.history();
+    }
+
     @Override
     public RegistryState snapshot() {
         RegistryState state = new RegistryState();

@@ -3,7 +3,6 @@ package lookout.detect.swap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import lookout.kafka.Topics;
-import lookout.model.ModelArtifact;
-import lookout.model.ModelMetadata;
 import lookout.registry.KafkaModelRegistry;
 import lookout.registry.ServingChange;
 import lookout.testing.TestBroker;
@@ -34,33 +31,8 @@ class ModelWatcherIT {
     @TempDir
     Path tmp;
 
-    /** Serves whatever it was last swapped to; refuses artifacts whose model.pt says "broken". */
-    static final class FakeTarget implements ModelSwapTarget {
-        volatile ModelMetadata serving = new ModelMetadata("m", "0", null, null, null, null, null, null, null, null,
-                null, "none", null);
-        final List<String> attempts = new CopyOnWriteArrayList<>();
-
-        @Override
-        public ModelMetadata serving() {
-            return serving;
-        }
-
-        @Override
-        public void swapTo(Path dir) throws Exception {
-            ModelArtifact a = ModelArtifact.open(dir);
-            attempts.add(a.metadata().version());
-            if (Files.readString(dir.resolve("model.pt")).startsWith("broken")) {
-                throw new IllegalStateException("TorchScript load failed: not a zip archive");
-            }
-            serving = a.metadata();
-        }
-    }
-
     private Path artifact(String name, String content) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve(name));
-        Files.writeString(dir.resolve("model.pt"), content);
-        Files.writeString(dir.resolve("model.json"), "{\"name\":\"m\",\"classes\":[\"__background__\",\"person\"]}");
-        return dir;
+        return FakeSwapTarget.artifact(tmp, name, content);
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -77,7 +49,7 @@ class ModelWatcherIT {
     void shouldSwapToServingVersionAndRefuseOneThatFailsToLoadKeepingTheOld() throws Exception {
         List<Map.Entry<String, Map<String, Object>>> events = new CopyOnWriteArrayList<>();
         List<String> outcomes = new CopyOnWriteArrayList<>();
-        FakeTarget target = new FakeTarget();
+        FakeSwapTarget target = new FakeSwapTarget();
         try (KafkaModelRegistry publisher = new KafkaModelRegistry(broker.clients(), "it-watch", 1024);
                 ModelWatcher watcher = new ModelWatcher(target,
                         (type, d) -> events.add(Map.entry(type, new LinkedHashMap<String, Object>(d))), outcomes::add,
