@@ -2,7 +2,6 @@ package lookout.broker;
 
 import java.nio.file.Path;
 
-import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import lookout.cli.Shutdown;
 import picocli.CommandLine;
@@ -29,7 +28,6 @@ public class BrokerCommand implements Runnable {
         System.out.println("broker ready on " + broker.bootstrapServers()
                 + " (data in " + broker.dataDir() + "; Ctrl-C to stop)");
         System.out.flush();
-        Quarkus.waitForExit();
-        shutdown.closeAll();
+        shutdown.awaitExit();
     }
 }

@@ -3,6 +3,7 @@ package lookout.cli;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,6 +40,15 @@ public class Shutdown {
                 LOG.warnf("closing %s: %s", next, e.toString());
             }
         }
+    }
+
+    /**
+     * What a long-running role does once it runs: waits for SIGTERM or Ctrl-C (or
+     * {@code Quarkus.asyncExit}), then closes what it opened.
+     */
+    public void awaitExit() {
+        Quarkus.waitForExit();
+        closeAll();
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -141,8 +141,7 @@ public class DemoCommand implements Callable<Integer> {
         Thread status = new Thread(() -> statusLoop(camera, watcher, service, cameraDone, cameraError), "demo-status");
         status.setDaemon(true);
         status.start();
-        Quarkus.waitForExit();
-        shutdown.closeAll();
+        shutdown.awaitExit();
         return cameraError.get() == null ? 0 : 1;
     }
 

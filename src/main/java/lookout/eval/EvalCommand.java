@@ -9,6 +9,7 @@ import lookout.config.LookoutConfig;
 import lookout.dataset.DatasetOptions;
 import lookout.dataset.LabelledImage;
 import lookout.detect.DjlDetector;
+import lookout.detect.ModelOptions;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
 import lookout.model.ModelArtifact;
@@ -23,17 +24,14 @@ import picocli.CommandLine.Option;
                 + "AP50, AP@[.5:.95], P/R, ms/frame.")
 public class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "model artifact dir (model.pt + model.json)")
-    Path model;
+    @Mixin
+    ModelOptions run = new ModelOptions();
 
     @Mixin
     DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--score-threshold", description = "operating point for precision/recall (default: lookout.score-threshold, 0.5)")
     Double scoreThreshold;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
-    String device;
 
     @Option(names = "--batch", defaultValue = "1", description = "images per inference call (default ${DEFAULT-VALUE})")
     int batch;
@@ -46,7 +44,7 @@ public class EvalCommand implements Callable<Integer> {
         LookoutConfig config = LookoutConfig.current();
         double threshold = scoreThreshold != null ? scoreThreshold : config.detector().scoreThreshold();
         String className = data.className();
-        ModelArtifact artifact = ModelArtifact.open(model);
+        ModelArtifact artifact = run.open();
         if (artifact.classIndex(className) < 0) {
             System.err.println("model " + artifact + " has no class '" + className + "' (classes: " + artifact.metadata().classes() + ")");
             return 2;
@@ -54,9 +52,9 @@ public class EvalCommand implements Callable<Integer> {
         FrameDecoder decoder = new FrameDecoder(config.frameLimits());
         List<LabelledImage> images = data.load();
         int gt = images.stream().mapToInt(i -> i.boxes().size()).sum();
-        System.out.printf(Locale.ROOT, "model %s, %d images, %d GT boxes, device %s%n", artifact, images.size(), gt, device);
+        System.out.printf(Locale.ROOT, "model %s, %d images, %d GT boxes, device %s%n", artifact, images.size(), gt, run.device);
         // keep every detection the model emits: AP needs the low-score tail too
-        try (DjlDetector detector = DjlDetector.load(artifact, device)) {
+        try (DjlDetector detector = DjlDetector.load(artifact, run.device)) {
             long t0 = System.nanoTime();
             detector.warmUp(warmUpSize(images, decoder), batch);
             System.out.printf(Locale.ROOT, "warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -95,7 +93,7 @@ public class EvalCommand implements Callable<Integer> {
     /** The dataset's own frame size (its first image), so warm-up runs the shapes the evaluation will. */
     private ModelMetadata.Size warmUpSize(List<LabelledImage> images, FrameDecoder decoder) throws Exception {
         if (images.isEmpty()) {
-            return ModelArtifact.open(model).metadata().nominalSize();
+            return run.open().metadata().nominalSize();
         }
         DecodedImage first = images.get(0).decode(decoder);
         return new ModelMetadata.Size(first.width(), first.height());

@@ -12,6 +12,7 @@ import lookout.config.LookoutConfig;
 import lookout.dataset.DatasetException;
 import lookout.dataset.DatasetOptions;
 import lookout.dataset.LabelledImage;
+import lookout.detect.ModelOptions;
 import lookout.frames.FrameDecoder;
 import lookout.model.ModelArtifact;
 import picocli.CommandLine.Command;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Mixin;
         description = "Fine-tune a model artifact on labelled images (MOTChallenge sequence, USC sets or YOLO split) and write a new artifact.")
 public class FineTuneCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "base model artifact dir")
-    Path model;
+    @Mixin
+    ModelOptions base = new ModelOptions();
 
     @Mixin
     DatasetOptions data = new DatasetOptions();
@@ -53,27 +54,24 @@ public class FineTuneCommand implements Callable<Integer> {
     @Option(names = "--log-every", defaultValue = "10", description = "progress line every N steps (default ${DEFAULT-VALUE})")
     int logEvery;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
-    String device;
-
     @Option(names = "--out", required = true, description = "output artifact dir (model.pt, model.json, checkpoints/)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        ModelArtifact base = ModelArtifact.open(model);
+        ModelArtifact model = base.open();
         List<LabelledImage> labelled = data.load();
         List<TrainingSample> samples = read(labelled, new FrameDecoder(LookoutConfig.current().frameLimits()));
         FineTuneConfig config = FineTuneConfig.defaults(data.className()).withEpochs(epochs).withBatchSize(batch)
-                .withLearningRate(lr).withWarmupSteps(warmup).withLogEvery(logEvery).withDevice(device)
+                .withLearningRate(lr).withWarmupSteps(warmup).withLogEvery(logEvery).withDevice(base.device)
                 .withBackboneLrFactor(backboneLrFactor)
                 .withDecay(LearningRateSchedule.Decay.valueOf(decay.toUpperCase(Locale.ROOT)));
         if (noAugment) {
             config = config.withAugmentation(0, 1, 1);
         }
         System.out.printf(Locale.ROOT, "fine-tuning %s on %d images (%d boxes), %d epochs, batch %d, lr %.4g, device %s%n",
-                base, samples.size(), samples.stream().mapToInt(s -> s.boxes().size()).sum(), epochs, batch, lr, device);
-        FineTuneResult result = new FineTuner(config, new PrintingListener()).run(base, samples, out);
+                model, samples.size(), samples.stream().mapToInt(s -> s.boxes().size()).sum(), epochs, batch, lr, base.device);
+        FineTuneResult result = new FineTuner(config, new PrintingListener()).run(model, samples, out);
         System.out.printf(Locale.ROOT, "wrote %s (version %s): loss %.4f -> %.4f over %d steps in %.0f s (%.2f s/step)%n",
                 result.artifactDir(), result.version(), result.firstLoss(), result.lastLoss(), result.steps(), result.seconds(),
                 result.seconds() / Math.max(1, result.steps()));

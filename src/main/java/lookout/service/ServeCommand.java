@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
 
-import io.quarkus.runtime.Quarkus;
 import lookout.cli.Shutdown;
 import lookout.config.LookoutConfig;
 import lookout.kafka.KafkaOptions;
@@ -24,20 +23,12 @@ public class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DetectionService service;
-        try {
-            service = runtime.start(kafka.settings(), LookoutConfig.current().detector());
-        } catch (RuntimeException e) {
-            System.err.println("lookout serve: " + e.getMessage());
-            shutdown.closeAll();
-            return 1;
-        }
+        DetectionService service = runtime.start(kafka.settings(), LookoutConfig.current().detector());
         System.out.printf("lookout serving model %s v%s on %s: %d stream thread(s), %d inference worker(s), batch <= %d%n",
                 service.model().name(), service.model().version(), service.settings().devices(),
                 service.settings().effectiveStreamThreads(), service.pool().workers(), service.pool().maxBatchSize());
         System.out.flush();
-        Quarkus.waitForExit();
-        shutdown.closeAll();
+        shutdown.awaitExit();
         return 0;
     }
 }

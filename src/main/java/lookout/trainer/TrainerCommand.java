@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
 
-import io.quarkus.runtime.Quarkus;
 import lookout.cli.Shutdown;
 import lookout.config.LookoutConfig;
 import lookout.config.TrainerSettings;
@@ -32,23 +31,15 @@ public class TrainerCommand implements Callable<Integer> {
         KafkaClients clients = kafka.clients();
         FrameDecoder decoder = new FrameDecoder(config.frameLimits());
         String className = config.targetClass();
-        TrainerService trainer;
-        try {
-            trainer = shutdown.register(new TrainerService(clients, settings, LabelCodec.fromConfig(config),
-                    config.models().chunkBytes(), new DjlFineTuneTrainer(settings.device(), className, decoder),
-                    new DjlModelScorer(settings.device(), settings.scoreBatchSize(), className,
-                            config.detector().scoreThreshold(), decoder)).start());
-        } catch (RuntimeException e) {
-            System.err.println("lookout trainer: " + e.getMessage());
-            shutdown.closeAll();
-            return 1;
-        }
+        TrainerService trainer = shutdown.register(new TrainerService(clients, settings, LabelCodec.fromConfig(config),
+                config.models().chunkBytes(), new DjlFineTuneTrainer(settings.device(), className, decoder),
+                new DjlModelScorer(settings.device(), settings.scoreBatchSize(), className,
+                        config.detector().scoreThreshold(), decoder)).start());
         System.out.printf("lookout trainer on %s: holdout %.2f, tolerance %.3f, base model %s; waiting for "
                 + "commands on lookout.control%n", clients.bootstrapServers(), settings.holdoutFraction(),
                 settings.tolerance(), settings.baseModelDir());
         System.out.flush();
-        Quarkus.waitForExit();
-        shutdown.closeAll();
+        shutdown.awaitExit();
         return trainer.busy() ? 1 : 0;
     }
 }

@@ -20,11 +20,11 @@ class EvalCommandTest {
     /** An eval of the tiny model on two copies of its test image, in the given format. */
     private EvalCommand command(String format, Path dir) {
         EvalCommand command = new EvalCommand();
-        command.model = TestModels.tinyModelDir();
+        command.run.model = TestModels.tinyModelDir();
         command.data.format = format;
         command.data.dir = dir;
         command.scoreThreshold = 0.5;
-        command.device = "cpu";
+        command.run.device = "cpu";
         command.batch = 2;
         command.data.className = "person";
         command.prCurve = tmp.resolve("out/pr.png");

@@ -18,8 +18,15 @@ class LabelCodecTest {
     private final LabelCodec codec = LabelCodec.fromConfig(TestSettings.config());
     private final String png = Base64.getEncoder().encodeToString(TestFrames.image("png", 64, 48));
 
+    private static final String PERSON = "[\"person\"]";
+
     private LabelSample parse(String json) throws LabelRejectedException {
         return codec.parse("cam/seq/000001", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A record with the test image and these boxes and labels (JSON arrays; null labels leave the field out). */
+    private String sample(String boxes, String labels) {
+        return "{\"image\":\"" + png + "\",\"boxes\":" + boxes + (labels == null ? "" : ",\"labels\":" + labels) + "}";
     }
 
     private void assertRejected(String json, Reason reason) {
@@ -41,13 +48,13 @@ class LabelCodecTest {
 
     @Test
     void shouldAcceptFrameWithNobodyAsNegativeSample() throws Exception {
-        assertThat(parse("{\"image\":\"" + png + "\",\"boxes\":[],\"labels\":[]}").boxes()).isEmpty();
+        assertThat(parse(sample("[]", "[]")).boxes()).isEmpty();
         assertThat(parse("{\"image\":\"" + png + "\"}").boxes()).isEmpty();
     }
 
     @Test
     void shouldRoundTripThroughEncode() throws Exception {
-        LabelSample s = parse("{\"image\":\"" + png + "\",\"boxes\":[[1.5,2,30,40]],\"labels\":[\"person\"]}");
+        LabelSample s = parse(sample("[[1.5,2,30,40]]", PERSON));
         LabelSample back = codec.parse(s.id(), LabelCodec.encode(s));
         assertThat(back.boxes()).isEqualTo(s.boxes());
         assertThat(back.image()).isEqualTo(s.image());
@@ -55,7 +62,7 @@ class LabelCodecTest {
 
     @Test
     void shouldClipBoxWithinRoundingToleranceOfBorder() throws Exception {
-        LabelSample s = parse("{\"image\":\"" + png + "\",\"boxes\":[[-0.5,0,64.6,48]],\"labels\":[\"person\"]}");
+        LabelSample s = parse(sample("[[-0.5,0,64.6,48]]", PERSON));
         assertThat(s.boxes().get(0)).isEqualTo(new Box(0, 0, 64, 48));
     }
 
@@ -75,29 +82,23 @@ class LabelCodecTest {
 
     @Test
     void shouldRejectBoxesOutsideImage() {
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[10,10,80,40]],\"labels\":[\"person\"]}",
-                Reason.BOX_OUTSIDE_IMAGE);
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[-5,10,20,40]],\"labels\":[\"person\"]}",
-                Reason.BOX_OUTSIDE_IMAGE);
+        assertRejected(sample("[[10,10,80,40]]", PERSON), Reason.BOX_OUTSIDE_IMAGE);
+        assertRejected(sample("[[-5,10,20,40]]", PERSON), Reason.BOX_OUTSIDE_IMAGE);
     }
 
     @Test
     void shouldRejectDegenerateAndMalformedBoxes() {
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[10,10,10,40]],\"labels\":[\"person\"]}",
-                Reason.DEGENERATE_BOX);
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[30,10,20,40]],\"labels\":[\"person\"]}",
-                Reason.DEGENERATE_BOX);
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[1,2,3]],\"labels\":[\"person\"]}", Reason.BAD_BOX);
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[1,2,\"x\",4]],\"labels\":[\"person\"]}", Reason.BAD_BOX);
+        assertRejected(sample("[[10,10,10,40]]", PERSON), Reason.DEGENERATE_BOX);
+        assertRejected(sample("[[30,10,20,40]]", PERSON), Reason.DEGENERATE_BOX);
+        assertRejected(sample("[[1,2,3]]", PERSON), Reason.BAD_BOX);
+        assertRejected(sample("[[1,2,\"x\",4]]", PERSON), Reason.BAD_BOX);
     }
 
     @Test
     void shouldRejectUnknownLabelsAndCountMismatch() {
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[1,2,30,40]],\"labels\":[\"car\"]}",
-                Reason.UNKNOWN_LABEL);
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[1,2,30,40]],\"labels\":[]}",
-                Reason.LABEL_COUNT_MISMATCH);
-        assertRejected("{\"image\":\"" + png + "\",\"boxes\":[[1,2,30,40]]}", Reason.LABEL_COUNT_MISMATCH);
+        assertRejected(sample("[[1,2,30,40]]", "[\"car\"]"), Reason.UNKNOWN_LABEL);
+        assertRejected(sample("[[1,2,30,40]]", "[]"), Reason.LABEL_COUNT_MISMATCH);
+        assertRejected(sample("[[1,2,30,40]]", null), Reason.LABEL_COUNT_MISMATCH);
     }
 
     @Test
