@@ -2,6 +2,7 @@ package lookout.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -95,11 +96,22 @@ public final class TopicFollower implements AutoCloseable {
      */
     public static long snapshot(KafkaClients clients, String name, String topic, Duration timeout,
             BiConsumer<String, byte[]> sink) {
+        return snapshot(clients, name, topic, timeout, Map.of(), sink);
+    }
+
+    /**
+     * As {@link #snapshot(KafkaClients, String, String, Duration, BiConsumer)}, reading at least up to
+     * and including the given offsets (a writer's own committed records, which can lag behind the
+     * end a read_committed consumer sees right after the commit).
+     */
+    public static long snapshot(KafkaClients clients, String name, String topic, Duration timeout,
+            Map<TopicPartition, Long> atLeast, BiConsumer<String, byte[]> sink) {
         try (KafkaConsumer<String, byte[]> c = clients.consumer(null, name)) {
             List<TopicPartition> parts = partitions(c, topic, timeout);
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
+            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(parts, timeout));
+            atLeast.forEach((tp, offset) -> end.computeIfPresent(tp, (k, e) -> Math.max(e, offset + 1)));
             long deadline = System.nanoTime() + timeout.toNanos();
             long n = 0;
             while (!reached(c, end)) {
@@ -128,8 +140,13 @@ public final class TopicFollower implements AutoCloseable {
             List<TopicPartition> all = new ArrayList<>(state);
             all.addAll(events);
             consumer.assign(all);
-            consumer.seekToBeginning(state);
-            consumer.seekToEnd(events);
+            // an empty collection means "every assigned partition" to these two: seek only what is listed
+            if (!state.isEmpty()) {
+                consumer.seekToBeginning(state);
+            }
+            if (!events.isEmpty()) {
+                consumer.seekToEnd(events);
+            }
             Map<TopicPartition, Long> startEnd = consumer.endOffsets(state);
             Map<TopicPartition, Long> syncTarget = Map.of();
             List<CompletableFuture<Void>> pending = new ArrayList<>();
