@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
@@ -36,10 +38,16 @@ public final class KafkaModelRegistry implements ModelRegistry, AutoCloseable {
         TopicAdmin.ensure(clients.settings(), Topics.LOOP);
     }
 
+    /** The registry as it stands now, this writer's own committed writes included (read-your-writes). */
     @Override
     public RegistryState snapshot() {
         RegistryState state = new RegistryState();
-        TopicFollower.snapshot(clients, "lookout-registry-reader", Topics.MODELS, SNAPSHOT_TIMEOUT, state::apply);
+        Map<TopicPartition, Long> ownWrites;
+        synchronized (this) {
+            ownWrites = publisher == null ? Map.of() : publisher.written();
+        }
+        TopicFollower.snapshot(clients, "lookout-registry-reader", Topics.MODELS, SNAPSHOT_TIMEOUT, ownWrites,
+                state::apply);
         return state;
     }
 

@@ -5,13 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 import lookout.common.Json;
@@ -29,6 +35,7 @@ import lookout.model.ModelArtifact;
 public final class ModelPublisher {
     private final Producer<String, byte[]> producer;
     private final int chunkSize;
+    private final Map<TopicPartition, Long> written = new HashMap<>();
 
     /** @param chunkSize size of the pieces model.pt is cut into ({@code lookout.models.chunk-bytes}) */
     public ModelPublisher(Producer<String, byte[]> producer, int chunkSize) {
@@ -113,13 +120,29 @@ public final class ModelPublisher {
         }
     }
 
-    private void inTransaction(List<ProducerRecord<String, byte[]>> records) {
+    /**
+     * The offset of the last record this publisher committed, per partition: a reader that must see
+     * its own writes reads at least this far (a committed transaction becomes readable only once
+     * its markers are written, shortly after the commit returns).
+     */
+    public synchronized Map<TopicPartition, Long> written() {
+        return Map.copyOf(written);
+    }
+
+    private synchronized void inTransaction(List<ProducerRecord<String, byte[]>> records) {
         producer.beginTransaction();
         try {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ProducerRecord<String, byte[]> r : records) {
-                producer.send(r);
+                sent.add(producer.send(r));
             }
             producer.commitTransaction();
+            for (Future<RecordMetadata> f : sent) {
+                RecordMetadata md = f.get(); // complete: the commit flushed every send
+                written.merge(new TopicPartition(md.topic(), md.partition()), md.offset(), Math::max);
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("committed, but cannot read back what was written: " + e, e);
         } catch (ProducerFencedException e) {
             throw e; // another publisher took over this transactional id: this one must stop
         } catch (KafkaException | IllegalStateException e) {
