@@ -10,29 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import lookout.common.Json;
 import lookout.common.Sha256;
 import lookout.frames.DecodedImage;
-import lookout.frames.FrameDecoder;
 import lookout.model.ModelArtifact;
 import lookout.model.ModelArtifactException;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
 
 class DjlDetectorTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path tmp;
 
     @Test
     void shouldMatchPythonReferenceWithinOneHundredthPixel() throws Exception {
         Path dir = TestModels.tinyModelDir();
-        JsonNode reference = JSON.readTree(dir.resolve("reference.json").toFile());
+        JsonNode reference = Json.MAPPER.readTree(dir.resolve("reference.json").toFile());
         DecodedImage image = TestSettings.decoder().decode(Files.readAllBytes(dir.resolve("test.png")));
         List<Detection> detections;
         try (DjlDetector detector = DjlDetector.load(dir, "cpu")) {
@@ -122,9 +119,9 @@ class DjlDetectorTest {
     void shouldRefuseACorruptModelWithAMatchingChecksumWithoutCrashing() throws Exception {
         Path dir = copyOf(TestModels.tinyModelDir());
         Files.write(dir.resolve("model.pt"), "this is not a torchscript archive".getBytes());
-        ObjectNode meta = (ObjectNode) JSON.readTree(dir.resolve("model.json").toFile());
+        ObjectNode meta = (ObjectNode) Json.MAPPER.readTree(dir.resolve("model.json").toFile());
         meta.put("sha256", Sha256.hex(dir.resolve("model.pt")));
-        JSON.writeValue(dir.resolve("model.json").toFile(), meta);
+        Json.MAPPER.writeValue(dir.resolve("model.json").toFile(), meta);
         assertThatThrownBy(() -> DjlDetector.load(dir, "cpu"))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("cannot load");
