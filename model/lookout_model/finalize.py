@@ -24,7 +24,7 @@ def load_checkpoint_model(run_dir: str, **overrides):
     if arch != "centernet_rcnn":
         kw.pop("trainable", None)
     model = build_model(arch, random=True, **{k: v for k, v in kw.items() if k in (
-        "min_size", "max_size", "trainable", "top_n_test", "box_score_thresh", "box_detections_per_img")})
+        "min_size", "max_size", "trainable", "distill", "top_n_test", "box_score_thresh", "box_detections_per_img")})
     model.load_state_dict(ck["model"])
     if arch == "centernet_rcnn":
         from .two_stage import to_channels_last

@@ -187,7 +187,7 @@ def augmented(pool: List[Dict], i: int, rng: random.Random, p_mosaic: float, p_z
 
 # ----------------------------------------------------------------------------- training
 
-ARCH_KEYS = ("min_size", "max_size", "trainable", "top_n_train", "top_n_test", "roi_channels", "head_dim")
+ARCH_KEYS = ("min_size", "max_size", "trainable", "distill", "top_n_train", "top_n_test", "roi_channels", "head_dim")
 
 
 def main(argv=None):
@@ -205,6 +205,9 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--trainable", default="heads", help="centernet_rcnn: none | heads | head | all")
+    ap.add_argument("--distill", action="store_true",
+                    help="centernet_rcnn: stage 1 also learns the COCO teacher's heatmap (soft targets)")
+    ap.add_argument("--init", help="start from this checkpoint's weights (fresh optimizer and schedule)")
     ap.add_argument("--train-sizes", default="384,416,448,480,512,544,576,608")
     ap.add_argument("--min-size", type=int, default=480)
     ap.add_argument("--max-size", type=int, default=1024)
@@ -228,6 +231,7 @@ def main(argv=None):
     kw = dict(min_size=a.min_size, max_size=a.max_size)
     if a.arch == "centernet_rcnn":
         kw["trainable"] = a.trainable
+        kw["distill"] = a.distill
     model = build_model(a.arch, centernet_dir=a.centernet, **kw)
     model.transform.min_size = tuple(int(v) for v in a.train_sizes.split(","))  # random per batch
     stage1 = ("backbone.features.", "backbone.body.")
@@ -239,6 +243,9 @@ def main(argv=None):
                           lr=a.lr, momentum=0.9, weight_decay=a.weight_decay)
     it, elapsed0 = 0, 0.0
     last = os.path.join(a.out, "last.pth")
+    if a.init:
+        missing, unexpected = model.load_state_dict(torch.load(a.init, map_location="cpu")["model"], strict=False)
+        print(f"initialised from {a.init} (missing {missing}, unexpected {unexpected})", flush=True)
     if a.resume and os.path.exists(last):
         ck = torch.load(last, map_location="cpu")
         model.load_state_dict(ck["model"])

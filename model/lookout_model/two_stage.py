@@ -16,6 +16,7 @@ Everything is TorchScript-able and keeps the artifact contract: `forward(List[Te
 `losses(images, boxes, labels)` (stage-1 heatmap focal + GIoU losses, stage-2 classifier + box
 losses), so the Java fine-tuner trains it like any other Lookout model.
 """
+import copy
 from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
@@ -61,6 +62,7 @@ class TwoStageBackbone(nn.Module):
         out["r16"] = self.l16(f["p16"])
         out["heat"] = f["heat"]
         out["wh"] = f["wh"]
+        out["p4"] = f["p4"]
         return out
 
 
@@ -99,8 +101,14 @@ class CenterNetProposals(nn.Module):
     [K, 5] (x1, y1, x2, y2, objectness) per image, in the resized image's pixels."""
 
     def __init__(self, top_n_train: int = 128, top_n_test: int = 100, min_size: float = 2.0,
-                 alpha: float = 0.54, box_region: float = 0.3, box_weight: float = 5.0):
+                 alpha: float = 0.54, box_region: float = 0.3, box_weight: float = 5.0,
+                 teacher_cls: Optional[nn.Module] = None):
         super().__init__()
+        # Distillation: a frozen copy of the original person heatmap conv. Where the COCO teacher is
+        # confident, its probability becomes the soft target, so unlabelled people in the training
+        # data are not trained away; GT centres are still the only positives.
+        self.distill = teacher_cls is not None
+        self.teacher_cls = teacher_cls if teacher_cls is not None else nn.Identity()
         self.top_n_train = top_n_train
         self.top_n_test = top_n_test
         self.min_size = min_size
@@ -124,10 +132,14 @@ class CenterNetProposals(nn.Module):
             proposals.append(torch.cat([b[keep], s[keep].unsqueeze(1)], 1))
         losses: Dict[str, Tensor] = {}
         if self.training and targets is not None:
-            losses = self.loss(heat, wh, targets)
+            soft = torch.zeros_like(heat)
+            if self.distill:
+                with torch.no_grad():
+                    soft = torch.sigmoid(self.teacher_cls(features["p4"]))
+            losses = self.loss(heat, wh, targets, soft)
         return proposals, losses
 
-    def loss(self, heat: Tensor, wh: Tensor, targets: List[Dict[str, Tensor]]) -> Dict[str, Tensor]:
+    def loss(self, heat: Tensor, wh: Tensor, targets: List[Dict[str, Tensor]], soft: Tensor) -> Dict[str, Tensor]:
         h, w = heat.shape[-2], heat.shape[-1]
         focal = heat.sum() * 0.0
         box = wh.sum() * 0.0
@@ -138,15 +150,16 @@ class CenterNetProposals(nn.Module):
             logit = heat[i, 0]
             p = torch.sigmoid(logit).clamp(1e-4, 1.0 - 1e-4)
             if gt.shape[0] == 0:
-                focal = focal - (p.pow(2) * torch.log(1 - p)).sum()
+                focal = focal - (torch.pow(1 - soft[i, 0], 4) * p.pow(2) * torch.log(1 - p)).sum()
                 continue
             g, centres = _gaussian_targets(gt, h, w, self.alpha)
             tgt, owner = g.max(0)
+            neg_tgt = torch.max(tgt, soft[i, 0])
             pos = torch.zeros_like(tgt, dtype=torch.bool)
             pos[centres[:, 1].long(), centres[:, 0].long()] = True
             n_pos += int(pos.sum())
             focal = focal - (torch.pow(1 - p, 2) * torch.log(p))[pos].sum() \
-                - (torch.pow(1 - tgt, 4) * p.pow(2) * torch.log(1 - p))[~pos].sum()
+                - (torch.pow(1 - neg_tgt, 4) * p.pow(2) * torch.log(1 - p))[~pos].sum()
             region = tgt >= self.box_region
             if bool(region.any()):
                 cells = torch.nonzero(region.reshape(-1)).reshape(-1)
@@ -207,10 +220,11 @@ def build_centernet_rcnn(centernet_dir: Optional[str], random: bool = False, min
                          box_nms_thresh: float = 0.5, box_detections_per_img: int = 100,
                          box_batch_size_per_image: int = 64, box_positive_fraction: float = 0.5,
                          box_fg_iou_thresh: float = 0.5, box_bg_iou_thresh: float = 0.5,
-                         trainable: str = "heads") -> GeneralizedRCNN:
+                         trainable: str = "heads", distill: bool = False) -> GeneralizedRCNN:
     """trainable: which CenterNet parts learn ('none': only stage 2 and the laterals; 'heads': also
     the heatmap and box convs of stage 1; 'head': the whole top-down head; 'all': the backbone too,
-    except stem and first blocks)."""
+    except stem and first blocks). distill: stage 1 learns against the COCO teacher's heatmap as
+    well as the labels (see CenterNetProposals)."""
     feats = random_features() if random else build_features(centernet_dir)
     feats.keep_person_only()
     for p in feats.parameters():
@@ -228,7 +242,14 @@ def build_centernet_rcnn(centernet_dir: Optional[str], random: bool = False, min
             for p in m.parameters():
                 p.requires_grad_(True)
     backbone = TwoStageBackbone(feats, roi_channels)
-    rpn = CenterNetProposals(top_n_train=top_n_train, top_n_test=top_n_test)
+    teacher_cls: Optional[nn.Module] = None
+    if distill:
+        if trainable not in ("none", "heads"):
+            raise ValueError("distill needs the top-down head frozen (trainable none or heads)")
+        teacher_cls = copy.deepcopy(feats.cls)
+        for p in teacher_cls.parameters():
+            p.requires_grad_(False)
+    rpn = CenterNetProposals(top_n_train=top_n_train, top_n_test=top_n_test, teacher_cls=teacher_cls)
     pool = MultiScaleRoIAlign(ROI_LEVELS, 7, 2)
     heads = TwoStageRoIHeads(pool, TwoMLPHead(roi_channels * 49, head_dim), FastRCNNPredictor(head_dim, 2),
                              box_fg_iou_thresh, box_bg_iou_thresh, box_batch_size_per_image, box_positive_fraction,

@@ -70,11 +70,13 @@ def test_teacher_head_matches_tfjs_detections():
     assert float((mine[:, :4] - d[:, :4]).abs().max()) < 2.0
 
 
-def test_centernet_rcnn_exports_without_torchvision_ops_and_trains(tmp_path):
+@pytest.mark.parametrize("distill", [False, True])
+def test_centernet_rcnn_exports_without_torchvision_ops_and_trains(tmp_path, distill):
     need_centernet()
     from lookout_model.models import build_model
     from lookout_model.export import write_artifact
-    m = build_model("centernet_rcnn", centernet_dir=CENTERNET_DIR, min_size=256, max_size=384, trainable="heads")
+    m = build_model("centernet_rcnn", centernet_dir=CENTERNET_DIR, min_size=256, max_size=384, trainable="heads",
+                    distill=distill)
     meta = write_artifact(m, str(tmp_path), name="c", version="1", architecture="x", min_size=256, max_size=384)
     assert any(p.startswith("model.backbone.features.stem") for p in meta["frozenPrefixes"])
     s = torch.jit.load(os.path.join(tmp_path, "model.pt"))
