@@ -75,6 +75,33 @@ def average_precision(dets: Sequence[Dict], gts: Sequence[np.ndarray], thr: floa
     return float(q.mean())
 
 
+def f1_curve(dets, gts, ignores=None, thresholds=None) -> Dict[float, float]:
+    """F1 at IoU 0.5 for each score threshold (the operating point a service would publish at)."""
+    thresholds = thresholds or [round(0.05 * i, 2) for i in range(1, 20)]
+    out = {}
+    n_gt = sum(len(g) for g in gts)
+    for t in thresholds:
+        tp = fp = 0
+        for n, (d, g) in enumerate(zip(dets, gts)):
+            keep = np.asarray(d["scores"]) >= t
+            b = np.asarray(d["boxes"]).reshape(-1, 4)[keep]
+            s = np.asarray(d["scores"])[keep]
+            ign = ignores[n] if ignores is not None else np.zeros((0, 4))
+            ious = iou_matrix(b[np.argsort(-s, kind="mergesort")], g)
+            used = np.zeros(len(g), dtype=bool)
+            for i in range(len(b)):
+                cand = np.where(~used & (ious[i] >= 0.5))[0] if len(g) else []
+                if len(cand):
+                    used[cand[np.argmax(ious[i][cand])]] = True
+                    tp += 1
+                elif not (len(ign) and iou_matrix(b[i:i + 1], ign).max() >= 0.5):
+                    fp += 1
+        p = tp / max(tp + fp, 1)
+        r = tp / max(n_gt, 1)
+        out[t] = 2 * p * r / max(p + r, 1e-9)
+    return out
+
+
 def coco_ap(dets, gts, ignores=None) -> Dict[str, float]:
     aps = [average_precision(dets, gts, t, ignores) for t in THRESHOLDS]
     return {"ap50": aps[0], "ap75": aps[5], "ap": float(np.mean(aps))}

@@ -64,6 +64,10 @@ def main(argv=None):
         [min(candidates, key=lambda k: res["msPerFrame768x576"][k])]
     chosen = f"min{a.force_size}" if a.force_size else max(fast, key=lambda k: res["minimum"][k]["ap50"])
     size, model = candidates[chosen]
+    # the operating point: the score threshold with the best mean F1 (IoU 0.5) over the suite's sets
+    f1 = {t: sum(res[s][chosen]["f1ByThreshold"][t] for s in SETS) / len(SETS)
+          for t in res[SETS[0]][chosen]["f1ByThreshold"]}
+    operating = max(f1, key=f1.get)
     metrics = {
         "ap50": res["minimum"][chosen]["ap50"],
         "ap": res["minimum"][chosen]["ap"],
@@ -71,6 +75,8 @@ def main(argv=None):
         "suite": {s: {"images": res[s]["images"], "model": res[s][chosen], "teacher": res[s]["teacher"]}
                   for s in SETS},
         "suiteMinimum": {"model": res["minimum"][chosen], "teacher": res["minimum"]["teacher"]},
+        "operatingThreshold": float(operating),
+        "meanF1ByThreshold": {t: round(v, 4) for t, v in f1.items()},
         "msPerFrame768x576": {"model": res["msPerFrame768x576"][chosen], "teacher": teacher_ms},
         "bySize": {k: {"minimum": res["minimum"][k], "msPerFrame768x576": res["msPerFrame768x576"][k]}
                    for k in candidates},
@@ -89,7 +95,7 @@ def main(argv=None):
                                                  + json.dumps(pool) + "; TUD-Stadtmitte and vtest.avi never used"})
     with open(os.path.join(a.out, "suite.md"), "w") as f:
         f.write(table + "\n")
-    print(json.dumps({"chosen": chosen, "suiteMinimum": metrics["suiteMinimum"],
+    print(json.dumps({"chosen": chosen, "suiteMinimum": metrics["suiteMinimum"], "operatingThreshold": operating,
                       "msPerFrame768x576": metrics["msPerFrame768x576"]}, indent=1))
     print(f"wrote {a.out}/model.pt ({os.path.getsize(os.path.join(a.out, 'model.pt')) / 1e6:.1f} MB) sha256 {meta['sha256']}")
 

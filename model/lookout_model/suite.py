@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from . import datasets as ds
-from .evaluate import coco_ap, predict
+from .evaluate import coco_ap, f1_curve, predict
 
 SETS = ["stadtmitte", "far-view", "person-mix-test", "coco-val", "usc-campus-held"]
 CANVAS = (576, 768)  # h, w
@@ -135,6 +135,7 @@ def run(models: Dict[str, torch.nn.Module], sets: List[str], every: int = 1, log
             d, g, ign, _ = predict(m, samples)
             r = coco_ap(d, g, ign)
             res[name][k] = {kk: round(v, 4) for kk, v in r.items()}
+            res[name][k]["f1ByThreshold"] = {str(t): round(v, 4) for t, v in f1_curve(d, g, ign).items()}
             print(f"suite: {name:16s} {k:24s} AP50 {r['ap50']:.3f} AP {r['ap']:.3f} "
                   f"({len(samples)} images, {time.time() - t:.0f} s)", file=log, flush=True)
     frame = far_view(1, seed=1)[0]["image"].float().div(255.0)

@@ -32,3 +32,15 @@ def test_loaders_on_shared_data():
     assert not any(s["id"].startswith("TUD-Stadtmitte") for s in train)
     assert 0.05 < len(held) / (len(train) + len(held)) < 0.15
     assert [s["id"] for s in ds.split(ds.default_pool())[1]] == [s["id"] for s in held]  # deterministic
+
+
+def test_f1_curve_counts_thresholded_detections_and_ignores():
+    from lookout_model.evaluate import f1_curve
+    g = [np.array([[0, 0, 10, 20.0], [20, 0, 30, 20]])]
+    d = [{"boxes": np.array([[0, 0, 10, 20.0], [50, 50, 60, 60], [100, 100, 110, 120]]),
+          "scores": np.array([0.9, 0.3, 0.8])}]
+    ign = [np.array([[100, 100, 110, 120.0]])]          # the third detection hits an ignore region
+    f1 = f1_curve(d, g, ign, thresholds=[0.2, 0.5, 0.95])
+    assert f1[0.2] == pytest.approx(0.5)                 # tp 1, fp 1 (the 0.3 one), fn 1
+    assert f1[0.5] == pytest.approx(2 / 3)               # tp 1, fp 0, fn 1
+    assert f1[0.95] == 0.0
