@@ -158,7 +158,8 @@ public final class LookoutConfig {
                 get("lookout.stream-threads", Integer.class),
                 get("lookout.commit-interval", Duration.class),
                 get("lookout.application-id", String.class),
-                frameLimits());
+                frameLimits(),
+                path("lookout.state-dir"));
     }
 
     public TrainerSettings trainer() {

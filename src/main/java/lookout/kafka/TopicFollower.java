@@ -107,6 +107,12 @@ public final class TopicFollower implements AutoCloseable {
      */
     public static long snapshot(KafkaClients clients, String name, String topic, Duration timeout,
             Map<TopicPartition, Long> atLeast, BiConsumer<String, byte[]> sink) {
+        return snapshotRecords(clients, name, topic, timeout, atLeast, r -> sink.accept(r.key(), r.value()));
+    }
+
+    /** As {@link #snapshot(KafkaClients, String, String, Duration, Map, BiConsumer)}, handing over whole records (headers too). */
+    public static long snapshotRecords(KafkaClients clients, String name, String topic, Duration timeout,
+            Map<TopicPartition, Long> atLeast, java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
         try (KafkaConsumer<String, byte[]> c = clients.consumer(null, name)) {
             List<TopicPartition> parts = partitions(c, topic, timeout);
             c.assign(parts);
@@ -120,7 +126,7 @@ public final class TopicFollower implements AutoCloseable {
                     throw new IllegalStateException("timed out reading " + topic + " to its end after " + n + " records");
                 }
                 for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
-                    sink.accept(r.key(), r.value());
+                    sink.accept(r);
                     n++;
                 }
             }

@@ -72,6 +72,11 @@ public final class ModelPublisher {
     public Publication publication(Path dir, String version, boolean serve, String previous)
             throws IOException, ModelIntegrityException {
         Names.requireVersion(version);
+        for (String f : new String[] {ModelArtifact.MODEL_FILE, ModelArtifact.METADATA_FILE}) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new ModelIntegrityException(dir + " is no model artifact: it has no " + f);
+            }
+        }
         byte[] model = Files.readAllBytes(dir.resolve(ModelArtifact.MODEL_FILE));
         JsonNode tree = Json.MAPPER.readTree(dir.resolve(ModelArtifact.METADATA_FILE).toFile());
         if (!(tree instanceof ObjectNode meta)) {

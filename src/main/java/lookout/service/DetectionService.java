@@ -85,7 +85,7 @@ public final class DetectionService implements AutoCloseable {
         Properties config = streamsConfig();
         DetectionTopology topology = new DetectionTopology(topologySettings(limits, config),
                 new FrameDecoder(settings.frames()), pool, metrics, clock);
-        streams = new KafkaStreams(topology.build(), config);
+        streams = new KafkaStreams(ProcessIdPin.attach(topology.build(), DetectionTopology.PROCESSOR), config);
         streams.setUncaughtExceptionHandler(DetectionService::onStreamThreadFailure);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -159,6 +159,9 @@ public final class DetectionService implements AutoCloseable {
         // instead of waiting out the dead members' sessions (Streams appends the thread number)
         required.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 clients.settings().group().instanceId());
+        // one state directory per replica name: where the process id (so the transactional ids) is kept
+        required.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().resolve(clients.settings().group().instanceId())
+                .toAbsolutePath().toString());
         required.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Production.class);
         required.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Processing.class);
         required.put(LastLineHandlers.METRICS, metrics);

@@ -189,8 +189,10 @@ public final class TrainerService implements AutoCloseable {
                 } catch (WakeupException e) {
                     throw e;
                 } catch (KafkaException e) {
-                    // the outcome was not written and the consumer went back to the committed offset
-                    LOG.debugf("command not completed: %s", e);
+                    // the outcome was not written: back to the committed offset, the command is read again
+                    LOG.warnf("command not completed (%s); reading it again", e.toString());
+                    rewind();
+                    pause(Duration.ofSeconds(1));
                 }
             }
         } catch (WakeupException e) {
@@ -345,6 +347,15 @@ public final class TrainerService implements AutoCloseable {
             }
         } catch (KafkaException e) {
             LOG.warnf("cannot rewind to the committed offsets (%s); a rebalance will", e.toString());
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
         }
     }
 

@@ -51,8 +51,6 @@ public final class ModelWatcher implements AutoCloseable {
     private final Listener listener;
     private final Path cacheDir;
     private final Set<String> refused = new HashSet<>();
-    /** Skipped records already reported (a replay of the registry reports each once per process). */
-    private final Set<String> reported = new HashSet<>();
     private volatile boolean caughtUp;
     private TopicFollower follower;
 
@@ -64,11 +62,8 @@ public final class ModelWatcher implements AutoCloseable {
         this.state = new RegistryState(this::skipped);
     }
 
-    /** A record the registry state could not use: an event and a metric, once per key and reason. */
+    /** A record the registry state could not use: an event and a metric. */
     private void skipped(String key, String reason, String detail) {
-        if (!reported.add(key + " " + reason)) {
-            return;
-        }
         listener.skipped(reason);
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("key", key);
