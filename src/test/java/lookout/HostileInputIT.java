@@ -281,11 +281,21 @@ class HostileInputIT {
             registry.publish(artifact("garbage", TestFrames.randomBytes(5000, 9), tiny), "5", true, null);
             await("refused", () -> has(e -> "model-refused".equals(type(e)) && "5".equals(e.path("version").asText())),
                     Duration.ofMinutes(1));
+            // a real zip archive that is no TorchScript
+            java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+                z.putNextEntry(new java.util.zip.ZipEntry("model/data.pkl"));
+                z.write(TestFrames.randomBytes(2000, 13));
+                z.closeEntry();
+            }
+            registry.publish(artifact("zip", zip.toByteArray(), tiny), "7", true, "5");
+            await("refused too", () -> has(e -> "model-refused".equals(type(e)) && "7".equals(e.path("version").asText())),
+                    Duration.ofMinutes(1));
             assertThat(detector.model().version()).isEqualTo("1");
-            assertThat(swap.inStep()).as("serving 1 while the registry serves 5").isFalse();
+            assertThat(swap.inStep()).as("serving 1 while the registry serves 7").isFalse();
             // the watcher still acts: a valid version published and served puts the detector back in step,
             // and a reload command loads it again
-            registry.publish(tiny, "6", true, "5");
+            registry.publish(tiny, "6", true, "7");
             await("in step with version 6", swap::inStep, Duration.ofMinutes(1));
             raw.send(new ProducerRecord<>(Topics.CONTROL, null, utf8("{\"command\":\"reload\"}"))).get();
             await("reloaded", () -> has(e -> "model-loaded".equals(type(e)) && "6".equals(e.path("version").asText())
@@ -296,7 +306,7 @@ class HostileInputIT {
             assertThat(answers.get(before).get("status").asText()).isEqualTo("ok");
             assertThat(detector.alive()).isTrue();
             System.out.printf("HostileInputIT: %d frames (%d hostile), %d labels, %d commands, 7 registry records, "
-                    + "1 bad artifact: every one answered with its reason; the service kept answering%n",
+                    + "2 bad artifacts: every one answered with its reason; the service kept answering%n",
                     expected.size(), expected.size() / 2, hostileLabels.size() + 1, commands.size() + anonymous.size() + 2);
             reading = false;
             reader.join(10_000);
