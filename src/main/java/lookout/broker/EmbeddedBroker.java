@@ -47,7 +47,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     /**
      * A SASL_SSL client listener (SCRAM-SHA-512 over TLS) in place of the PLAINTEXT one; the broker
      * keeps a PLAINTEXT listener of its own on another loopback port for its own use (inter-broker,
-     * readiness, creating the users).
+     * readiness, creating the users). For tests and development: that loopback port is not
+     * authenticated.
      *
      * @param keystore PKCS12 keystore holding the broker's key and certificate (CN/SAN localhost)
      * @param password the keystore's (and key's) password
@@ -95,9 +96,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         boolean temp = dataDir == null;
         try {
             Path dir = temp ? Files.createTempDirectory("lookout-kafka-") : Files.createDirectories(dataDir);
-            int clientPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
-            int internalPort = security == null ? clientPort : freePort();
+            int[] free = freePorts(3, port); // distinct: two separate probes can be handed the same port
+            int clientPort = port == 0 ? free[0] : port;
+            int controllerPort = free[1];
+            int internalPort = security == null ? clientPort : free[2];
             Properties props = config(clientPort, controllerPort, dir);
             if (security != null) {
                 secure(props, clientPort, internalPort, controllerPort, security);
@@ -236,6 +238,26 @@ public final class EmbeddedBroker implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
+        }
+    }
+
+    /** n ports nobody listens on right now, all different from each other and from {@code taken}. */
+    static int[] freePorts(int n, int taken) throws IOException {
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; ) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                open.add(s); // held open until all are chosen, so the system cannot hand one out twice
+                if (s.getLocalPort() != taken) {
+                    ports[i++] = s.getLocalPort();
+                }
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : open) {
+                s.close();
+            }
         }
     }
 

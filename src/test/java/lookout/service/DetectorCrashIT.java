@@ -76,6 +76,8 @@ class DetectorCrashIT {
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failedSends = new AtomicLong();
+    /** [fault, recovered] windows: silences outside them would be spurious (a rebalance under load, a session lost). */
+    private final List<long[]> faults = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -191,6 +193,8 @@ class DetectorCrashIT {
         System.out.printf("DetectorCrashIT: %d frames written (%d acked, %d sends failed), %d answered: %d ok, %d skipped stale, "
                 + "%d other; lost %d, duplicated %d%n", written.size(), acked.get(), failedSends.get(), answers.size(), ok,
                 stale, answers.size() - ok - stale, lost.size(), doubled.size());
+        report.add(String.format("longest silence of any camera outside the faults: %.1f s (session timeout %s)",
+                longestQuietOutsideFaults() / 1000.0, TestSettings.config().group().sessionTimeout()));
         report.forEach(r -> System.out.println("DetectorCrashIT: " + r));
         assertThat(written.values()).as("each frame written once (seq is per send)").allMatch(n -> n == 1);
         assertThat(written.size()).isGreaterThan(300);
@@ -304,6 +308,7 @@ class DetectorCrashIT {
                 latest = Math.max(latest, back);
             }
             if (all) {
+                faults.add(new long[] {t, latest});
                 return latest;
             }
         }
@@ -333,6 +338,22 @@ class DetectorCrashIT {
             return end;
         }
         return after.stream().filter(a -> a >= t).findFirst().filter(a -> System.currentTimeMillis() - t > 5000).orElse(-1L);
+    }
+
+    /** The longest gap between two answers of one camera that overlaps no fault window. */
+    private long longestQuietOutsideFaults() {
+        long longest = 0;
+        for (List<Long> times : arrivalsByCamera.values()) {
+            for (int i = 1; i < times.size(); i++) {
+                long from = times.get(i - 1);
+                long to = times.get(i);
+                boolean inFault = faults.stream().anyMatch(f -> from <= f[1] && to >= f[0] - 2000);
+                if (!inFault && from >= firstArrivalAfter(0)) {
+                    longest = Math.max(longest, to - from);
+                }
+            }
+        }
+        return longest;
     }
 
     private static double seconds(long from, long to) {
