@@ -9,13 +9,20 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -37,14 +44,29 @@ import kafka.server.KafkaRaftServer;
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
 
+    /**
+     * A SASL_SSL client listener (SCRAM-SHA-512 over TLS) in place of the PLAINTEXT one; the broker
+     * keeps a PLAINTEXT listener of its own on another loopback port for its own use (inter-broker,
+     * readiness, creating the users). For tests and development: that loopback port is not
+     * authenticated.
+     *
+     * @param keystore PKCS12 keystore holding the broker's key and certificate (CN/SAN localhost)
+     * @param password the keystore's (and key's) password
+     * @param users    SCRAM-SHA-512 user name -> password, created at start
+     */
+    public record Security(Path keystore, String password, Map<String, String> users) {
+    }
+
     private final int port;
+    private final int internalPort;
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final KafkaRaftServer server;
     private volatile boolean closed;
 
-    private EmbeddedBroker(int port, Path dataDir, boolean deleteOnClose, KafkaRaftServer server) {
+    private EmbeddedBroker(int port, int internalPort, Path dataDir, boolean deleteOnClose, KafkaRaftServer server) {
         this.port = port;
+        this.internalPort = internalPort;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.server = server;
@@ -63,19 +85,35 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @param dataDir log directory; null for a temporary one deleted on close
      */
     public static EmbeddedBroker start(int port, Path dataDir) {
+        return start(port, dataDir, null);
+    }
+
+    /**
+     * As {@link #start(int, Path)}; with security, clients connect over SASL_SSL with the given
+     * users (see {@link Security}).
+     */
+    public static EmbeddedBroker start(int port, Path dataDir, Security security) {
         boolean temp = dataDir == null;
         try {
             Path dir = temp ? Files.createTempDirectory("lookout-kafka-") : Files.createDirectories(dataDir);
-            int clientPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
+            int[] free = freePorts(3, port); // distinct: two separate probes can be handed the same port
+            int clientPort = port == 0 ? free[0] : port;
+            int controllerPort = free[1];
+            int internalPort = security == null ? clientPort : free[2];
             Properties props = config(clientPort, controllerPort, dir);
+            if (security != null) {
+                secure(props, clientPort, internalPort, controllerPort, security);
+            }
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             format(config, dir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            EmbeddedBroker broker = new EmbeddedBroker(clientPort, dir, temp, server);
+            EmbeddedBroker broker = new EmbeddedBroker(clientPort, internalPort, dir, temp, server);
             try {
                 server.startup();
                 broker.awaitReady(Duration.ofSeconds(60));
+                if (security != null) {
+                    broker.createUsers(security.users());
+                }
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;
@@ -117,6 +155,36 @@ public final class EmbeddedBroker implements AutoCloseable {
         return p;
     }
 
+    /** The client port becomes SASL_SSL (SCRAM-SHA-512); the broker's own traffic stays on a loopback PLAINTEXT port. */
+    static void secure(Properties p, int clientPort, int internalPort, int controllerPort, Security security) {
+        p.put("listeners", "INTERNAL://localhost:" + internalPort + ",EXTERNAL://localhost:" + clientPort
+                + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "INTERNAL://localhost:" + internalPort + ",EXTERNAL://localhost:" + clientPort);
+        p.put("listener.security.protocol.map", "INTERNAL:PLAINTEXT,EXTERNAL:SASL_SSL,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "INTERNAL");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("listener.name.external.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("listener.name.external.ssl.keystore.location", security.keystore().toAbsolutePath().toString());
+        p.put("listener.name.external.ssl.keystore.password", security.password());
+        p.put("listener.name.external.ssl.key.password", security.password());
+        p.put("listener.name.external.ssl.keystore.type", "PKCS12");
+    }
+
+    /** SCRAM credentials live in the KRaft metadata: created through the Admin API on the internal listener. */
+    private void createUsers(Map<String, String> users) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + internalPort);
+        try (Admin admin = Admin.create(p)) {
+            List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+            users.forEach((user, password) -> alterations.add(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)));
+            admin.alterUserScramCredentials(alterations).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the broker's SCRAM users: " + e.getMessage(), e);
+        }
+    }
+
     private static void format(KafkaConfig config, Path dir) throws IOException {
         if (Files.exists(dir.resolve("meta.properties"))) {
             return; // keep a formatted directory and its data across restarts
@@ -140,7 +208,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + internalPort);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -170,6 +238,26 @@ public final class EmbeddedBroker implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
+        }
+    }
+
+    /** n ports nobody listens on right now, all different from each other and from {@code taken}. */
+    static int[] freePorts(int n, int taken) throws IOException {
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; ) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                open.add(s); // held open until all are chosen, so the system cannot hand one out twice
+                if (s.getLocalPort() != taken) {
+                    ports[i++] = s.getLocalPort();
+                }
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : open) {
+                s.close();
+            }
         }
     }
 

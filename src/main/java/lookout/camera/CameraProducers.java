@@ -25,6 +25,11 @@ public final class CameraProducers {
      * The tuning yields to the operator's {@code kafka.*} keys, the durability does not.
      */
     public static Producer<String, byte[]> create(KafkaClients clients, String clientId) {
+        return new KafkaProducer<>(properties(clients, clientId), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The camera producer's configuration (see {@link #create}). */
+    static Map<String, Object> properties(KafkaClients clients, String clientId) {
         Map<String, Object> tuning = Map.of(
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
@@ -38,6 +43,6 @@ public final class CameraProducers {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         Map<String, Object> required = new HashMap<>(KafkaClients.durable());
         required.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        return new KafkaProducer<>(clients.properties(tuning, required), new StringSerializer(), new ByteArraySerializer());
+        return clients.properties(tuning, required);
     }
 }

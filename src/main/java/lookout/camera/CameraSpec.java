@@ -1,5 +1,7 @@
 package lookout.camera;
 
+import lookout.common.Names;
+
 /**
  * One camera to bridge onto Kafka.
  *
@@ -19,6 +21,9 @@ public record CameraSpec(String cameraId, String source, double fps, int maxWidt
     public CameraSpec {
         if (cameraId == null || cameraId.isBlank()) {
             throw new IllegalArgumentException("camera id must not be blank");
+        }
+        if (Names.cameraProblem(cameraId) != null) { // the detector would dead-letter every frame as bad-key
+            throw new IllegalArgumentException(Names.cameraProblem(cameraId));
         }
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("camera " + cameraId + ": source must not be blank");

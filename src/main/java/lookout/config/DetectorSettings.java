@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 
-/** The detector's settings (serve, demo); the keys are listed in docs/service.md. */
+/**
+ * The detector's settings (serve, demo); the keys are listed in docs/service.md.
+ * {@code stateDir} ({@code lookout.state-dir}) holds Kafka Streams' state, one folder per replica name.
+ */
 public record DetectorSettings(
         Path modelDir,
         String devices,
@@ -19,7 +22,8 @@ public record DetectorSettings(
         int streamThreads,
         Duration commitInterval,
         String applicationId,
-        FrameLimits frames) {
+        FrameLimits frames,
+        Path stateDir) {
 
     /** Stream threads to run: the configured number, or (0 = auto) max batch size x workers. */
     public int effectiveStreamThreads() {
@@ -34,12 +38,12 @@ public record DetectorSettings(
     public DetectorSettings withBatchMaxDelay(Duration delay) {
         return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, delay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames);
+                applicationId, frames, stateDir);
     }
 
     public DetectorSettings withModelDir(Path dir) {
         return new DetectorSettings(dir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames);
+                applicationId, frames, stateDir);
     }
 }

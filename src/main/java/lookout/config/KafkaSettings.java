@@ -5,9 +5,10 @@ import java.util.Map;
 
 /**
  * How to reach Kafka: the client properties every client starts from ({@code bootstrap.servers},
- * security and any other {@code kafka.*} key) and the settings of the topics Lookout creates.
+ * security and any other {@code kafka.*} key), the settings of the topics Lookout creates and how
+ * this replica sits in consumer groups.
  */
-public record KafkaSettings(Map<String, Object> clientProperties, TopicSettings topics) {
+public record KafkaSettings(Map<String, Object> clientProperties, TopicSettings topics, GroupSettings group) {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
 
     public KafkaSettings {
@@ -25,6 +26,11 @@ public record KafkaSettings(Map<String, Object> clientProperties, TopicSettings 
         }
         Map<String, Object> p = new HashMap<>(clientProperties);
         p.put(BOOTSTRAP_SERVERS, servers);
-        return new KafkaSettings(p, topics);
+        return new KafkaSettings(p, topics, group);
+    }
+
+    /** The same settings under another replica name (tests that run several replicas in one JVM). */
+    public KafkaSettings withInstanceId(String instanceId) {
+        return new KafkaSettings(clientProperties, topics, new GroupSettings(instanceId, group.sessionTimeout()));
     }
 }

@@ -1,5 +1,6 @@
 package lookout.config;
 
+import java.net.InetAddress;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,22 @@ public final class LookoutConfig {
             }
         }
         out.put(KafkaSettings.BOOTSTRAP_SERVERS, get("kafka.bootstrap.servers", String.class));
-        return new KafkaSettings(out, topics());
+        return new KafkaSettings(out, topics(), group());
+    }
+
+    /** Empty {@code lookout.instance-id} (the default without a HOSTNAME variable) means this host's name. */
+    public GroupSettings group() {
+        String id = config.getOptionalValue("lookout.instance-id", String.class).filter(s -> !s.isBlank())
+                .orElseGet(LookoutConfig::hostName);
+        return new GroupSettings(id, get("lookout.group.session-timeout", Duration.class));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read this host's name for lookout.instance-id; set LOOKOUT_INSTANCE_ID", e);
+        }
     }
 
     public DetectorSettings detector() {
@@ -142,7 +158,8 @@ public final class LookoutConfig {
                 get("lookout.stream-threads", Integer.class),
                 get("lookout.commit-interval", Duration.class),
                 get("lookout.application-id", String.class),
-                frameLimits());
+                frameLimits(),
+                path("lookout.state-dir"));
     }
 
     public TrainerSettings trainer() {
@@ -157,7 +174,10 @@ public final class LookoutConfig {
                 get("lookout.trainer.auto-promote", Boolean.class),
                 get("lookout.trainer.keep-versions", Integer.class),
                 path("lookout.trainer.work-dir"),
-                path("lookout.model.dir"));
+                path("lookout.model.dir"),
+                new RetrainPolicySettings(get("lookout.trainer.policy.new-labels", Integer.class),
+                        get("lookout.trainer.policy.interval", Duration.class),
+                        get("lookout.trainer.policy.check-interval", Duration.class)));
     }
 
     public CameraSettings camera() {

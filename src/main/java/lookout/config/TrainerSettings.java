@@ -16,7 +16,9 @@ import java.nio.file.Path;
  * @param keepVersions    prune the registry to this many versions after a publish
  * @param workDir         scratch space for base, candidate and holdout files
  * @param baseModelDir    the model to start from when the registry is empty ({@code lookout.model.dir})
+ * @param policy          retraining without a command (off by default)
  */
 public record TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
-        String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir) {
+        String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
+        RetrainPolicySettings policy) {
 }

@@ -7,6 +7,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import lookout.common.Json;
+import lookout.common.Names;
+import lookout.kafka.Topics;
 
 /**
  * Parses {@code lookout.control} values. Strict: unknown commands, unknown fields, wrong types and
@@ -16,6 +18,8 @@ import lookout.common.Json;
  */
 public final class ControlParser {
     private static final Set<String> COMMON = Set.of("command", "id");
+    /** Longest command id: ids are repeated in every event a command causes. */
+    static final int MAX_ID_CHARS = 128;
 
     private ControlParser() {
     }
@@ -23,6 +27,9 @@ public final class ControlParser {
     public static ControlCommand parse(byte[] value) throws InvalidCommandException {
         if (value == null || value.length == 0) {
             throw new InvalidCommandException(null, "empty command");
+        }
+        if (value.length > Topics.MAX_COMMAND_BYTES) {
+            throw new InvalidCommandException(null, "command is " + value.length + " bytes, limit " + Topics.MAX_COMMAND_BYTES);
         }
         JsonNode root;
         try {
@@ -36,6 +43,9 @@ public final class ControlParser {
             throw new InvalidCommandException(null, "a command is a JSON object with a \"command\" field");
         }
         String id = root.hasNonNull("id") ? root.get("id").asText() : null;
+        if (id != null && (id.length() > MAX_ID_CHARS || !root.get("id").isValueNode())) {
+            throw new InvalidCommandException(null, "\"id\" must be a string of at most " + MAX_ID_CHARS + " characters");
+        }
         JsonNode cmd = root.get("command");
         if (cmd == null || !cmd.isTextual()) {
             throw new InvalidCommandException(id, "missing \"command\" (retrain, promote, rollback, reload, prune)");
@@ -44,7 +54,7 @@ public final class ControlParser {
             case "retrain" -> {
                 only(root, id, "epochs", "lr", "camera", "baseVersion", "batchSize");
                 yield new ControlCommand.Retrain(id, integer(root, id, "epochs", 1, 1000), decimal(root, id, "lr"),
-                        text(root, id, "camera"), version(root, id, "baseVersion"), integer(root, id, "batchSize", 1, 64));
+                        camera(root, id, "camera"), version(root, id, "baseVersion"), integer(root, id, "batchSize", 1, 64));
             }
             case "promote" -> {
                 only(root, id, "version");
@@ -66,7 +76,7 @@ public final class ControlParser {
                 only(root, id, "keep");
                 yield new ControlCommand.Prune(id, integer(root, id, "keep", 1, 1000));
             }
-            default -> throw new InvalidCommandException(id, "unknown command \"" + cmd.asText()
+            default -> throw new InvalidCommandException(id, "unknown command \"" + Names.clip(cmd.asText(), 40)
                     + "\" (retrain, promote, rollback, reload, prune)");
         };
     }
@@ -76,7 +86,8 @@ public final class ControlParser {
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!COMMON.contains(f) && !ok.contains(f)) {
-                throw new InvalidCommandException(id, "unknown field \"" + f + "\" for " + root.get("command").asText());
+                throw new InvalidCommandException(id, "unknown field \"" + Names.clip(f, 40) + "\" for "
+                        + root.get("command").asText());
             }
         }
     }
@@ -87,7 +98,8 @@ public final class ControlParser {
             return null;
         }
         if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min || n.asInt() > max) {
-            throw new InvalidCommandException(id, "\"" + f + "\" must be an integer in " + min + ".." + max + ", got " + n);
+            throw new InvalidCommandException(id, "\"" + f + "\" must be an integer in " + min + ".." + max + ", got "
+                    + Names.clip(n.toString(), 40));
         }
         return n.asInt();
     }
@@ -98,31 +110,37 @@ public final class ControlParser {
             return null;
         }
         if (!n.isNumber() || !(n.asDouble() > 0) || n.asDouble() > 1) {
-            throw new InvalidCommandException(id, "\"" + f + "\" must be a number in (0, 1], got " + n);
+            throw new InvalidCommandException(id, "\"" + f + "\" must be a number in (0, 1], got " + Names.clip(n.toString(), 40));
         }
         return n.asDouble();
     }
 
-    private static String text(JsonNode root, String id, String f) throws InvalidCommandException {
+    /** A camera id: a non-empty string of at most {@link Names#MAX_CAMERA_BYTES} bytes. */
+    private static String camera(JsonNode root, String id, String f) throws InvalidCommandException {
         JsonNode n = root.get(f);
         if (n == null || n.isNull()) {
             return null;
         }
-        if (!n.isTextual() || n.asText().isBlank()) {
-            throw new InvalidCommandException(id, "\"" + f + "\" must be a non-empty string, got " + n);
+        if (!n.isTextual()) {
+            throw new InvalidCommandException(id, "\"" + f + "\" must be a camera id (a string), got " + Names.clip(n.toString(), 40));
+        }
+        String problem = Names.cameraProblem(n.asText());
+        if (problem != null) {
+            throw new InvalidCommandException(id, "\"" + f + "\": " + problem);
         }
         return n.asText();
     }
 
-    /** Versions may be given as "3" or 3. */
+    /** Versions may be given as "3" or 3; either way a valid version name. */
     private static String version(JsonNode root, String id, String f) throws InvalidCommandException {
         JsonNode n = root.get(f);
         if (n == null || n.isNull()) {
             return null;
         }
-        if (n.isIntegralNumber() || (n.isTextual() && !n.asText().isBlank())) {
+        if ((n.isIntegralNumber() || n.isTextual()) && Names.isVersion(n.asText())) {
             return n.asText();
         }
-        throw new InvalidCommandException(id, "\"" + f + "\" must be a version string, got " + n);
+        throw new InvalidCommandException(id, "\"" + f + "\" must be a version (1-64 letters, digits, '.', '_' or '-'), got "
+                + Names.clip(n.toString(), 40));
     }
 }

@@ -1,6 +1,8 @@
 package lookout.detect;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -20,6 +22,10 @@ import lookout.model.ModelMetadata;
  * [lookout_batch_size], queue depth [lookout_queue_depth] and the model in use [lookout_model_info{name,version}].
  */
 public final class DetectionMetrics {
+    /** Distinct camera tags kept; beyond, frames count under "other". */
+    static final int MAX_CAMERA_TAGS = 1000;
+    static final String OTHER_CAMERAS = "other";
+    private final Set<String> cameras = ConcurrentHashMap.newKeySet();
     private Gauge modelGauge;
     private final MeterRegistry registry;
     private final Timer inference;
@@ -55,24 +61,50 @@ public final class DetectionMetrics {
         return registry;
     }
 
+    /**
+     * The camera tag: the id itself for the first {@link #MAX_CAMERA_TAGS} cameras seen, then
+     * "other", so a producer inventing a key per frame cannot grow the registry without bound.
+     */
+    String cameraTag(String camera) {
+        if (cameras.contains(camera)) {
+            return camera;
+        }
+        synchronized (cameras) {
+            if (cameras.size() < MAX_CAMERA_TAGS) {
+                cameras.add(camera);
+                return camera;
+            }
+        }
+        return OTHER_CAMERAS;
+    }
+
     public void frameIn(String camera) {
         Counter.builder("lookout.frames.in").description("frames read from lookout.frames")
-                .tag("camera", camera).register(registry).increment();
+                .tag("camera", cameraTag(camera)).register(registry).increment();
     }
 
     public void frameOut(String camera, String status) {
         Counter.builder("lookout.frames.out").description("detections records published")
-                .tag("camera", camera).tag("status", status).register(registry).increment();
+                .tag("camera", cameraTag(camera)).tag("status", status).register(registry).increment();
     }
 
     public void skipped(String camera, String reason) {
         Counter.builder("lookout.frames.skipped").description("frames answered without analysis (stale, overload)")
-                .tag("camera", camera).tag("reason", reason).register(registry).increment();
+                .tag("camera", cameraTag(camera)).tag("reason", reason).register(registry).increment();
     }
 
     public void deadLettered(String camera, String reason) {
         Counter.builder("lookout.frames.dead.lettered").description("frames sent to lookout.frames.dlq")
-                .tag("camera", camera).tag("reason", reason).register(registry).increment();
+                .tag("camera", cameraTag(camera)).tag("reason", reason).register(registry).increment();
+    }
+
+    /**
+     * A frame whose answer Kafka refused after all (the last line of defence behind the size checks;
+     * should stay 0) [lookout_frames_unanswered_total{stage}].
+     */
+    public void unanswered(String stage) {
+        Counter.builder("lookout.frames.unanswered").description("frames whose record could not be produced")
+                .tag("stage", stage).register(registry).increment();
     }
 
     public void endToEnd(long millis) {
@@ -104,6 +136,17 @@ public final class DetectionMetrics {
         modelGauge = Gauge.builder("lookout.model.info", () -> 1).description("the model being served")
                 .tag("name", String.valueOf(model.name())).tag("version", String.valueOf(model.version()))
                 .register(registry);
+    }
+
+    /** Counts records on lookout.models the detector skipped, by reason [lookout_registry_records_skipped_total]. */
+    public void registrySkipped(String reason) {
+        registry.counter("lookout.registry.records.skipped", "reason", reason).increment();
+    }
+
+    /** 1 while the model watcher follows the registry, 0 once it stopped [lookout_model_watcher_up]. */
+    public void watcherUp(java.util.function.BooleanSupplier up) {
+        Gauge.builder("lookout.model.watcher.up", () -> up.getAsBoolean() ? 1 : 0)
+                .description("whether the model watcher follows lookout.models").register(registry);
     }
 
     /** Counts model swaps by outcome (loaded, refused) [lookout_model_swaps_total]. */

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * The value of a {@code lookout.detections} record (JSON). {@code status} is "ok" (the frame was
  * analysed; {@code detections} may be empty: nobody there) or "skipped" (not analysed, see
- * {@code reason}: "stale" or "overload"); boxes are [x1, y1, x2, y2] in source-image pixels.
+ * {@code reason}: "stale" or "overload"); boxes are [x1, y1, x2, y2] in source-image pixels, highest
+ * score first. {@code droppedDetections} appears only when a frame had more detections than one
+ * record may carry (the lowest-scoring were left out).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -22,12 +24,19 @@ public record DetectionRecord(
         String status,
         String reason,
         List<Item> detections,
+        Integer droppedDetections,
         Timings timings) {
 
     public static final String OK = "ok";
     public static final String SKIPPED = "skipped";
     public static final String STALE = "stale";
     public static final String OVERLOAD = "overload";
+
+    /** The same record listing only these detections, saying how many were left out to fit the topic. */
+    public DetectionRecord withDetections(List<Item> kept, int dropped) {
+        return new DetectionRecord(camera, seq, captureTs, width, height, model, status, reason, kept,
+                dropped > 0 ? dropped : null, timings);
+    }
 
     public record ModelRef(String name, String version) {
     }

@@ -15,8 +15,6 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,10 +24,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import lookout.common.Json;
+import lookout.common.Names;
 import lookout.frames.DeadLetterReason;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
 import lookout.frames.InvalidFrameException;
+import lookout.kafka.RecordSize;
 import lookout.kafka.Topics;
 import lookout.model.ModelMetadata;
 
@@ -56,14 +56,16 @@ public final class DetectionTopology {
     public static final String PROCESSOR = "detect";
     public static final String DETECTIONS_SINK = "detections-sink";
     public static final String DLQ_SINK = "dlq-sink";
-    static final int MAX_DETAIL = 500;
 
     /**
-     * What the topology needs to know; all from application.properties.
+     * What the topology needs to know; all from application.properties and the topics' limits.
      *
-     * @param scoreThreshold the one place detections are filtered: below it they are not published
+     * @param scoreThreshold     the one place detections are filtered: below it they are not published
+     * @param detectionsMaxBytes largest record {@code lookout.detections} takes
+     * @param dlqMaxBytes        largest record {@code lookout.frames.dlq} takes
      */
-    public record Settings(Duration maxFrameAge, float scoreThreshold, Duration inferenceTimeout) {
+    public record Settings(Duration maxFrameAge, float scoreThreshold, Duration inferenceTimeout,
+            int detectionsMaxBytes, int dlqMaxBytes) {
     }
 
     private final Settings settings;
@@ -83,10 +85,11 @@ public final class DetectionTopology {
 
     public Topology build() {
         Topology topology = new Topology();
-        topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES);
+        // keys stay bytes end to end: a camera's key comes out exactly as it went in, whatever it holds
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES);
         topology.addProcessor(PROCESSOR, DetectProcessor::new, SOURCE);
-        topology.addSink(DETECTIONS_SINK, Topics.DETECTIONS, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
-        topology.addSink(DLQ_SINK, Topics.FRAMES_DLQ, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
+        topology.addSink(DETECTIONS_SINK, Topics.DETECTIONS, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        topology.addSink(DLQ_SINK, Topics.FRAMES_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }
 
@@ -132,17 +135,29 @@ public final class DetectionTopology {
         return true;
     }
 
-    private final class DetectProcessor implements Processor<String, byte[], String, byte[]> {
-        private ProcessorContext<String, byte[]> context;
+    /** The camera id a key stands for: its UTF-8 text (invalid bytes shown as U+FFFD), "unknown" without a key. */
+    static String camera(byte[] key) {
+        return key == null ? "unknown" : new String(key, StandardCharsets.UTF_8);
+    }
+
+    private final class DetectProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+        private ProcessorContext<byte[], byte[]> context;
 
         @Override
-        public void init(ProcessorContext<String, byte[]> context) {
+        public void init(ProcessorContext<byte[], byte[]> context) {
             this.context = context;
         }
 
         @Override
-        public void process(Record<String, byte[]> frame) {
-            String camera = frame.key() == null ? "unknown" : frame.key();
+        public void process(Record<byte[], byte[]> frame) {
+            String camera = camera(frame.key());
+            if (frame.key() != null && frame.key().length > Names.MAX_CAMERA_BYTES) {
+                camera = camera.substring(0, Math.min(camera.length(), 64)) + "...";
+                metrics.frameIn(camera);
+                deadLetter(frame, camera, DeadLetterReason.BAD_KEY,
+                        "key is " + frame.key().length + " bytes, a camera id is at most " + Names.MAX_CAMERA_BYTES);
+                return;
+            }
             metrics.frameIn(camera);
             long seq;
             long captureTs;
@@ -155,6 +170,11 @@ public final class DetectionTopology {
                 image = decoder.decode(frame.value());
             } catch (InvalidFrameException e) {
                 deadLetter(frame, camera, e.reason(), e.detail());
+                return;
+            } catch (RuntimeException e) {
+                // the decoder refuses bad input with InvalidFrameException; anything else a crafted
+                // image provokes is still bad input, not a reason to fail the stream thread
+                deadLetter(frame, camera, DeadLetterReason.CORRUPT, "decoder error: " + e);
                 return;
             }
             long now = clock.millis();
@@ -177,7 +197,7 @@ public final class DetectionTopology {
                     // the service is stopping: fail the task so this frame is not committed (it is redone)
                     throw closing;
                 }
-                deadLetter(frame, camera, DeadLetterReason.INFERENCE_FAILED, String.valueOf(e.getCause().getMessage()));
+                deadLetter(frame, camera, DeadLetterReason.INFERENCE_FAILED, String.valueOf(e.getCause()));
                 return;
             } catch (TimeoutException e) {
                 pending.cancel(false);
@@ -190,43 +210,50 @@ public final class DetectionTopology {
             }
             List<DetectionRecord.Item> items = result.detections().stream()
                     .filter(d -> d.score() >= settings.scoreThreshold())
+                    .sorted((a, b) -> Float.compare(b.score(), a.score()))
                     .map(DetectionRecord.Item::of)
                     .toList();
             long published = clock.millis();
             DetectionRecord out = new DetectionRecord(camera, seq, captureTs, image.width(), image.height(),
-                    modelRef(result.model()), DetectionRecord.OK, null, items,
+                    modelRef(result.model()), DetectionRecord.OK, null, items, null,
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
-                            result.batchSize(), published - captureTs));
+                            result.batchSize(), age(published, captureTs)));
             emit(frame, out);
             metrics.frameOut(camera, DetectionRecord.OK);
-            metrics.endToEnd(published - captureTs);
+            metrics.endToEnd(age(published, captureTs));
         }
 
-        private void skip(Record<String, byte[]> frame, String camera, long seq, long captureTs, DecodedImage image,
+        private void skip(Record<byte[], byte[]> frame, String camera, long seq, long captureTs, DecodedImage image,
                 String reason, long now) {
             DetectionRecord out = new DetectionRecord(camera, seq, captureTs, image.width(), image.height(), modelRef(),
-                    DetectionRecord.SKIPPED, reason, List.of(), new DetectionRecord.Timings(null, null, null, now - captureTs));
+                    DetectionRecord.SKIPPED, reason, List.of(), null,
+                    new DetectionRecord.Timings(null, null, null, age(now, captureTs)));
             emit(frame, out);
             metrics.skipped(camera, reason);
             metrics.frameOut(camera, DetectionRecord.SKIPPED);
         }
 
-        private void emit(Record<String, byte[]> frame, DetectionRecord out) {
-            byte[] value;
-            try {
-                value = Json.MAPPER.writeValueAsBytes(out);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot serialise a detections record", e);
+        /**
+         * Forwards the record, cut to fit {@code lookout.detections}: a model that emits absurdly
+         * many boxes loses its lowest-scoring ones (counted in {@code droppedDetections}) rather
+         * than failing the stream thread on a record Kafka would refuse.
+         */
+        private void emit(Record<byte[], byte[]> frame, DetectionRecord out) {
+            byte[] value = json(out);
+            DetectionRecord cut = out;
+            while (!RecordSize.fits(frame.key(), value, NO_HEADERS, settings.detectionsMaxBytes())
+                    && !cut.detections().isEmpty()) {
+                int keep = cut.detections().size() / 2;
+                cut = out.withDetections(out.detections().subList(0, keep), out.detections().size() - keep);
+                value = json(cut);
             }
             context.forward(new Record<>(frame.key(), value, frame.timestamp(), new RecordHeaders()), DETECTIONS_SINK);
         }
 
-        private void deadLetter(Record<String, byte[]> frame, String camera, DeadLetterReason reason, String detail) {
-            RecordHeaders headers = new RecordHeaders(frame.headers().toArray());
-            headers.add(Topics.HEADER_DLQ_REASON, reason.code().getBytes(StandardCharsets.UTF_8));
-            String d = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
-            headers.add(Topics.HEADER_DLQ_DETAIL, d.getBytes(StandardCharsets.UTF_8));
-            context.forward(new Record<>(frame.key(), frame.value(), frame.timestamp(), headers), DLQ_SINK);
+        private void deadLetter(Record<byte[], byte[]> frame, String camera, DeadLetterReason reason, String detail) {
+            DeadLetter dl = DeadLetter.of(frame.key(), frame.value(), frame.headers(), reason.code(), detail,
+                    settings.dlqMaxBytes());
+            context.forward(new Record<>(dl.key(), dl.value(), frame.timestamp(), dl.headers()), DLQ_SINK);
             metrics.deadLettered(camera, reason.code());
         }
 
@@ -238,6 +265,24 @@ public final class DetectionTopology {
         private DetectionRecord.ModelRef modelRef(ModelMetadata ran) {
             ModelMetadata m = ran != null ? ran : pool.model();
             return new DetectionRecord.ModelRef(m.name(), m.version());
+        }
+    }
+
+    private static final Header[] NO_HEADERS = new Header[0];
+
+    /**
+     * Capture to now, never negative: a camera whose clock runs ahead (or a far-future
+     * {@code lookout.ts}) reads as 0 ms, not as a latency from the future.
+     */
+    static long age(long now, long captureTs) {
+        return Math.max(0, now - captureTs);
+    }
+
+    private static byte[] json(DetectionRecord out) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(out);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a detections record", e);
         }
     }
 

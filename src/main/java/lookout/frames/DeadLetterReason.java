@@ -9,6 +9,8 @@ public enum DeadLetterReason {
     TOO_MANY_PIXELS("too-many-pixels"),
     CORRUPT("corrupt"),
     BAD_HEADER("bad-header"),
+    /** The key is no camera id: longer than {@code Names.MAX_CAMERA_BYTES}. */
+    BAD_KEY("bad-key"),
     INFERENCE_FAILED("inference-failed");
 
     private final String code;

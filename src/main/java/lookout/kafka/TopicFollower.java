@@ -51,6 +51,7 @@ public final class TopicFollower implements AutoCloseable {
     private final Queue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private volatile boolean caughtUp;
+    private long lastFailureLog = System.nanoTime() - 60_000_000_000L;
 
     /**
      * @param name          client id and thread name
@@ -106,6 +107,12 @@ public final class TopicFollower implements AutoCloseable {
      */
     public static long snapshot(KafkaClients clients, String name, String topic, Duration timeout,
             Map<TopicPartition, Long> atLeast, BiConsumer<String, byte[]> sink) {
+        return snapshotRecords(clients, name, topic, timeout, atLeast, r -> sink.accept(r.key(), r.value()));
+    }
+
+    /** As {@link #snapshot(KafkaClients, String, String, Duration, Map, BiConsumer)}, handing over whole records (headers too). */
+    public static long snapshotRecords(KafkaClients clients, String name, String topic, Duration timeout,
+            Map<TopicPartition, Long> atLeast, java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
         try (KafkaConsumer<String, byte[]> c = clients.consumer(null, name)) {
             List<TopicPartition> parts = partitions(c, topic, timeout);
             c.assign(parts);
@@ -119,7 +126,7 @@ public final class TopicFollower implements AutoCloseable {
                     throw new IllegalStateException("timed out reading " + topic + " to its end after " + n + " records");
                 }
                 for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
-                    sink.accept(r.key(), r.value());
+                    sink.accept(r);
                     n++;
                 }
             }
@@ -152,28 +159,64 @@ public final class TopicFollower implements AutoCloseable {
             List<CompletableFuture<Void>> pending = new ArrayList<>();
             while (running) {
                 List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-                consumer.poll(POLL).forEach(records::add);
-                if (!caughtUp) {
-                    caughtUp = reached(consumer, startEnd);
-                }
-                handler.handle(records, caughtUp);
-                if (!syncRequests.isEmpty()) {
-                    for (CompletableFuture<Void> r; (r = syncRequests.poll()) != null; ) {
-                        pending.add(r);
+                try {
+                    consumer.poll(POLL).forEach(records::add);
+                    if (!caughtUp) {
+                        caughtUp = reached(consumer, startEnd);
                     }
-                    syncTarget = consumer.endOffsets(all); // later ends cover every earlier request too
+                    if (!syncRequests.isEmpty()) {
+                        for (CompletableFuture<Void> r; (r = syncRequests.poll()) != null; ) {
+                            pending.add(r);
+                        }
+                        syncTarget = consumer.endOffsets(all); // later ends cover every earlier request too
+                    }
+                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Kafka unreachable or refusing for a while: keep trying, a follower must outlive an outage
+                    failed(e, "reading");
+                    pause();
+                    continue;
+                }
+                try {
+                    handler.handle(records, caughtUp);
+                } catch (RuntimeException e) {
+                    // a handler must not throw; if one does, its records are lost to it, the follower goes on
+                    failed(e, "handling " + records.size() + " records");
                 }
                 if (!pending.isEmpty() && reached(consumer, syncTarget)) {
                     pending.forEach(f -> f.complete(null));
                     pending.clear();
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
             // closing
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s stopped following %s %s", thread.getName(), fromBeginning, fromEnd);
         } finally {
             consumer.close();
+        }
+    }
+
+    /** True while the follower's thread runs (it stops only when closed or when it cannot even start). */
+    public boolean alive() {
+        return thread.isAlive() && running;
+    }
+
+    private void failed(RuntimeException e, String what) {
+        long now = System.nanoTime();
+        if (now - lastFailureLog > 30_000_000_000L) { // one line per 30 s, not one per poll
+            lastFailureLog = now;
+            LOG.errorf(e, "%s: failed %s; carrying on", thread.getName(), what);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
         }
     }
 

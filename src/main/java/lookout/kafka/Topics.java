@@ -29,6 +29,10 @@ public final class Topics {
     public static final List<String> DETECTOR = List.of(FRAMES, DETECTIONS, FRAMES_DLQ);
     /** The retraining loop's topics (trainer, hot swap, labels, models and control commands). */
     public static final List<String> LOOP = List.of(LABELS, MODELS, CONTROL, EVENTS);
+    /** Topics read in order as one sequence: commands (one trainer acts, in order) and the registry. */
+    public static final List<String> SINGLE_PARTITION = List.of(CONTROL, MODELS);
+    /** The largest command {@code lookout.control} carries; a command is a few hundred bytes of JSON. */
+    public static final int MAX_COMMAND_BYTES = 64 * 1024;
 
     /** Frame header: 1-based frame number (decimal string or 8-byte big-endian long). */
     public static final String HEADER_SEQ = "lookout.seq";
@@ -45,14 +49,16 @@ public final class Topics {
 
     /**
      * The largest record a topic takes: a frame (frames, DLQ), a frame in base64 inside JSON
-     * (labels), two model chunks (models, so a chunk plus its framing always fits), 1 MiB for
-     * small JSON (detections, control, events).
+     * (labels), two model chunks (models, so a chunk plus its framing always fits), a command with
+     * room to spare (control), 1 MiB for small JSON (detections, events). Every topic is created with
+     * its limit, so the broker refuses what no reader is sized for.
      */
     public static int maxRecordBytes(String topic, TopicSettings s) {
         return switch (topic) {
             case LABELS -> s.frameMaxBytes() / 3 * 4 + 4 + RECORD_OVERHEAD;
             case MODELS -> 2 * s.modelChunkBytes();
-            case DETECTIONS, CONTROL, EVENTS -> 1024 * 1024;
+            case CONTROL -> 2 * MAX_COMMAND_BYTES;
+            case DETECTIONS, EVENTS -> 1024 * 1024;
             default -> s.frameMaxBytes() + RECORD_OVERHEAD; // frames, the DLQ, a camera's own --topic
         };
     }
@@ -72,8 +78,8 @@ public final class Topics {
             case MODELS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                     TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes,
                     TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1", TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
-            case CONTROL, EVENTS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS));
-            case DETECTIONS -> new NewTopic(topic, s.partitions(), rf);
+            case CONTROL, EVENTS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS,
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
             default -> new NewTopic(topic, s.partitions(), rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
         };
     }

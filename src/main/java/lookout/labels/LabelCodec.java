@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import lookout.common.Json;
+import lookout.common.Names;
 import lookout.config.LookoutConfig;
 import lookout.dataset.Box;
 import lookout.frames.DecodedImage;
@@ -29,6 +30,12 @@ public final class LabelCodec {
     static final double BORDER_TOLERANCE = 1.0;
     /** Boxes narrower or lower than this (pixels) are degenerate. */
     static final double MIN_SIDE = 1.0;
+    /** Most boxes one sample may have: far beyond any crowd, and what keeps training memory bounded. */
+    public static final int MAX_BOXES = 1000;
+    /** Longest sample id (the record key), in UTF-8 bytes. */
+    public static final int MAX_ID_BYTES = 1024;
+    /** Longest {@code source} text. */
+    static final int MAX_SOURCE_CHARS = 1000;
 
     private final FrameDecoder decoder;
     private final Set<String> knownLabels;
@@ -46,6 +53,10 @@ public final class LabelCodec {
     public LabelSample parse(String key, byte[] value) throws LabelRejectedException {
         if (key == null || key.isBlank()) {
             throw new LabelRejectedException(Reason.MISSING_KEY, "a labels record needs a sample id as key");
+        }
+        int keyBytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (keyBytes > MAX_ID_BYTES) {
+            throw new LabelRejectedException(Reason.BAD_KEY, "sample id is " + keyBytes + " bytes, limit " + MAX_ID_BYTES);
         }
         JsonNode root;
         try {
@@ -76,8 +87,16 @@ public final class LabelCodec {
         }
         List<Box> boxes = parseBoxes(root.get("boxes"), decoded.width(), decoded.height());
         List<String> labels = parseLabels(root.get("labels"), boxes.size());
-        return new LabelSample(key, image, decoded.width(), decoded.height(), boxes, labels,
-                text(root, "camera"), text(root, "source"));
+        String camera = text(root, "camera");
+        if (camera != null && Names.cameraProblem(camera) != null) {
+            throw new LabelRejectedException(Reason.BAD_FIELD, "\"camera\": " + Names.cameraProblem(camera));
+        }
+        String source = text(root, "source");
+        if (source != null && source.length() > MAX_SOURCE_CHARS) {
+            throw new LabelRejectedException(Reason.BAD_FIELD, "\"source\" is " + source.length()
+                    + " characters, limit " + MAX_SOURCE_CHARS);
+        }
+        return new LabelSample(key, image, decoded.width(), decoded.height(), boxes, labels, camera, source);
     }
 
     private static List<Box> parseBoxes(JsonNode node, int w, int h) throws LabelRejectedException {
@@ -87,6 +106,9 @@ public final class LabelCodec {
         }
         if (!node.isArray()) {
             throw new LabelRejectedException(Reason.BAD_BOX, "\"boxes\" must be an array of [x1,y1,x2,y2]");
+        }
+        if (node.size() > MAX_BOXES) {
+            throw new LabelRejectedException(Reason.TOO_MANY_BOXES, node.size() + " boxes, limit " + MAX_BOXES);
         }
         for (int i = 0; i < node.size(); i++) {
             JsonNode b = node.get(i);
@@ -135,9 +157,15 @@ public final class LabelCodec {
         return labels;
     }
 
-    private static String text(JsonNode root, String field) {
+    private static String text(JsonNode root, String field) throws LabelRejectedException {
         JsonNode n = root.get(field);
-        return n == null || n.isNull() ? null : n.asText();
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new LabelRejectedException(Reason.BAD_FIELD, "\"" + field + "\" must be a string");
+        }
+        return n.asText();
     }
 
     /** The record value for a sample (the inverse of {@link #parse}). */

@@ -1,10 +1,15 @@
 package lookout.labels;
 
+import lookout.common.Names;
+
 /** A labels record that cannot be used for training, with a machine-readable reason. */
 public class LabelRejectedException extends Exception {
     /** Why a record was rejected; {@link #code()} appears in events and logs. */
     public enum Reason {
         MISSING_KEY("missing-key"),
+        BAD_KEY("bad-key"),
+        BAD_FIELD("bad-field"),
+        TOO_MANY_BOXES("too-many-boxes"),
         MALFORMED_JSON("malformed-json"),
         MISSING_IMAGE("missing-image"),
         BAD_BASE64("bad-base64"),
@@ -28,8 +33,9 @@ public class LabelRejectedException extends Exception {
 
     private final Reason reason;
 
+    /** @param detail one line; quoted user input in it is clipped, so a hostile record cannot make a huge message */
     public LabelRejectedException(Reason reason, String detail) {
-        super(reason.code() + ": " + detail);
+        super(reason.code() + ": " + Names.clip(detail, 300));
         this.reason = reason;
     }
 

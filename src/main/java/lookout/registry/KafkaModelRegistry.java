@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import lookout.kafka.KafkaClients;
@@ -67,6 +70,18 @@ public final class KafkaModelRegistry implements ModelRegistry, AutoCloseable {
     }
 
     @Override
+    public ModelPublisher.Publication publication(Path dir, String version, boolean serve, String previous)
+            throws IOException, ModelIntegrityException {
+        return publisher().publication(dir, version, serve, previous);
+    }
+
+    @Override
+    public synchronized void commit(List<ProducerRecord<String, byte[]>> records,
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+        publisher().inTransaction(records, offsets, group);
+    }
+
+    @Override
     public synchronized void setServing(ServingPointer pointer) {
         publisher().setServing(pointer);
     }
@@ -74,6 +89,22 @@ public final class KafkaModelRegistry implements ModelRegistry, AutoCloseable {
     @Override
     public synchronized List<String> prune(RegistryState state, int keep) {
         return publisher().prune(state, keep);
+    }
+
+    /**
+     * Drops the transactional producer (after it was fenced or failed fatally); the next write
+     * opens a new one, which aborts whatever the old one left open.
+     */
+    public synchronized void reset() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                // closing a fenced producer may complain; it is being replaced anyway
+            }
+        }
+        producer = null;
+        publisher = null;
     }
 
     @Override

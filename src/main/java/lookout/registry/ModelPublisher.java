@@ -6,13 +6,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -21,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 import lookout.common.Json;
+import lookout.common.Names;
 import lookout.common.Sha256;
 import lookout.kafka.Topics;
 import lookout.model.Lineage;
@@ -51,8 +56,32 @@ public final class ModelPublisher {
      */
     public ModelManifest publish(Path dir, String version, boolean serve, String previous)
             throws IOException, ModelIntegrityException {
+        Publication p = publication(dir, version, serve, previous);
+        inTransaction(p.records(), Map.of(), null);
+        return p.manifest();
+    }
+
+    /** What a publish writes: the manifest and every record (chunks, manifest, pointer), not yet sent. */
+    public record Publication(ModelManifest manifest, List<ProducerRecord<String, byte[]>> records) {
+    }
+
+    /**
+     * The records that publish the artifact in dir as the given version, for a writer that sends
+     * them in a transaction of its own (with the outcome of the command that made them).
+     */
+    public Publication publication(Path dir, String version, boolean serve, String previous)
+            throws IOException, ModelIntegrityException {
+        Names.requireVersion(version);
+        for (String f : new String[] {ModelArtifact.MODEL_FILE, ModelArtifact.METADATA_FILE}) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new ModelIntegrityException(dir + " is no model artifact: it has no " + f);
+            }
+        }
         byte[] model = Files.readAllBytes(dir.resolve(ModelArtifact.MODEL_FILE));
-        ObjectNode meta = (ObjectNode) Json.MAPPER.readTree(dir.resolve(ModelArtifact.METADATA_FILE).toFile());
+        JsonNode tree = Json.MAPPER.readTree(dir.resolve(ModelArtifact.METADATA_FILE).toFile());
+        if (!(tree instanceof ObjectNode meta)) {
+            throw new ModelIntegrityException(dir.resolve(ModelArtifact.METADATA_FILE) + " is not a JSON object");
+        }
         String sha = Sha256.hex(model);
         String claimed = meta.path("sha256").asText("");
         if (!claimed.isEmpty() && !claimed.equalsIgnoreCase(sha)) {
@@ -74,13 +103,12 @@ public final class ModelPublisher {
         if (serve) {
             records.add(servingRecord(new ServingPointer(version, previous, "published", System.currentTimeMillis())));
         }
-        inTransaction(records);
-        return manifest;
+        return new Publication(manifest, records);
     }
 
     /** Moves the serving pointer (promote or rollback). */
     public void setServing(ServingPointer pointer) {
-        inTransaction(List.of(servingRecord(pointer)));
+        inTransaction(List.of(servingRecord(pointer)), Map.of(), null);
     }
 
     /**
@@ -90,29 +118,36 @@ public final class ModelPublisher {
      * @return the pruned versions
      */
     public List<String> prune(RegistryState state, int keep) {
+        Map<String, List<ProducerRecord<String, byte[]>>> tombstones = pruneRecords(state, keep);
+        List<ProducerRecord<String, byte[]>> all = new ArrayList<>();
+        tombstones.values().forEach(all::addAll);
+        if (!all.isEmpty()) {
+            inTransaction(all, Map.of(), null);
+        }
+        return new ArrayList<>(tombstones.keySet());
+    }
+
+    /** The tombstones of a prune, by version (manifest first, then its chunks), not yet sent. */
+    public static Map<String, List<ProducerRecord<String, byte[]>>> pruneRecords(RegistryState state, int keep) {
         List<ModelManifest> versions = state.versions();
         ServingPointer serving = state.serving();
-        List<String> pruned = new ArrayList<>();
-        List<ProducerRecord<String, byte[]>> tombstones = new ArrayList<>();
+        Map<String, List<ProducerRecord<String, byte[]>>> pruned = new LinkedHashMap<>();
         for (int i = 0; i < versions.size() - keep; i++) {
             String v = versions.get(i).version();
             if (serving != null && v.equals(serving.version())) {
                 continue;
             }
-            pruned.add(v);
             // manifest first: the version disappears before any of its chunks do
             List<String> keys = new ArrayList<>(state.keysOf(v));
             keys.remove(RegistryKeys.manifest(v));
             keys.add(0, RegistryKeys.manifest(v));
-            keys.forEach(k -> tombstones.add(new ProducerRecord<>(Topics.MODELS, k, null)));
-        }
-        if (!tombstones.isEmpty()) {
-            inTransaction(tombstones);
+            pruned.put(v, keys.stream().map(k -> new ProducerRecord<String, byte[]>(Topics.MODELS, k, null)).toList());
         }
         return pruned;
     }
 
-    private static ProducerRecord<String, byte[]> servingRecord(ServingPointer p) {
+    /** The record that moves the serving pointer, not yet sent. */
+    public static ProducerRecord<String, byte[]> servingRecord(ServingPointer p) {
         try {
             return new ProducerRecord<>(Topics.MODELS, RegistryKeys.SERVING, Json.MAPPER.writeValueAsBytes(p));
         } catch (IOException e) {
@@ -129,12 +164,23 @@ public final class ModelPublisher {
         return Map.copyOf(written);
     }
 
-    private synchronized void inTransaction(List<ProducerRecord<String, byte[]>> records) {
+    /**
+     * Sends the records in one transaction; with offsets, the consumed position of the command that
+     * caused them commits in the same transaction (exactly once: the effects and "this command is
+     * done" become visible together or not at all).
+     *
+     * @param group the consuming group's metadata (fences a trainer that lost its partition); null without offsets
+     */
+    public synchronized void inTransaction(List<ProducerRecord<String, byte[]>> records,
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         producer.beginTransaction();
         try {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ProducerRecord<String, byte[]> r : records) {
                 sent.add(producer.send(r));
+            }
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, group);
             }
             producer.commitTransaction();
             for (Future<RecordMetadata> f : sent) {

@@ -2,6 +2,12 @@ package lookout.registry;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /** The model registry: published versions and the serving pointer (Kafka in production, in memory in unit tests). */
 public interface ModelRegistry {
@@ -15,6 +21,18 @@ public interface ModelRegistry {
      * @param previous the version served until now (recorded in the pointer for rollback), or null
      */
     ModelManifest publish(Path dir, String version, boolean serve, String previous) throws Exception;
+
+    /** The records that would publish the artifact in dir as the given version, not yet sent. */
+    ModelPublisher.Publication publication(Path dir, String version, boolean serve, String previous) throws Exception;
+
+    /**
+     * Sends records (registry changes, events) in one transaction; with offsets, the consumed
+     * position of the command that caused them commits in it too.
+     *
+     * @param group the consuming group's metadata; null without offsets
+     */
+    void commit(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata group);
 
     /** Moves the serving pointer (promote or rollback). */
     void setServing(ServingPointer pointer);

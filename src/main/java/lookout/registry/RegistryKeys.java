@@ -1,5 +1,7 @@
 package lookout.registry;
 
+import lookout.common.Names;
+
 /**
  * Record keys on {@code lookout.models}: {@code <version>} is the manifest (model.json inside),
  * {@code <version>/chunk/<i>} the i-th piece of model.pt, {@code serving} the serving pointer.
@@ -12,12 +14,14 @@ public final class RegistryKeys {
     private RegistryKeys() {
     }
 
+    /** @throws IllegalArgumentException when version is no valid version name */
     public static String manifest(String version) {
-        return version;
+        return Names.requireVersion(version);
     }
 
+    /** @throws IllegalArgumentException when version is no valid version name */
     public static String chunk(String version, int index) {
-        return version + CHUNK + String.format("%05d", index);
+        return Names.requireVersion(version) + CHUNK + String.format("%05d", index);
     }
 
     /** The version a chunk key belongs to, or null if the key is not a chunk key. */
@@ -26,16 +30,25 @@ public final class RegistryKeys {
         return i > 0 ? key.substring(0, i) : null;
     }
 
-    static int chunkIndex(String key) {
-        return Integer.parseInt(key.substring(key.indexOf(CHUNK) + CHUNK.length()));
+    /** What follows "/chunk/" in a chunk key (validated by the reader). */
+    static String chunkIndexText(String key) {
+        return key.substring(key.indexOf(CHUNK) + CHUNK.length());
     }
 
-    /** Orders versions numerically when both are numbers, else lexically. */
+    /** Orders versions numerically when both are numbers, else lexically (numbers first); null sorts first. */
     public static int compareVersions(String a, String b) {
-        try {
-            return Long.compare(Long.parseLong(a), Long.parseLong(b));
-        } catch (NumberFormatException e) {
-            return a.compareTo(b);
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : -1) : 1;
         }
+        boolean na = isNumber(a);
+        boolean nb = isNumber(b);
+        if (na && nb) {
+            return Long.compare(Long.parseLong(a), Long.parseLong(b));
+        }
+        return na != nb ? (na ? -1 : 1) : a.compareTo(b);
+    }
+
+    private static boolean isNumber(String s) {
+        return !s.isEmpty() && s.length() <= 18 && s.chars().allMatch(Character::isDigit);
     }
 }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 import lookout.common.Json;
+import lookout.common.Names;
 import lookout.common.Sha256;
 import lookout.model.Lineage;
 
@@ -25,38 +26,84 @@ import lookout.model.Lineage;
 public final class RegistryState {
     private static final Logger LOG = Logger.getLogger(RegistryState.class);
 
+    /** Hears about records the state could not use (events and metrics in the detector). */
+    @FunctionalInterface
+    public interface SkipListener {
+        /**
+         * @param key    the record key, clipped
+         * @param reason bad-key, unreadable, invalid-manifest, invalid-pointer or invalid-chunk
+         * @param detail one readable line
+         */
+        void skipped(String key, String reason, String detail);
+    }
+
     private final Map<String, ModelManifest> manifests = new TreeMap<>(RegistryKeys::compareVersions);
     private final Map<String, Map<Integer, byte[]>> chunks = new TreeMap<>(RegistryKeys::compareVersions);
+    private final SkipListener skips;
     private ServingPointer serving;
 
-    /** Applies one record; a null value is a tombstone. */
+    /** A state that logs what it skips. */
+    public RegistryState() {
+        this((key, reason, detail) -> {
+        });
+    }
+
+    public RegistryState(SkipListener skips) {
+        this.skips = skips;
+    }
+
+    /**
+     * Applies one record; a null value is a tombstone. A record that is not what the registry
+     * writes (unknown key, invalid version name, unreadable or inconsistent manifest or pointer) is
+     * skipped, logged and reported, and leaves the state as it was: it never throws.
+     */
     public synchronized void apply(String key, byte[] value) {
-        if (key == null) {
-            return;
-        }
         try {
-            if (key.equals(RegistryKeys.SERVING)) {
-                serving = value == null ? null : Json.MAPPER.readValue(value, ServingPointer.class);
-            } else if (RegistryKeys.chunkVersion(key) != null) {
-                String v = RegistryKeys.chunkVersion(key);
-                if (value == null) {
-                    Map<Integer, byte[]> m = chunks.get(v);
-                    if (m != null) {
-                        m.remove(RegistryKeys.chunkIndex(key));
-                        if (m.isEmpty()) {
-                            chunks.remove(v);
-                        }
+            applyValid(key, value);
+        } catch (RegistryRecords.Invalid e) {
+            skip(key, e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            skip(key, "unreadable", e.toString());
+        }
+    }
+
+    private void applyValid(String key, byte[] value) throws RegistryRecords.Invalid {
+        if (key == null) {
+            throw new RegistryRecords.Invalid("bad-key", "a record without a key");
+        }
+        if (key.equals(RegistryKeys.SERVING)) {
+            serving = value == null ? null : RegistryRecords.pointer(value);
+        } else if (RegistryKeys.chunkVersion(key) != null) {
+            String v = RegistryRecords.version(RegistryKeys.chunkVersion(key), "chunk key");
+            int index = RegistryRecords.chunkIndex(key, RegistryKeys.chunkIndexText(key));
+            if (value == null) {
+                Map<Integer, byte[]> m = chunks.get(v);
+                if (m != null) {
+                    m.remove(index);
+                    if (m.isEmpty()) {
+                        chunks.remove(v);
                     }
-                } else {
-                    chunks.computeIfAbsent(v, k -> new TreeMap<>()).put(RegistryKeys.chunkIndex(key), value);
                 }
-            } else if (value == null) {
-                manifests.remove(key);
             } else {
-                manifests.put(key, Json.MAPPER.readValue(value, ModelManifest.class));
+                chunks.computeIfAbsent(v, k -> new TreeMap<>()).put(index, value);
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf("ignoring unreadable record %s on lookout.models: %s", key, e.getMessage());
+        } else {
+            String v = RegistryRecords.version(key, "manifest key");
+            if (value == null) {
+                manifests.remove(v);
+            } else {
+                manifests.put(v, RegistryRecords.manifest(v, value));
+            }
+        }
+    }
+
+    private void skip(String key, String reason, String detail) {
+        String k = key == null ? null : Names.clip(key, 100);
+        LOG.warnf("skipping record %s on lookout.models: %s", k, detail);
+        try {
+            skips.skipped(k, reason, detail);
+        } catch (RuntimeException e) {
+            LOG.warnf("reporting a skipped registry record failed: %s", e.toString());
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -37,15 +38,15 @@ import lookout.registry.RegistryState;
 @Path("/api")
 @ApplicationScoped
 public class ControlResource {
-    private KafkaClients clients;
+    @Inject
+    ServiceRuntime runtime;
     private KafkaProducer<String, byte[]> producer;
     private KafkaModelRegistry registry;
 
-    private synchronized KafkaClients clients() {
-        if (clients == null) {
-            clients = new KafkaClients(LookoutConfig.current().kafka());
-        }
-        return clients;
+    /** The Kafka the detector runs against (serve's --bootstrap-servers, the demo's embedded broker), else the configured one. */
+    private KafkaClients clients() {
+        KafkaClients running = runtime == null ? null : runtime.clients();
+        return running != null ? running : new KafkaClients(LookoutConfig.current().kafka());
     }
 
     private synchronized KafkaProducer<String, byte[]> producer() {

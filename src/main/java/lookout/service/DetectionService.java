@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,6 +13,7 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -24,6 +26,7 @@ import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
 import lookout.detect.Detector;
 import lookout.detect.InferencePool;
+import lookout.detect.LastLineHandlers;
 import lookout.frames.FrameDecoder;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
@@ -56,6 +59,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile KafkaStreamsMetrics streamsMetrics;
     private volatile boolean modelReady;
     private volatile BooleanSupplier servingInStep = () -> true;
+    private volatile BooleanSupplier watcherAlive = () -> true;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
@@ -72,23 +76,49 @@ public final class DetectionService implements AutoCloseable {
     public synchronized DetectionService start() {
         long t0 = System.nanoTime();
         TopicAdmin.ensure(clients.settings(), Topics.DETECTOR);
+        Map<String, Integer> limits = TopicAdmin.limits(clients.settings(), List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
         pool = openPool();
         LOG.infof("model %s v%s loaded on %d worker(s) and warmed up in %d ms", pool.model().name(),
                 pool.model().version(), pool.workers(), (System.nanoTime() - t0) / 1_000_000);
         modelReady = true;
         pool.start();
-        DetectionTopology topology = new DetectionTopology(
-                new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(), settings.inferenceTimeout()),
+        Properties config = streamsConfig();
+        DetectionTopology topology = new DetectionTopology(topologySettings(limits, config),
                 new FrameDecoder(settings.frames()), pool, metrics, clock);
-        streams = new KafkaStreams(topology.build(), streamsConfig());
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.errorf(e, "stream thread failed; replacing it (uncommitted frames are processed again)");
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams = new KafkaStreams(ProcessIdPin.attach(topology.build(), DetectionTopology.PROCESSOR), config);
+        streams.setUncaughtExceptionHandler(DetectionService::onStreamThreadFailure);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.start();
         return this;
+    }
+
+    /**
+     * Records are cut to the smaller of the topic's real limit and what the producer may send, so a
+     * DLQ copy or a detections record can never be refused by Kafka.
+     */
+    DetectionTopology.Settings topologySettings(Map<String, Integer> topicLimits, Properties config) {
+        int producerLimit = (Integer) config.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        return new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(),
+                settings.inferenceTimeout(), Math.min(producerLimit, topicLimits.get(Topics.DETECTIONS)),
+                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)));
+    }
+
+    /**
+     * A stream thread that failed is replaced (its uncommitted frames are processed again), except
+     * when another replica took this one's static member id: two replicas with one
+     * {@code lookout.instance-id} would fence each other forever, so this one stops (liveness DOWN).
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FencedInstanceIdException) {
+                LOG.errorf("another detector joined with this replica's lookout.instance-id; give every replica "
+                        + "its own (LOOKOUT_INSTANCE_ID). Stopping Kafka Streams here: %s", t.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
+        LOG.errorf(e, "stream thread failed; replacing it (uncommitted frames are processed again)");
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     private InferencePool openPool() {
@@ -110,10 +140,11 @@ public final class DetectionService implements AutoCloseable {
 
     Properties streamsConfig() {
         int maxRecord = Topics.maxRecordBytes(Topics.FRAMES_DLQ, clients.settings().topics());
-        Map<String, Object> tuning = Map.of(
+        Map<String, Object> tuning = new HashMap<>(Map.of(
                 StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10,
-                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-        Map<String, Object> required = Map.of(
+                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0));
+        tuning.putAll(clients.membership(StreamsConfig.MAIN_CONSUMER_PREFIX));
+        Map<String, Object> required = new HashMap<>(Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId(),
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee(),
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.effectiveStreamThreads(),
@@ -123,15 +154,29 @@ public final class DetectionService implements AutoCloseable {
                 StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
                 (int) Math.max(300_000, settings.inferenceTimeout().toMillis() * 4),
                 // dead-lettered frames are republished whole: allow the largest record the DLQ takes
-                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecord);
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecord));
+        // static membership: a replica restarted after a crash takes its partitions back at once
+        // instead of waiting out the dead members' sessions (Streams appends the thread number)
+        required.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                clients.settings().group().instanceId());
+        // one state directory per replica name: where the process id (so the transactional ids) is kept
+        required.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().resolve(clients.settings().group().instanceId())
+                .toAbsolutePath().toString());
+        required.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Production.class);
+        required.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Processing.class);
+        required.put(LastLineHandlers.METRICS, metrics);
         Properties p = new Properties();
         p.putAll(clients.properties(tuning, required));
         return p;
     }
 
-    /** Readiness follows the registry too: see {@link #ready()}. */
-    public void followRegistry(BooleanSupplier inStep) {
+    /**
+     * Readiness follows the registry too (see {@link #ready()}), and liveness the watcher: a
+     * detector whose watcher stopped would ignore every later publish, promote and rollback.
+     */
+    public void followRegistry(BooleanSupplier inStep, BooleanSupplier watcherAlive) {
         this.servingInStep = inStep;
+        this.watcherAlive = watcherAlive;
     }
 
     public boolean modelReady() {
@@ -160,10 +205,15 @@ public final class DetectionService implements AutoCloseable {
         return modelReady && streams == KafkaStreams.State.RUNNING && servingInStep;
     }
 
-    /** False once the streams died for good (ERROR) or a start failed. */
+    /** False once the streams died for good (ERROR), a start failed, or the model watcher stopped. */
     public boolean alive() {
         KafkaStreams.State state = streamsState();
-        return fatal.get() == null && state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
+        return fatal.get() == null && state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && watcherAlive.getAsBoolean();
+    }
+
+    public boolean watcherAlive() {
+        return watcherAlive.getAsBoolean();
     }
 
     public InferencePool pool() {

@@ -25,6 +25,7 @@ public final class ServiceHealth {
         b.withData("modelReady", s.modelReady());
         b.withData("streams", String.valueOf(s.streamsState()));
         b.withData("servingRegistryVersion", s.servingInStep());
+        b.withData("modelWatcher", s.watcherAlive() ? "following" : "stopped");
         if (s.model() != null) {
             b.withData("model", s.model().name() + " v" + s.model().version());
         }

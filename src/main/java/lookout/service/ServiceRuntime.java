@@ -29,10 +29,12 @@ public class ServiceRuntime {
     Shutdown shutdown;
 
     private volatile DetectionService current;
+    private volatile KafkaClients clients;
 
     /** Starts the service with these settings; it is closed on shutdown. Blocks for topics, model loading and warm-up. */
     public DetectionService start(KafkaSettings kafka, DetectorSettings settings) {
         KafkaClients clients = new KafkaClients(kafka);
+        this.clients = clients;
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
                 Clock.systemUTC());
         shutdown.register(service);
@@ -44,9 +46,14 @@ public class ServiceRuntime {
             HotSwap swap = shutdown.register(HotSwap.start(clients, service.pool(),
                     InferencePool.workerDevices(settings.devices(), settings.workersPerDevice()), service.metrics(),
                     models.cacheDir()));
-            service.followRegistry(swap::inStep);
+            service.followRegistry(swap::inStep, swap::alive);
         }
         return service;
+    }
+
+    /** The Kafka clients the running service uses (the REST control door sends through them), or null. */
+    public KafkaClients clients() {
+        return clients;
     }
 
     /** The running service, or null in roles that do not detect. */

@@ -22,12 +22,17 @@ public final class LabelsView implements AutoCloseable {
     public LabelsView(KafkaClients clients, LabelCodec codec) {
         this.labels = new LabelSet(codec);
         this.follower = new TopicFollower(clients, "lookout-trainer-labels", List.of(Topics.LABELS), List.of(),
-                (records, caughtUp) -> records.forEach(r -> labels.apply(r.key(), r.value())));
+                (records, caughtUp) -> records.forEach(r -> labels.apply(r.key(), r.value(), r.partition(), r.offset())));
     }
 
     public LabelsView start() {
         follower.start();
         return this;
+    }
+
+    /** True once the labels topic has been read up to where it ended when the view started. */
+    public boolean caughtUp() {
+        return follower.caughtUp();
     }
 
     public LabelSet labels() {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,13 +35,30 @@ import lookout.registry.ServingPointer;
  * One retraining run: split the camera's labels (deterministic holdout), fine-tune from the base
  * version, score candidate and current model on the same holdout, publish only if the candidate is
  * not worse than the current one by more than the tolerance. Says what happened in events at every
- * step: training-started, epoch..., evaluated, then published, rejected or failed.
+ * step: training-started, epoch..., evaluated (progress, on the event sink), then the outcome:
+ * published, rejected or failed, written through {@link Outcomes} (the trainer writes an outcome,
+ * the publish it carries and the command's offset in one transaction: a run that dies before has
+ * no outcome, and its command runs again).
  */
 public final class RetrainJob {
     private static final Logger LOG = Logger.getLogger(RetrainJob.class);
 
     /** How a run ended. */
     public enum Outcome { PUBLISHED, REJECTED, FAILED }
+
+    /** Where a run's outcome goes: each call writes the outcome event (and what it publishes) at once or not at all. */
+    public interface Outcomes {
+        /** Publishes the candidate in dir as version and writes the {@code published} event with it. */
+        ModelManifest publish(Path dir, String version, boolean serve, String previous, Map<String, Object> event)
+                throws Exception;
+
+        /** Writes a {@code rejected} or {@code failed} event. */
+        void report(String type, Map<String, Object> event);
+    }
+
+    /** Why a run was started: a command on lookout.control, or the retraining policy. */
+    public static final String TRIGGER_COMMAND = "command";
+    public static final String TRIGGER_POLICY = "policy";
 
     private final ModelTrainer trainer;
     private final ModelScorer scorer;
@@ -57,17 +75,23 @@ public final class RetrainJob {
         this.settings = settings;
     }
 
-    public Outcome run(ControlCommand.Retrain cmd, LabelSet labels) {
+    /**
+     * @param trigger {@link #TRIGGER_COMMAND} or {@link #TRIGGER_POLICY}, repeated in every event
+     */
+    public Outcome run(ControlCommand.Retrain cmd, LabelSet labels, String trigger, Outcomes outcomes) {
         long start = System.nanoTime();
         Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("id", cmd.id());
         ctx.put("camera", cmd.camera());
+        ctx.put("trigger", trigger);
+        // where the labels stood when this run took its samples: the policy counts new labels from here
+        ctx.put("labelsWatermark", watermarkJson(labels.watermark()));
         Path work = null;
         try {
             List<LabelSample> samples = labels.samples(cmd.camera());
             HoldoutSplit.Split split = new HoldoutSplit(settings.holdoutFraction()).split(samples);
             if (split.train().isEmpty()) {
-                return fail(ctx, "no training samples" + (cmd.camera() != null ? " for camera " + cmd.camera() : "")
+                return fail(outcomes, ctx, "no training samples" + (cmd.camera() != null ? " for camera " + cmd.camera() : "")
                         + " (" + samples.size() + " labelled, " + split.holdout().size() + " held out)");
             }
             RegistryState state = registry.snapshot();
@@ -102,7 +126,7 @@ public final class RetrainJob {
             if (split.holdout().isEmpty()) {
                 Map<String, Object> r = new LinkedHashMap<>(ctx);
                 r.put("reason", "no holdout samples to compare on; label more frames or raise the holdout fraction");
-                events.emit(Events.REJECTED, r);
+                outcomes.report(Events.REJECTED, r);
                 return Outcome.REJECTED;
             }
             EvaluationResult cand = scorer.score(candidate, split.holdout());
@@ -124,27 +148,37 @@ public final class RetrainJob {
             if (!better) {
                 result.put("reason", String.format("candidate AP50 %.4f < current %.4f - tolerance %.4f",
                         cand.ap50(), cur.ap50(), settings.tolerance()));
-                events.emit(Events.REJECTED, result);
+                outcomes.report(Events.REJECTED, result);
                 return Outcome.REJECTED;
             }
-            String version = state.nextVersion();
+            String version = registry.snapshot().nextVersion(); // now, not at the start: the registry may have moved
             stamp(candidate, baseVersion, cand, cur, split, cmd, params);
-            ModelManifest published = registry.publish(candidate, version, settings.autoPromote(), currentVersion);
             result.put("version", version);
             result.put("parent", baseVersion);
-            result.put("sha256", published.sha256());
+            result.put("sha256", Sha256.hex(candidate.resolve(ModelArtifact.MODEL_FILE)));
             result.put("serving", settings.autoPromote());
-            events.emit(Events.PUBLISHED, result);
+            outcomes.publish(candidate, version, settings.autoPromote(), currentVersion, result);
+            prune();
+            return Outcome.PUBLISHED;
+        } catch (OutcomeNotWritten e) {
+            throw e; // the outcome could not be committed: nothing happened, the command runs again
+        } catch (Exception e) {
+            LOG.error("retrain failed", e);
+            return fail(outcomes, ctx, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            delete(work);
+        }
+    }
+
+    /** Keeps the newest versions; a failure here is logged, the run's outcome (published) stands. */
+    private void prune() {
+        try {
             List<String> pruned = registry.prune(registry.snapshot(), settings.keepVersions());
             if (!pruned.isEmpty()) {
                 events.emit(Events.PRUNED, Map.of("versions", pruned, "keep", settings.keepVersions()));
             }
-            return Outcome.PUBLISHED;
-        } catch (Exception e) {
-            LOG.error("retrain failed", e);
-            return fail(ctx, e.getClass().getSimpleName() + ": " + e.getMessage());
-        } finally {
-            delete(work);
+        } catch (RuntimeException e) {
+            LOG.warnf("pruning the registry after a publish failed: %s", e.toString());
         }
     }
 
@@ -180,11 +214,28 @@ public final class RetrainJob {
         Json.pretty().writeValue(json.toFile(), meta);
     }
 
-    private Outcome fail(Map<String, Object> ctx, String error) {
+    private static Outcome fail(Outcomes outcomes, Map<String, Object> ctx, String error) {
         Map<String, Object> f = new LinkedHashMap<>(ctx);
         f.put("error", error);
-        events.emit(Events.FAILED, f);
+        outcomes.report(Events.FAILED, f);
         return Outcome.FAILED;
+    }
+
+    /**
+     * Thrown by an {@link Outcomes} that could not write the outcome (the trainer lost its
+     * partition or Kafka refused the transaction): the run counts as not done.
+     */
+    public static final class OutcomeNotWritten extends RuntimeException {
+        public OutcomeNotWritten(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Partition -> offset, with string keys (JSON object keys). */
+    static Map<String, Long> watermarkJson(Map<Integer, Long> watermark) {
+        Map<String, Long> m = new TreeMap<>();
+        watermark.forEach((p, o) -> m.put(String.valueOf(p), o));
+        return m;
     }
 
     private static Map<String, Object> scores(EvaluationResult r) {

@@ -2,50 +2,75 @@ package lookout.trainer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import lookout.common.Json;
+import lookout.common.Names;
+import lookout.config.TrainerSettings;
 import lookout.control.ControlCommand;
 import lookout.control.ControlParser;
-import lookout.events.Events;
 import lookout.control.InvalidCommandException;
-import lookout.config.TrainerSettings;
-import lookout.kafka.Instance;
+import lookout.events.Events;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
+import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
 import lookout.labels.LabelCodec;
 import lookout.model.ModelArtifact;
 import lookout.registry.KafkaModelRegistry;
+import lookout.registry.ModelManifest;
+import lookout.registry.ModelPublisher;
 import lookout.registry.RegistryState;
 import lookout.registry.ServingChange;
 import lookout.registry.ServingPointer;
 
 /**
  * The trainer role. Consumes {@code lookout.control} in the consumer group {@code lookout-trainer}
- * (the topic has one partition, so exactly one trainer acts on commands, in order) and answers:
- * retrain (one run at a time, off the polling thread), promote, rollback, prune; anything else or
- * anything malformed gets an {@code error} event. Each command's offset is committed before it is
- * acted on: a trainer that dies mid-run publishes nothing (transactional publish) and the command
- * is not retried by its successor (no crash loops on a poisonous command); send it again.
+ * (one partition, so one trainer acts on commands, in order) and answers each command, one at a
+ * time: retrain (fine-tuned on a worker thread while this one keeps the group membership), promote,
+ * rollback, prune; anything else or anything malformed gets an {@code error} event.
+ *
+ * <p><b>A command is done when its outcome is written.</b> The outcome event, what the command
+ * changes in the registry (a published model, a moved pointer, tombstones) and the command's
+ * consumed offset are written in one Kafka transaction. A trainer that dies before has written
+ * nothing (an open transaction is aborted, read_committed readers never see it) and its successor
+ * (or itself, restarted) runs the command again; one that dies after has committed the offset, so
+ * nothing is ever published twice. Progress events (training-started, epoch, evaluated) are
+ * at-least-once: a command run again reports its progress again. The {@link RetrainPolicy} may
+ * start runs of its own while no command waits; their outcomes are written the same way.
  */
 public final class TrainerService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainerService.class);
     public static final String GROUP = "lookout-trainer";
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private final KafkaClients clients;
     private final TrainerSettings settings;
@@ -53,14 +78,29 @@ public final class TrainerService implements AutoCloseable {
     private final int chunkBytes;
     private final ModelTrainer trainer;
     private final ModelScorer scorer;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "lookout-retrain"));
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "lookout-retrain");
+        t.setDaemon(true); // a run cut short by shutdown writes no outcome: its command is acted on again
+        return t;
+    });
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Outcomes the retrain thread asks this (the consumer's) thread to commit. */
+    private final BlockingQueue<Commit> commits = new LinkedBlockingQueue<>();
+    /** Commands polled and not yet acted on, in order (one at a time). */
+    private final Deque<ConsumerRecord<String, byte[]>> waiting = new ArrayDeque<>();
+    private final RetrainPolicy policy;
     private KafkaConsumer<String, byte[]> control;
     private Events events;
     private KafkaModelRegistry registry;
     private LabelsView labels;
     private Thread thread;
     private volatile Future<?> job;
+    private long nextPolicyCheck;
+
+    /** An outcome to commit with the offset of the command that caused it (none for a policy run). */
+    private record Commit(List<ProducerRecord<String, byte[]>> records, ConsumerRecord<String, byte[]> command,
+            CompletableFuture<Void> done) {
+    }
 
     /**
      * @param codec      validates label records as they are read
@@ -74,20 +114,45 @@ public final class TrainerService implements AutoCloseable {
         this.chunkBytes = chunkBytes;
         this.trainer = trainer;
         this.scorer = scorer;
+        this.policy = new RetrainPolicy(settings.policy(), System.currentTimeMillis());
     }
 
     public TrainerService start() {
         TopicAdmin.ensure(clients.settings(), Topics.LOOP);
         events = Events.open(clients, "trainer");
-        registry = new KafkaModelRegistry(clients, "lookout-trainer-" + Instance.id(), chunkBytes);
+        registry = new KafkaModelRegistry(clients, "lookout-trainer-" + clients.settings().group().instanceId(),
+                chunkBytes);
         labels = new LabelsView(clients, codec).start();
-        control = clients.consumer(GROUP, "lookout-trainer-control");
-        control.subscribe(List.of(Topics.CONTROL));
+        if (settings.policy().enabled()) {
+            // the last run of each camera, from the outcome events so far
+            TopicFollower.snapshot(clients, "lookout-trainer-policy", Topics.EVENTS, Duration.ofMinutes(2),
+                    (key, value) -> readEvent(value));
+        }
+        control = clients.memberConsumer(GROUP, "lookout-trainer-control");
+        control.subscribe(List.of(Topics.CONTROL), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                waiting.clear(); // their commands now belong to whoever gets the partition (from the committed offset)
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        });
         thread = new Thread(this::loop, "lookout-trainer-control");
         thread.start();
-        LOG.infof("trainer %s started (holdout %.2f, tolerance %.3f, base %s)", Instance.id(), settings.holdoutFraction(),
-                settings.tolerance(), settings.baseModelDir());
+        LOG.infof("trainer %s started (holdout %.2f, tolerance %.3f, base %s, policy %s)",
+                clients.settings().group().instanceId(), settings.holdoutFraction(), settings.tolerance(),
+                settings.baseModelDir(), settings.policy().enabled() ? settings.policy() : "off");
         return this;
+    }
+
+    private void readEvent(byte[] value) {
+        try {
+            policy.event(Json.MAPPER.readTree(value));
+        } catch (java.io.IOException | RuntimeException e) {
+            // not an event this trainer wrote; nothing to learn from it
+        }
     }
 
     /** True while a retrain runs. */
@@ -99,10 +164,35 @@ public final class TrainerService implements AutoCloseable {
     private void loop() {
         try {
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> r : control.poll(Duration.ofMillis(500))) {
-                    control.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()),
-                            new OffsetAndMetadata(r.offset() + 1)));
-                    handle(r);
+                if (busy()) {
+                    // paused: polling keeps this trainer in the group while the run goes on (a partition
+                    // assigned meanwhile is not paused: its commands wait their turn)
+                    control.poll(POLL).forEach(waiting::add);
+                    drainCommits();
+                    continue;
+                }
+                drainCommits(); // a run that just ended may have left its outcome here
+                if (job != null) {
+                    job = null;
+                    control.resume(control.assignment());
+                }
+                if (waiting.isEmpty()) {
+                    control.poll(POLL).forEach(waiting::add);
+                }
+                ConsumerRecord<String, byte[]> next = waiting.poll();
+                try {
+                    if (next != null) {
+                        handle(next);
+                    } else {
+                        maybeRunPolicy();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // the outcome was not written: back to the committed offset, the command is read again
+                    LOG.warnf("command not completed (%s); reading it again", e.toString());
+                    rewind();
+                    pause(Duration.ofSeconds(1));
                 }
             }
         } catch (WakeupException e) {
@@ -115,6 +205,7 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
+    /** Acts on one command; a retrain starts on the worker and this thread waits (polling) for its outcome. */
     void handle(ConsumerRecord<String, byte[]> r) {
         ControlCommand cmd;
         try {
@@ -125,45 +216,159 @@ public final class TrainerService implements AutoCloseable {
             err.put("error", e.getMessage());
             err.put("offset", r.offset());
             err.put("command", r.value() == null ? null : snippet(r.value()));
-            events.emit(Events.ERROR, err);
+            complete(r, List.of(event(Events.ERROR, err)));
             return;
         }
         try {
             if (cmd instanceof ControlCommand.Retrain retrain) {
-                startRetrain(retrain);
+                startRetrain(retrain, RetrainJob.TRIGGER_COMMAND, r);
             } else if (cmd instanceof ControlCommand.Promote p) {
-                moveServing(p.id(), p.version(), "promote", Events.PROMOTED);
+                moveServing(r, p.id(), p.version(), "promote", Events.PROMOTED);
             } else if (cmd instanceof ControlCommand.Rollback rb) {
-                moveServing(rb.id(), rb.version(), "rollback", Events.ROLLED_BACK);
+                moveServing(r, rb.id(), rb.version(), "rollback", Events.ROLLED_BACK);
             } else if (cmd instanceof ControlCommand.Prune p) {
                 int keep = p.keep() != null ? p.keep() : settings.keepVersions();
-                List<String> pruned = registry.prune(registry.snapshot(), keep);
-                events.emit(Events.PRUNED, withId(p.id(), Map.of("versions", pruned, "keep", keep)));
+                Map<String, List<ProducerRecord<String, byte[]>>> tombstones =
+                        ModelPublisher.pruneRecords(registry.snapshot(), keep);
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+                tombstones.values().forEach(records::addAll);
+                records.add(event(Events.PRUNED, withId(p.id(), Map.of("versions", List.copyOf(tombstones.keySet()),
+                        "keep", keep))));
+                complete(r, records);
             } else {
                 LOG.debugf("%s is for detectors; the trainer ignores it", cmd.name());
+                complete(r, List.of());
             }
+        } catch (KafkaException e) {
+            throw e; // Kafka itself failed: handled by the caller's rewind
         } catch (RuntimeException e) {
             LOG.error("command failed", e);
-            events.emit(Events.ERROR, withId(cmd.id(), Map.of("command", cmd.name(), "error", String.valueOf(e.getMessage()))));
+            complete(r, List.of(event(Events.ERROR, withId(cmd.id(), Map.of("command", cmd.name(),
+                    "error", String.valueOf(e.getMessage()))))));
         }
     }
 
-    private void startRetrain(ControlCommand.Retrain cmd) {
-        if (busy()) {
-            events.emit(Events.ERROR, withId(cmd.id(), Map.of("command", "retrain",
-                    "error", "a retrain is already running; send it again when it has finished")));
-            return;
-        }
+    private void startRetrain(ControlCommand.Retrain cmd, String trigger, ConsumerRecord<String, byte[]> command) {
+        control.pause(control.assignment());
+        RetrainJob.Outcomes outcomes = new RetrainJob.Outcomes() {
+            @Override
+            public ModelManifest publish(Path dir, String version, boolean serve, String previous,
+                    Map<String, Object> event) throws Exception {
+                ModelPublisher.Publication p = registry.publication(dir, version, serve, previous);
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>(p.records());
+                records.add(event(Events.PUBLISHED, event));
+                commitFromWorker(records, command);
+                return p.manifest();
+            }
+
+            @Override
+            public void report(String type, Map<String, Object> event) {
+                commitFromWorker(List.of(event(type, event)), command);
+            }
+        };
         job = worker.submit(() -> {
             try {
                 labels.sync(Duration.ofMinutes(2));
                 seedRegistry();
             } catch (Exception e) {
-                events.emit(Events.FAILED, withId(cmd.id(), Map.of("error", "cannot prepare: " + e.getMessage())));
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("id", cmd.id());
+                f.put("camera", cmd.camera());
+                f.put("trigger", trigger);
+                f.put("error", "cannot prepare: " + e.getMessage());
+                outcomes.report(Events.FAILED, f);
                 return;
             }
-            new RetrainJob(trainer, scorer, registry, events, settings).run(cmd, labels.labels());
+            new RetrainJob(trainer, scorer, registry, events, settings).run(cmd, labels.labels(), trigger, outcomes);
         });
+    }
+
+    /** Hands an outcome to the consumer's thread (it owns the group membership) and waits until it is committed. */
+    private void commitFromWorker(List<ProducerRecord<String, byte[]>> records, ConsumerRecord<String, byte[]> command) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        commits.add(new Commit(records, command, done));
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetrainJob.OutcomeNotWritten("interrupted before the outcome was written", e);
+        } catch (ExecutionException e) {
+            throw new RetrainJob.OutcomeNotWritten("the outcome could not be written: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void drainCommits() {
+        for (Commit c; (c = commits.poll()) != null;) {
+            try {
+                complete(c.command(), c.records());
+                c.done().complete(null);
+            } catch (RuntimeException e) {
+                c.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /**
+     * Writes a command's outcome records and its offset in one transaction. If Kafka refuses (this
+     * trainer lost its partition or its producer was fenced), nothing was written: the consumer
+     * goes back to the last committed offset, so the command is acted on again by whoever owns it.
+     */
+    private void complete(ConsumerRecord<String, byte[]> command, List<ProducerRecord<String, byte[]>> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = command == null ? Map.of()
+                : Map.of(new TopicPartition(command.topic(), command.partition()), new OffsetAndMetadata(command.offset() + 1));
+        try {
+            registry.commit(records, offsets, offsets.isEmpty() ? null : control.groupMetadata());
+        } catch (KafkaException e) {
+            LOG.errorf("could not write the outcome of %s: %s; the command will be acted on again",
+                    command == null ? "a policy run" : "command at offset " + command.offset(), e.toString());
+            registry.reset();
+            rewind();
+            throw e;
+        }
+        for (ProducerRecord<String, byte[]> r : records) {
+            if (r.topic().equals(Topics.EVENTS)) {
+                readEvent(r.value()); // the policy learns of this run's outcome
+            }
+        }
+    }
+
+    /** Back to the committed offsets: what was not completed is read again. */
+    private void rewind() {
+        waiting.clear();
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = control.committed(control.assignment());
+            for (TopicPartition tp : control.assignment()) {
+                OffsetAndMetadata o = committed.get(tp);
+                if (o != null) {
+                    control.seek(tp, o);
+                } else {
+                    control.seekToBeginning(List.of(tp));
+                }
+            }
+        } catch (KafkaException e) {
+            LOG.warnf("cannot rewind to the committed offsets (%s); a rebalance will", e.toString());
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    /** With no command waiting, the policy may start a run of its own (one camera at a time). */
+    private void maybeRunPolicy() {
+        long now = System.currentTimeMillis();
+        if (!settings.policy().enabled() || now < nextPolicyCheck || !labels.caughtUp()) {
+            return;
+        }
+        nextPolicyCheck = now + settings.policy().check().toMillis();
+        Optional<String> camera = policy.due(labels.labels(), now);
+        camera.ifPresent(c -> startRetrain(new ControlCommand.Retrain("policy-" + c + "-" + now, null, null, c, null,
+                null), RetrainJob.TRIGGER_POLICY, null));
     }
 
     /** An empty registry gets the configured base model as version 1, serving: the rollback target. */
@@ -178,18 +383,22 @@ public final class TrainerService implements AutoCloseable {
                 "reason", "seeded the empty registry with " + settings.baseModelDir()));
     }
 
-    private void moveServing(String id, String version, String reason, String eventType) {
+    private void moveServing(ConsumerRecord<String, byte[]> r, String id, String version, String reason,
+            String eventType) {
         try {
             RegistryState state = registry.snapshot();
             ServingPointer p = ServingChange.resolve(state, version, reason);
-            registry.setServing(p);
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("version", p.version());
             e.put("previous", p.previous());
-            events.emit(eventType, withId(id, e));
+            complete(r, List.of(ModelPublisher.servingRecord(p), event(eventType, withId(id, e))));
         } catch (IllegalArgumentException e) {
-            events.emit(Events.ERROR, withId(id, Map.of("command", reason, "error", e.getMessage())));
+            complete(r, List.of(event(Events.ERROR, withId(id, Map.of("command", reason, "error", e.getMessage())))));
         }
+    }
+
+    private ProducerRecord<String, byte[]> event(String type, Map<String, ?> details) {
+        return Events.record(type, events.source(), details);
     }
 
     private static Map<String, Object> withId(String id, Map<String, ?> details) {
@@ -200,8 +409,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private static String snippet(byte[] value) {
-        String s = new String(value, StandardCharsets.UTF_8);
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        return Names.clip(new String(value, 0, Math.min(value.length, 1000), StandardCharsets.UTF_8), 200);
     }
 
     /** Waits for a running retrain to finish (tests, orderly shutdown). */
@@ -218,6 +426,7 @@ public final class TrainerService implements AutoCloseable {
         if (control != null) {
             control.wakeup();
         }
+        worker.shutdownNow(); // a run cut short writes no outcome: its command is acted on again after a restart
         try {
             if (thread != null) {
                 thread.join(10_000);
@@ -225,7 +434,6 @@ public final class TrainerService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        worker.shutdownNow();
         if (labels != null) {
             labels.close();
         }

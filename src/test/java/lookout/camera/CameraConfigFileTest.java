@@ -38,4 +38,10 @@ class CameraConfigFileTest {
         assertThatThrownBy(() -> CameraConfigFile.parse(List.of("# nothing"), "c", DEFAULTS))
                 .hasMessageContaining("no cameras");
     }
+
+    @Test
+    void shouldRefuseACameraIdLongerThanTheDetectorAccepts() {
+        assertThatThrownBy(() -> CameraSpec.of("c".repeat(300), "rtsp://x/y", 80))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("camera id is 300 bytes, limit 256");
+    }
 }

@@ -60,4 +60,36 @@ class ControlParserTest {
         assertThatThrownBy(() -> parse("{\"command\":\"retrain\",\"lr\":\"fast\"}")).hasMessageContaining("lr");
         assertThatThrownBy(() -> parse("{\"command\":\"promote\"}")).hasMessageContaining("version");
     }
+
+    @Test
+    void shouldRefuseACommandLargerThanTheLimitWithoutParsingIt() {
+        String huge = "{\"command\":\"retrain\",\"camera\":\"" + "c".repeat(5_000_000) + "\"}";
+        assertThatThrownBy(() -> parse(huge)).isInstanceOf(InvalidCommandException.class)
+                .hasMessageStartingWith("command is 50000").hasMessageEndingWith("bytes, limit 65536");
+    }
+
+    @Test
+    void shouldRefuseACameraLongerThanACameraIdAndQuoteItShortly() {
+        assertThatThrownBy(() -> parse("{\"command\":\"retrain\",\"camera\":\"" + "c".repeat(10_000) + "\",\"id\":\"r\"}"))
+                .isInstanceOf(InvalidCommandException.class)
+                .hasMessage("\"camera\": camera id is 10000 bytes, limit 256")
+                .extracting(e -> ((InvalidCommandException) e).id()).isEqualTo("r");
+    }
+
+    @Test
+    void shouldRefuseVersionsThatAreNoVersionNames() {
+        for (String v : new String[] {"\"../trav\"", "\"a/b\"", "\"\"", "[1]", "1.5e3", "{}"}) {
+            assertThatThrownBy(() -> parse("{\"command\":\"promote\",\"version\":" + v + "}")).as(v)
+                    .isInstanceOf(InvalidCommandException.class).hasMessageContaining("must be a version");
+        }
+    }
+
+    @Test
+    void shouldRefuseALongIdAndClipWhatItQuotes() {
+        assertThatThrownBy(() -> parse("{\"command\":\"retrain\",\"id\":\"" + "i".repeat(200) + "\"}"))
+                .hasMessageContaining("\"id\" must be a string of at most 128 characters");
+        assertThatThrownBy(() -> parse("{\"command\":\"" + "x".repeat(10_000) + "\"}"))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+        assertThatThrownBy(() -> parse("[".repeat(30_000))).hasMessageStartingWith("not JSON");
+    }
 }

@@ -40,6 +40,9 @@ import lookout.testing.TestFrames;
 class DetectionTopologyTest {
     static final long NOW = 1_700_000_000_000L;
     static final Duration MAX_AGE = Duration.ofSeconds(10);
+    /** The record limits the topology sizes its output by (frames up to 200,000 bytes here). */
+    static final int DETECTIONS_LIMIT = 1024 * 1024;
+    static final int DLQ_LIMIT = 200_000 + 64 * 1024;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final FakeDetector detector = new FakeDetector();
@@ -61,7 +64,7 @@ class DetectionTopologyTest {
     private void start(InferencePool p, float scoreThreshold) {
         pool = p;
         DetectionTopology topology = new DetectionTopology(
-                new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5)),
+                new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
         Properties props = new Properties();
@@ -290,5 +293,76 @@ class DetectionTopologyTest {
         // Then inputs = detections + dead letters
         assertThat(detections.getQueueSize() + dlq.getQueueSize()).isEqualTo(5);
         assertThat(dlq.getQueueSize()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldPassBinaryKeysThroughByteForByte() throws Exception {
+        // Given a key that is no valid UTF-8 (a camera sending a binary id)
+        byte[] key = {(byte) 0xff, 0x00, (byte) 0xc3, 0x28, 0x41};
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.FRAMES, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        TestOutputTopic<byte[], byte[]> rawOut = driver.createOutputTopic(Topics.DETECTIONS, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> rawDlq = driver.createOutputTopic(Topics.FRAMES_DLQ, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        // When a good and a broken frame come with it
+        raw.pipeInput(new TestRecord<>(key, TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), Instant.ofEpochMilli(NOW)));
+        raw.pipeInput(new TestRecord<>(key, new byte[0], headers("2", null), Instant.ofEpochMilli(NOW)));
+        // Then both answers carry exactly that key; the JSON names the camera by its UTF-8 reading
+        TestRecord<byte[], byte[]> out = rawOut.readRecord();
+        assertThat(out.key()).isEqualTo(key);
+        assertThat(Json.MAPPER.readTree(out.value()).get("camera").asText()).isEqualTo(new String(key, StandardCharsets.UTF_8));
+        assertThat(rawDlq.readRecord().key()).isEqualTo(key);
+    }
+
+    @Test
+    void shouldDeadLetterAKeyLongerThanACameraId() {
+        send("c".repeat(5000), TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        TestRecord<String, byte[]> rec = onlyDeadLetter("bad-key");
+        assertThat(rec.key()).hasSize(5000);
+        assertThat(new String(rec.headers().lastHeader(Topics.HEADER_DLQ_DETAIL).value(), StandardCharsets.UTF_8))
+                .isEqualTo("key is 5000 bytes, a camera id is at most 256");
+    }
+
+    @Test
+    void shouldCutTheDeadLetterCopyOfAFrameJustUnderTheTopicLimitToFitTheDlq() {
+        // Given a frame the frames topic took (just under its limit, which the DLQ shares) but over the frame limit
+        byte[] frame = java.util.Arrays.copyOf(TestFrames.jpeg(64, 48), DLQ_LIMIT - 100);
+        // When it is dead-lettered with its reason headers
+        send("cam1", frame, headers("1", String.valueOf(NOW)), NOW);
+        // Then its copy fits the DLQ (no RecordTooLargeException can jam the partition) and says it was cut
+        TestRecord<String, byte[]> rec = onlyDeadLetter("too-large");
+        assertThat(lookout.kafka.RecordSize.fits(rec.key().getBytes(StandardCharsets.UTF_8), rec.value(),
+                rec.headers().toArray(), DLQ_LIMIT)).isTrue();
+        assertThat(new String(rec.headers().lastHeader(DeadLetter.HEADER_TRUNCATED).value(), StandardCharsets.UTF_8))
+                .isEqualTo(String.valueOf(frame.length));
+        // and the next frame is answered as usual
+        send("cam1", TestFrames.jpeg(32, 24), headers("2", String.valueOf(NOW)), NOW);
+        assertThat(detections.getQueueSize()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNeverReportANegativeLatencyForACaptureTimeInTheFuture() throws Exception {
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW + 3_000_000_000L)), NOW);
+        JsonNode r = onlyDetection();
+        assertThat(r.get("status").asText()).isEqualTo("ok");
+        assertThat(r.get("timings").get("endToEndMs").asLong()).isZero();
+    }
+
+    @Test
+    void shouldLeaveOutTheLowestScoringDetectionsWhenTheRecordWouldNotFit() throws Exception {
+        // Given a model that emits 60,000 confident boxes for one frame (several MB of JSON)
+        detector.many = 60_000;
+        send("cam1", TestFrames.jpeg(64, 48), headers("1", String.valueOf(NOW)), NOW);
+        List<TestRecord<String, byte[]>> out = detections.readRecordsToList();
+        // Then one record that fits the detections topic, highest scores first, saying how many were left out
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().length).isLessThan(DETECTIONS_LIMIT);
+        JsonNode r = Json.MAPPER.readTree(out.get(0).value());
+        int kept = r.get("detections").size();
+        assertThat(kept).isPositive();
+        assertThat(r.get("droppedDetections").asInt()).isEqualTo(60_001 - kept);
+        assertThat(r.get("detections").get(0).get("score").asDouble()).isGreaterThanOrEqualTo(
+                r.get("detections").get(kept - 1).get("score").asDouble());
     }
 }

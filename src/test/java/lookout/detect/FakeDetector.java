@@ -16,6 +16,8 @@ public class FakeDetector implements Detector {
     volatile boolean closed;
     volatile RuntimeException failWith;
     volatile long delayMs;
+    /** When set, this many extra confident detections per frame (a model gone wild). */
+    volatile int many;
 
     @Override
     public List<List<Detection>> detect(List<DecodedImage> batch) {
@@ -34,8 +36,12 @@ public class FakeDetector implements Detector {
         for (DecodedImage img : batch) {
             float w = img.width();
             float h = img.height();
-            out.add(List.of(new Detection("person", 0.9f, w / 4, h / 4, w / 2, h - 1),
+            List<Detection> d = new ArrayList<>(List.of(new Detection("person", 0.9f, w / 4, h / 4, w / 2, h - 1),
                     new Detection("person", 0.1f, 0, 0, w / 8, h / 8)));
+            for (int i = 0; i < many; i++) {
+                d.add(new Detection("person", 0.6f + 0.3f * i / many, 1, 1, 2 + i % 10, 3 + i % 7));
+            }
+            out.add(d);
         }
         return out;
     }

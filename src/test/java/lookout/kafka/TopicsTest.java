@@ -2,16 +2,19 @@ package lookout.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
+import lookout.config.GroupSettings;
 import lookout.config.KafkaSettings;
 import lookout.config.TopicSettings;
 
 class TopicsTest {
     static final TopicSettings SETTINGS = new TopicSettings(4, (short) 3, 8_388_608, 524_288);
+    static final GroupSettings GROUP = new GroupSettings("replica-a", Duration.ofSeconds(10));
 
     @Test
     void shouldCreateTheDetectorTopicsWithRoomForWholeFramesOnFramesAndDlq() {
@@ -51,7 +54,7 @@ class TopicsTest {
     @Test
     void shouldLayerRoleTuningThenTheOperatorsKafkaKeysThenWhatTheRoleRequires() {
         KafkaClients clients = new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", "k:9092",
-                "security.protocol", "SSL", "linger.ms", "20", "acks", "1"), SETTINGS));
+                "security.protocol", "SSL", "linger.ms", "20", "acks", "1"), SETTINGS, GROUP));
         Map<String, Object> p = clients.properties(Map.of("linger.ms", 5, "batch.size", 1), KafkaClients.durable());
         assertThat(p).containsEntry("security.protocol", "SSL") // the operator's security reaches every client
                 .containsEntry("linger.ms", "20")                 // the operator may tune

@@ -2,6 +2,11 @@ package lookout.registry;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,6 +45,23 @@ public final class InMemoryRegistry implements ModelRegistry {
     @Override
     public ModelManifest publish(Path dir, String version, boolean serve, String previous) throws Exception {
         return publisher.publish(dir, version, serve, previous);
+    }
+
+    @Override
+    public ModelPublisher.Publication publication(Path dir, String version, boolean serve, String previous)
+            throws Exception {
+        return publisher.publication(dir, version, serve, previous);
+    }
+
+    @Override
+    public void commit(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata group) {
+        publisher.inTransaction(records, offsets, group);
+    }
+
+    /** Offsets committed with transactions, per group (what a restarted consumer would start from). */
+    public List<Map<String, Map<TopicPartition, OffsetAndMetadata>>> committedOffsets() {
+        return producer.consumerGroupOffsetsHistory();
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.config.DetectorSettings;
 import lookout.config.FrameLimits;
+import lookout.config.GroupSettings;
 import lookout.config.KafkaSettings;
 import lookout.config.TopicSettings;
 import lookout.kafka.KafkaClients;
@@ -21,7 +22,7 @@ class DetectionServiceTest {
     static DetectorSettings settings(String devices, int workers, int batch, int threads, String guarantee) {
         return new DetectorSettings(Path.of("m"), devices, workers, batch, Duration.ofMillis(5), 64, Duration.ofSeconds(10),
                 0.5f, Duration.ofSeconds(60), guarantee, threads, Duration.ofMillis(100), "app-x",
-                new FrameLimits(8_388_608, 8192, 37_748_736L));
+                new FrameLimits(8_388_608, 8192, 37_748_736L), Path.of("state"));
     }
 
     @Test
@@ -34,7 +35,8 @@ class DetectionServiceTest {
     @Test
     void shouldConfigureStreamsForExactlyOnceAndLargeDeadLetters() {
         KafkaSettings kafka = new KafkaSettings(Map.of("bootstrap.servers", "k:9092", "security.protocol", "SSL",
-                "application.id", "someone-else"), new TopicSettings(4, (short) 3, 8_388_608, 524_288));
+                "application.id", "someone-else"), new TopicSettings(4, (short) 3, 8_388_608, 524_288),
+                new GroupSettings("replica-a", Duration.ofSeconds(10)));
         DetectionService service = new DetectionService(settings("cpu", 1, 4, 0, "exactly_once_v2"),
                 new KafkaClients(kafka), new SimpleMeterRegistry(), null, null);
         Properties p = service.streamsConfig();
@@ -46,6 +48,44 @@ class DetectionServiceTest {
                 .containsEntry("commit.interval.ms", 100L)
                 .containsEntry("replication.factor", 3)
                 .containsEntry("producer.max.request.size", 8_388_608 + 65_536);
+    }
+
+    @Test
+    void shouldJoinAsAStaticMemberWithAShortSessionAndLastLineHandlers() {
+        KafkaSettings kafka = new KafkaSettings(Map.of("bootstrap.servers", "k:9092"),
+                new TopicSettings(4, (short) 1, 8_388_608, 524_288), new GroupSettings("detector-0", Duration.ofSeconds(10)));
+        DetectionService service = new DetectionService(settings("cpu", 1, 4, 0, "exactly_once_v2"),
+                new KafkaClients(kafka), new SimpleMeterRegistry(), null, null);
+        Properties p = service.streamsConfig();
+        // Streams appends the thread number: detector-0-1 .. detector-0-4
+        assertThat(p).containsEntry("main.consumer.group.instance.id", "detector-0")
+                .containsEntry("main.consumer.session.timeout.ms", 10_000)
+                .containsEntry("processing.exception.handler", lookout.detect.LastLineHandlers.Processing.class)
+                .containsEntry("production.exception.handler", lookout.detect.LastLineHandlers.Production.class);
+        assertThat(p.get(lookout.detect.LastLineHandlers.METRICS)).isNotNull();
+        // the process id, so the transactional ids, live in a state folder of this replica's own
+        assertThat(p.get("state.dir")).isEqualTo(Path.of("state", "detector-0").toAbsolutePath().toString());
+    }
+
+    @Test
+    void shouldSizeOutputRecordsByTheSmallerOfTheTopicsAndTheProducersLimit() {
+        DetectionService service = new DetectionService(settings("cpu", 1, 4, 0, "exactly_once_v2"),
+                new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", "k:9092"),
+                        new TopicSettings(4, (short) 1, 1_000_000, 524_288), new GroupSettings("d", Duration.ofSeconds(10)))),
+                new SimpleMeterRegistry(), null, null);
+        Properties p = service.streamsConfig();
+        var limits = service.topologySettings(Map.of("lookout.detections", 500_000, "lookout.frames.dlq", 50_000_000), p);
+        assertThat(limits.detectionsMaxBytes()).isEqualTo(500_000);
+        assertThat(limits.dlqMaxBytes()).as("the producer's max.request.size").isEqualTo(1_000_000 + 65_536);
+    }
+
+    @Test
+    void shouldStopInsteadOfFightingAnotherReplicaWithTheSameInstanceId() {
+        assertThat(DetectionService.onStreamThreadFailure(new org.apache.kafka.streams.errors.StreamsException(
+                new org.apache.kafka.common.errors.FencedInstanceIdException("fenced"))))
+                .isEqualTo(org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        assertThat(DetectionService.onStreamThreadFailure(new IllegalStateException("boom")))
+                .isEqualTo(org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 
     @Test
@@ -62,9 +102,10 @@ class DetectionServiceTest {
     void shouldFollowTheRegistryForReadinessOnceHotSwapIsWired() {
         DetectionService service = new DetectionService(settings("cpu", 1, 1, 0, "at_least_once"),
                 new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", "k:9092"),
-                        new TopicSettings(1, (short) 1, 1024, 1024))), new SimpleMeterRegistry(), null, null);
+                        new TopicSettings(1, (short) 1, 1024, 1024), new GroupSettings("r", Duration.ofSeconds(10)))),
+                new SimpleMeterRegistry(), null, null);
         assertThat(service.servingInStep()).as("no registry followed: the configured model is what serves").isTrue();
-        service.followRegistry(() -> false);
+        service.followRegistry(() -> false, () -> true);
         assertThat(service.servingInStep()).isFalse();
         assertThat(service.ready()).isFalse();
     }

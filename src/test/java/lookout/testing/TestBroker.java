@@ -75,7 +75,7 @@ public final class TestBroker implements BeforeAllCallback, AfterAllCallback {
         KafkaSettings k = kafka();
         TopicSettings t = k.topics();
         return new KafkaSettings(k.clientProperties(),
-                new TopicSettings(partitions, t.replication(), t.frameMaxBytes(), t.modelChunkBytes()));
+                new TopicSettings(partitions, t.replication(), t.frameMaxBytes(), t.modelChunkBytes()), k.group());
     }
 
     /** Creates a topic as the registry specifies it (a name it does not list is a frames topic), with its own partition count. */

@@ -21,7 +21,10 @@ import lookout.labels.LabelCodec;
 import lookout.labels.LabelSample;
 import lookout.labels.LabelSet;
 import lookout.model.ModelArtifact;
+import lookout.events.Events;
 import lookout.registry.InMemoryRegistry;
+import lookout.registry.ModelManifest;
+import lookout.registry.ModelPublisher;
 import lookout.registry.RegistryState;
 import lookout.testing.TestFrames;
 import lookout.testing.TestSettings;
@@ -71,9 +74,33 @@ class RetrainJobTest {
                     samples.size(), samples.size(), new double[101]);
         };
         TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, true, 5,
-                tmp.resolve("work"), tmp.resolve("base"));
+                tmp.resolve("work"), tmp.resolve("base"), TestSettings.config().trainer().policy());
         return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
                 settings);
+    }
+
+    /**
+     * Outcomes as the trainer writes them: the published model and its event in one transaction of
+     * the registry (here without a consumed offset), then seen by the event list.
+     */
+    private final RetrainJob.Outcomes outcomes = new RetrainJob.Outcomes() {
+        @Override
+        public ModelManifest publish(Path dir, String version, boolean serve, String previous,
+                Map<String, Object> event) throws Exception {
+            ModelPublisher.Publication p = registry.publication(dir, version, serve, previous);
+            registry.commit(p.records(), Map.of(), null);
+            events.add(Map.entry(Events.PUBLISHED, event));
+            return p.manifest();
+        }
+
+        @Override
+        public void report(String type, Map<String, Object> event) {
+            events.add(Map.entry(type, event));
+        }
+    };
+
+    private RetrainJob.Outcome run(double tolerance, ControlCommand.Retrain cmd) {
+        return job(tolerance).run(cmd, labels, RetrainJob.TRIGGER_COMMAND, outcomes);
     }
 
     private List<String> types() {
@@ -88,8 +115,7 @@ class RetrainJobTest {
 
     @Test
     void shouldPublishAndServeCandidateThatBeatsCurrentModel() throws Exception {
-        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain("r1", 2, null, "cam-a", null, null),
-                labels);
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("r1", 2, null, "cam-a", null, null));
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
         assertThat(types()).containsExactly("training-started", "epoch", "epoch", "evaluated", "published");
@@ -106,7 +132,7 @@ class RetrainJobTest {
 
     @Test
     void shouldScoreCandidateAndCurrentOnTheSameHoldoutOfTheCameraOnly() {
-        job(0).run(new ControlCommand.Retrain(null, 1, null, "cam-a", null, null), labels);
+        run(0, new ControlCommand.Retrain(null, 1, null, "cam-a", null, null));
 
         assertThat(scoredOn).hasSize(2);
         assertThat(scoredOn.get(0)).isEqualTo(scoredOn.get(1)).isNotEmpty().allMatch(id -> id.startsWith("cam-a/"));
@@ -117,8 +143,7 @@ class RetrainJobTest {
     @Test
     void shouldRejectWorseCandidateWithBothScoresAndPublishNothing() {
         candidateAp50 = 0.6;
-        RetrainJob.Outcome outcome = job(0.05).run(new ControlCommand.Retrain(null, 1, null, null, null, null),
-                labels);
+        RetrainJob.Outcome outcome = run(0.05, new ControlCommand.Retrain(null, 1, null, null, null, null));
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.REJECTED);
         assertThat(event("rejected")).containsEntry("candidateAp50", 0.6).containsEntry("currentAp50", 0.7)
@@ -130,15 +155,14 @@ class RetrainJobTest {
     @Test
     void shouldPublishCandidateWithinTolerance() {
         candidateAp50 = 0.68;
-        assertThat(job(0.05).run(new ControlCommand.Retrain(null, 1, null, null, null, null), labels))
+        assertThat(run(0.05, new ControlCommand.Retrain(null, 1, null, null, null, null)))
                 .isEqualTo(RetrainJob.Outcome.PUBLISHED);
     }
 
     @Test
     void shouldReportFailureAndPublishNothingWhenTrainingThrows() {
         trainerFails = true;
-        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain(null, 1, null, null, null, null),
-                labels);
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain(null, 1, null, null, null, null));
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.FAILED);
         assertThat(types()).containsExactly("training-started", "failed");
@@ -148,8 +172,7 @@ class RetrainJobTest {
 
     @Test
     void shouldFailClearlyWhenCameraHasNoLabels() {
-        RetrainJob.Outcome outcome = job(0).run(new ControlCommand.Retrain(null, 1, null, "nobody", null, null),
-                labels);
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain(null, 1, null, "nobody", null, null));
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.FAILED);
         assertThat((String) event("failed").get("error")).contains("no training samples for camera nobody");
@@ -157,9 +180,9 @@ class RetrainJobTest {
 
     @Test
     void shouldFineTuneFromRequestedBaseVersion() throws Exception {
-        job(0).run(new ControlCommand.Retrain(null, 1, null, null, null, null), labels); // publishes 2
+        run(0, new ControlCommand.Retrain(null, 1, null, null, null, null)); // publishes 2
         events.clear();
-        job(0).run(new ControlCommand.Retrain(null, 1, null, null, "1", null), labels);
+        run(0, new ControlCommand.Retrain(null, 1, null, null, "1", null));
         assertThat(event("published")).containsEntry("version", "3").containsEntry("parent", "1");
         assertThat(event("evaluated")).containsEntry("currentVersion", "2");
     }

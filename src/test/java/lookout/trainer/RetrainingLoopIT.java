@@ -93,7 +93,7 @@ class RetrainingLoopIT {
         DetectorSettings settings = TestSettings.detector(tiny, "it-loop", 2);
         TrainerSettings configured = config.trainer();
         TrainerSettings trainerSettings = new TrainerSettings(0.2, 0.0, 1, 0.005, 2, "cpu",
-                configured.scoreBatchSize(), true, 5, tmp.resolve("work"), tiny);
+                configured.scoreBatchSize(), true, 5, tmp.resolve("work"), tiny, configured.policy());
         KafkaClients clients = broker.clients();
         FrameDecoder decoder = TestSettings.decoder();
         String person = config.targetClass();

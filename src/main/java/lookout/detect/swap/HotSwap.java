@@ -29,14 +29,31 @@ public final class HotSwap implements AutoCloseable {
             Path cacheDir) {
         TopicAdmin.ensure(clients.settings(), Topics.LOOP);
         Events events = Events.open(clients, "detector");
-        ModelWatcher watcher = new ModelWatcher(new PoolSwapTarget(pool, devices), events, metrics::modelSwap, cacheDir)
+        ModelWatcher.Listener listener = new ModelWatcher.Listener() {
+            @Override
+            public void swapped(String outcome) {
+                metrics.modelSwap(outcome);
+            }
+
+            @Override
+            public void skipped(String reason) {
+                metrics.registrySkipped(reason);
+            }
+        };
+        ModelWatcher watcher = new ModelWatcher(new PoolSwapTarget(pool, devices), events, listener, cacheDir)
                 .start(clients);
+        metrics.watcherUp(watcher::alive);
         return new HotSwap(events, watcher);
     }
 
     /** True when the pool serves the registry's serving version (see {@link ModelWatcher#inStep()}). */
     public boolean inStep() {
         return watcher.inStep();
+    }
+
+    /** True while the watcher follows the registry. */
+    public boolean alive() {
+        return watcher.alive();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
+import lookout.common.SafePaths;
 import lookout.control.ControlCommand;
 import lookout.control.ControlParser;
 import lookout.control.InvalidCommandException;
@@ -35,12 +36,16 @@ import lookout.registry.ServingPointer;
 public final class ModelWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelWatcher.class);
 
-    /** What happened to a serving pointer; for metrics. */
+    /** What happened to a serving pointer, and which registry records were skipped; for metrics. */
     public interface Listener {
         void swapped(String outcome);
+
+        /** A record on lookout.models that could not be used (see {@link RegistryState.SkipListener}). */
+        default void skipped(String reason) {
+        }
     }
 
-    private final RegistryState state = new RegistryState();
+    private final RegistryState state;
     private final ModelSwapTarget target;
     private final EventSink events;
     private final Listener listener;
@@ -54,6 +59,17 @@ public final class ModelWatcher implements AutoCloseable {
         this.events = events;
         this.listener = listener;
         this.cacheDir = cacheDir;
+        this.state = new RegistryState(this::skipped);
+    }
+
+    /** A record the registry state could not use: an event and a metric. */
+    private void skipped(String key, String reason, String detail) {
+        listener.skipped(reason);
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("key", key);
+        e.put("reason", reason);
+        e.put("error", detail);
+        events.emit(Events.REGISTRY_RECORD_SKIPPED, e);
     }
 
     /** Follows the registry (and reload commands) on a thread of its own. */
@@ -80,7 +96,16 @@ public final class ModelWatcher implements AutoCloseable {
         return manifest != null && sameModel(manifest, target.serving());
     }
 
-    /** One poll: registry records update the state, a reload command forces a check. */
+    /** True while the watcher follows the registry (its thread has not stopped). */
+    public boolean alive() {
+        return follower != null && follower.alive();
+    }
+
+    /**
+     * One poll: registry records update the state, a reload command forces a check. Nothing a
+     * record holds can stop the watcher: the state skips what it cannot use and a failed check
+     * refuses the version, so later publishes, promotes and rollbacks are still acted on.
+     */
     void handle(List<ConsumerRecord<String, byte[]>> records, boolean registryRead) {
         boolean reload = false;
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -96,7 +121,13 @@ public final class ModelWatcher implements AutoCloseable {
         if (reload) {
             refused.clear();
         }
-        check(reload);
+        try {
+            check(reload);
+        } catch (RuntimeException e) {
+            ServingPointer p = state.serving();
+            LOG.errorf(e, "checking the serving version failed");
+            refuse(p == null ? "?" : p.version(), "check failed: " + e, null);
+        }
         caughtUp = true;
     }
 
@@ -130,7 +161,8 @@ public final class ModelWatcher implements AutoCloseable {
         }
         long start = System.nanoTime();
         try {
-            Path dir = state.assemble(pointer.version(), cacheDir.resolve(pointer.version()));
+            // the version is a validated name, and the path is checked to stay in the cache anyway
+            Path dir = state.assemble(pointer.version(), SafePaths.inside(cacheDir, pointer.version()));
             target.swapTo(dir);
         } catch (Exception | LinkageError e) {
             refuse(pointer.version(), e.getMessage(), manifest.sha256());
