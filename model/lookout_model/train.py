@@ -207,6 +207,9 @@ def main(argv=None):
     ap.add_argument("--trainable", default="heads", help="centernet_rcnn: none | heads | head | all")
     ap.add_argument("--distill", action="store_true",
                     help="centernet_rcnn: stage 1 also learns the COCO teacher's heatmap (soft targets)")
+    ap.add_argument("--fg-iou", type=float, default=0.5,
+                    help="centernet_rcnn stage 2: proposals at least this IoU with a person are positives; "
+                         "lower lets the box head learn to fix near misses (small people)")
     ap.add_argument("--init", help="start from this checkpoint's weights (fresh optimizer and schedule)")
     ap.add_argument("--train-sizes", default="384,416,448,480,512,544,576,608")
     ap.add_argument("--min-size", type=int, default=480)
@@ -232,6 +235,7 @@ def main(argv=None):
     if a.arch == "centernet_rcnn":
         kw["trainable"] = a.trainable
         kw["distill"] = a.distill
+        kw["box_fg_iou_thresh"] = kw["box_bg_iou_thresh"] = a.fg_iou
     model = build_model(a.arch, centernet_dir=a.centernet, **kw)
     model.transform.min_size = tuple(int(v) for v in a.train_sizes.split(","))  # random per batch
     stage1 = ("backbone.features.", "backbone.body.")
