@@ -19,7 +19,8 @@ public record DetectorSettings(
         int streamThreads,
         Duration commitInterval,
         String applicationId,
-        FrameLimits frames) {
+        FrameLimits frames,
+        FramePolicy scheduling) {
 
     /** Stream threads to run: the configured number, or (0 = auto) max batch size x workers. */
     public int effectiveStreamThreads() {
@@ -34,12 +35,18 @@ public record DetectorSettings(
     public DetectorSettings withBatchMaxDelay(Duration delay) {
         return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, delay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames);
+                applicationId, frames, scheduling);
     }
 
     public DetectorSettings withModelDir(Path dir) {
         return new DetectorSettings(dir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames);
+                applicationId, frames, scheduling);
+    }
+
+    public DetectorSettings withScheduling(FramePolicy policy) {
+        return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
+                applicationId, frames, policy);
     }
 }

@@ -142,7 +142,8 @@ public final class LookoutConfig {
                 get("lookout.stream-threads", Integer.class),
                 get("lookout.commit-interval", Duration.class),
                 get("lookout.application-id", String.class),
-                frameLimits());
+                frameLimits(),
+                FramePolicy.of(get("lookout.scheduling", String.class)));
     }
 
     public TrainerSettings trainer() {

@@ -1,6 +1,8 @@
 package lookout.detect;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -9,6 +11,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import lookout.common.RateMeter;
 import lookout.model.ModelMetadata;
 
 /**
@@ -17,15 +20,18 @@ import lookout.model.ModelMetadata;
  * lookout_frames_skipped_total{camera,reason}, lookout_frames_dead_lettered_total{camera,reason}],
  * end-to-end latency capture to publish [lookout_latency_end_to_end_seconds], inference time per batch
  * [lookout_inference_seconds], time in the batching queue [lookout_queue_time_seconds], batch sizes
- * [lookout_batch_size], queue depth [lookout_queue_depth] and the model in use [lookout_model_info{name,version}].
+ * [lookout_batch_size], queue depth [lookout_queue_depth], the model in use [lookout_model_info{name,version}]
+ * and each camera's analysed frames per second over the last 10 s [lookout_camera_analysed_fps{camera}].
  */
 public final class DetectionMetrics {
+    private static final int ANALYSED_WINDOW_SECONDS = 10;
     private Gauge modelGauge;
     private final MeterRegistry registry;
     private final Timer inference;
     private final Timer queueTime;
     private final Timer endToEnd;
     private final DistributionSummary batchSize;
+    private final Map<String, RateMeter> analysed = new ConcurrentHashMap<>();
 
     public DetectionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -66,8 +72,20 @@ public final class DetectionMetrics {
     }
 
     public void skipped(String camera, String reason) {
-        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (stale, overload)")
+        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (superseded, stale, overload)")
                 .tag("camera", camera).tag("reason", reason).register(registry).increment();
+    }
+
+    /** A frame of this camera was analysed (answered "ok"). */
+    public void analysed(String camera) {
+        analysed.computeIfAbsent(camera, c -> {
+            RateMeter rate = new RateMeter(ANALYSED_WINDOW_SECONDS, System::nanoTime);
+            Gauge.builder("lookout.camera.analysed.fps", rate, RateMeter::perSecond)
+                    .description("frames of the camera analysed per second, over the last "
+                            + ANALYSED_WINDOW_SECONDS + " s")
+                    .tag("camera", c).register(registry);
+            return rate;
+        }).mark();
     }
 
     public void deadLettered(String camera, String reason) {

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * The value of a {@code lookout.detections} record (JSON). {@code status} is "ok" (the frame was
  * analysed; {@code detections} may be empty: nobody there) or "skipped" (not analysed, see
- * {@code reason}: "stale" or "overload"); boxes are [x1, y1, x2, y2] in source-image pixels.
+ * {@code reason}: "superseded" by a newer frame of the camera, "stale" or "overload"); boxes are
+ * [x1, y1, x2, y2] in source-image pixels.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -28,6 +29,7 @@ public record DetectionRecord(
     public static final String SKIPPED = "skipped";
     public static final String STALE = "stale";
     public static final String OVERLOAD = "overload";
+    public static final String SUPERSEDED = "superseded";
 
     public record ModelRef(String name, String version) {
     }

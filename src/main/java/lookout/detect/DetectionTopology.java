@@ -29,6 +29,7 @@ import lookout.common.Json;
 import lookout.frames.DeadLetterReason;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
+import lookout.frames.ImageSize;
 import lookout.frames.InvalidFrameException;
 import lookout.kafka.Topics;
 import lookout.model.ModelMetadata;
@@ -49,7 +50,16 @@ import lookout.model.ModelMetadata;
  * Submit-and-wait keeps every frame's input offset, output record and DLQ record in one Kafka
  * transaction under exactly_once_v2, with no state. The price: the frames of one partition are
  * analysed one after another, so a single busy camera gets batch size 1; batching pays off with
- * several cameras/partitions, and stale frames are skipped (counted) when a camera outpaces the model.
+ * several cameras/partitions.
+ *
+ * <p><b>Latest frame first.</b> When a camera sends faster than the model analyses, its partition's
+ * stream thread has already fetched newer frames of it while one is analysed. With {@link NewerFrames}
+ * saying so (under the latest-frame policy: {@link FetchedFrames}, fed by a consumer interceptor), a
+ * frame that a newer frame of its camera overtakes is answered {@code skipped}/{@code superseded} at
+ * once, without decoding or inference, and the newest is analysed: a camera's latency stays near two
+ * inference times whatever its rate, and a backlog (after a crash) collapses to its newest frame per
+ * camera. Every frame still gets its one record in the same transaction. Frames older than
+ * {@code maxFrameAge} are answered {@code stale} (the safety net), a full queue {@code overload}.
  */
 public final class DetectionTopology {
     public static final String SOURCE = "frames-source";
@@ -57,6 +67,8 @@ public final class DetectionTopology {
     public static final String DETECTIONS_SINK = "detections-sink";
     public static final String DLQ_SINK = "dlq-sink";
     static final int MAX_DETAIL = 500;
+    /** The camera of a frame without key. */
+    static final String NO_CAMERA = "unknown";
 
     /**
      * What the topology needs to know; all from application.properties.
@@ -71,14 +83,23 @@ public final class DetectionTopology {
     private final InferencePool pool;
     private final DetectionMetrics metrics;
     private final Clock clock;
+    private final NewerFrames newer;
 
+    /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
             Clock clock) {
+        this(settings, decoder, pool, metrics, clock, NewerFrames.NONE);
+    }
+
+    /** Frames that {@code newer} says are overtaken by a newer one of their camera are answered superseded. */
+    public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
+            Clock clock, NewerFrames newer) {
         this.settings = settings;
         this.decoder = decoder;
         this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
+        this.newer = newer;
     }
 
     public Topology build() {
@@ -138,35 +159,50 @@ public final class DetectionTopology {
         @Override
         public void init(ProcessorContext<String, byte[]> context) {
             this.context = context;
+            // a task (re)starting on this partition: what was fetched under an earlier assignment is not ours
+            newer.forget(context.taskId().partition());
         }
 
         @Override
         public void process(Record<String, byte[]> frame) {
-            String camera = frame.key() == null ? "unknown" : frame.key();
+            String camera = frame.key() == null ? NO_CAMERA : frame.key();
             metrics.frameIn(camera);
+            long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
             long seq;
             long captureTs;
-            DecodedImage image;
+            ImageSize size;
             try {
                 Long s = headerLong(frame.headers(), Topics.HEADER_SEQ);
                 Long ts = headerLong(frame.headers(), Topics.HEADER_TS);
-                seq = s != null ? s : context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+                seq = s != null ? s : offset;
                 captureTs = ts != null ? ts : frame.timestamp();
-                image = decoder.decode(frame.value());
+                size = decoder.check(frame.value());
             } catch (InvalidFrameException e) {
                 deadLetter(frame, camera, e.reason(), e.detail());
                 return;
             }
             long now = clock.millis();
+            int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+            if (offset >= 0 && newer.newerWaiting(partition, camera, offset)) {
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.SUPERSEDED, now);
+                return;
+            }
             if (now - captureTs > settings.maxFrameAge().toMillis()) {
-                skip(frame, camera, seq, captureTs, image, DetectionRecord.STALE, now);
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.STALE, now);
+                return;
+            }
+            DecodedImage image;
+            try {
+                image = decoder.decode(frame.value());
+            } catch (InvalidFrameException e) {
+                deadLetter(frame, camera, e.reason(), e.detail());
                 return;
             }
             Future<InferencePool.Result> pending;
             try {
-                pending = pool.submit(image);
+                pending = pool.submit(camera, image);
             } catch (BatchAggregator.QueueFullException e) {
-                skip(frame, camera, seq, captureTs, image, DetectionRecord.OVERLOAD, now);
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.OVERLOAD, now);
                 return;
             }
             InferencePool.Result result;
@@ -199,12 +235,13 @@ public final class DetectionTopology {
                             result.batchSize(), published - captureTs));
             emit(frame, out);
             metrics.frameOut(camera, DetectionRecord.OK);
+            metrics.analysed(camera);
             metrics.endToEnd(published - captureTs);
         }
 
-        private void skip(Record<String, byte[]> frame, String camera, long seq, long captureTs, DecodedImage image,
+        private void skip(Record<String, byte[]> frame, String camera, long seq, long captureTs, ImageSize size,
                 String reason, long now) {
-            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, image.width(), image.height(), modelRef(),
+            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(), modelRef(),
                     DetectionRecord.SKIPPED, reason, List.of(), new DetectionRecord.Timings(null, null, null, now - captureTs));
             emit(frame, out);
             metrics.skipped(camera, reason);

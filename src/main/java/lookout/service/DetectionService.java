@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,10 +21,14 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import lookout.config.DetectorSettings;
+import lookout.config.FramePolicy;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
 import lookout.detect.Detector;
+import lookout.detect.FetchedFrames;
+import lookout.detect.FetchedFramesInterceptor;
 import lookout.detect.InferencePool;
+import lookout.detect.NewerFrames;
 import lookout.frames.FrameDecoder;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
@@ -51,6 +56,8 @@ public final class DetectionService implements AutoCloseable {
     private final DetectionMetrics metrics;
     private final DetectorFactory factory;
     private final Clock clock;
+    /** What the stream threads' consumers fetched (latest-frame policy only). */
+    private final FetchedFrames fetched = new FetchedFrames();
     private volatile InferencePool pool;
     private volatile KafkaStreams streams;
     private volatile KafkaStreamsMetrics streamsMetrics;
@@ -79,7 +86,7 @@ public final class DetectionService implements AutoCloseable {
         pool.start();
         DetectionTopology topology = new DetectionTopology(
                 new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(), settings.inferenceTimeout()),
-                new FrameDecoder(settings.frames()), pool, metrics, clock);
+                new FrameDecoder(settings.frames()), pool, metrics, clock, latestFrame() ? fetched : NewerFrames.NONE);
         streams = new KafkaStreams(topology.build(), streamsConfig());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.errorf(e, "stream thread failed; replacing it (uncommitted frames are processed again)");
@@ -108,12 +115,23 @@ public final class DetectionService implements AutoCloseable {
         }
     }
 
+    private boolean latestFrame() {
+        return settings.scheduling() == FramePolicy.LATEST_FRAME;
+    }
+
     Properties streamsConfig() {
         int maxRecord = Topics.maxRecordBytes(Topics.FRAMES_DLQ, clients.settings().topics());
-        Map<String, Object> tuning = Map.of(
-                StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10,
-                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-        Map<String, Object> required = Map.of(
+        Map<String, Object> tuning = new HashMap<>();
+        tuning.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        if (latestFrame()) {
+            // a stream thread polls again only once it has processed what it holds: what one poll returns
+            // is how far ahead it sees, so let it see a whole fetch (a backlog collapses in few steps)
+            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
+            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 4 * 1024 * 1024);
+        } else {
+            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10);
+        }
+        Map<String, Object> required = new HashMap<>(Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId(),
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee(),
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.effectiveStreamThreads(),
@@ -123,7 +141,13 @@ public final class DetectionService implements AutoCloseable {
                 StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
                 (int) Math.max(300_000, settings.inferenceTimeout().toMillis() * 4),
                 // dead-lettered frames are republished whole: allow the largest record the DLQ takes
-                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecord);
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecord));
+        if (latestFrame()) {
+            // the main consumer tells the topology which frames are overtaken (FetchedFramesInterceptor)
+            required.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
+                    FetchedFramesInterceptor.class.getName());
+            required.put(StreamsConfig.mainConsumerPrefix(FetchedFramesInterceptor.FETCHED_FRAMES_CONFIG), fetched);
+        }
         Properties p = new Properties();
         p.putAll(clients.properties(tuning, required));
         return p;

@@ -68,7 +68,7 @@ class DetectionServiceIT {
         return new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(), d.batchMaxDelay(),
                 d.batchQueueCapacity(), d.maxFrameAge(), d.scoreThreshold(), d.inferenceTimeout(),
                 d.processingGuarantee(), d.streamThreads(), d.commitInterval(), d.applicationId(),
-                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()));
+                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()), d.scheduling());
     }
 
     DetectionService startService(DetectorSettings settings) throws InterruptedException {
