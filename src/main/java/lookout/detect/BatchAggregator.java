@@ -25,8 +25,8 @@ import java.util.function.LongConsumer;
  * round each key gets one item, oldest first, and a key already served waits for the next round.
  * In the detector a stream thread has at most one frame queued (submit-and-wait), so cameras that
  * hash to one partition share a thread and take turns: a plain FIFO would give two such cameras
- * half the share of a camera with a thread of its own. So a new round starts only when no key of
- * the previous round is still due: one not yet served in this round whose submitting thread also
+ * half the share of a camera with a thread of its own. So a new round starts only when no key is
+ * still due: one submitted lately, not yet served in this round, whose submitting thread also
  * carries other keys and has nothing queued (it is bringing that key, or its item in flight ends
  * soon and it may). Such a key is waited for at most {@link #HOLD_NANOS}; a thread whose queued
  * item waits for the next round cannot bring it, so it is not waited for. Keys with a thread of their own never hold
@@ -41,10 +41,13 @@ import java.util.function.LongConsumer;
  */
 public final class BatchAggregator<I, O> implements AutoCloseable {
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** Longest a round waits for a key that is due (see the class comment). */
-    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** A thread that submitted two different keys within this long counts as carrying several. */
-    private static final long SHARED_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * Longest a round waits for a key that is due (see the class comment): a stream thread that carries
+     * two cameras commits its transaction and polls between them, which took over 50 ms on a loaded host.
+     */
+    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+    /** A thread that submitted two different keys within this long counts as carrying several; a key submitted within it is recent. */
+    private static final long SHARED_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The key of items submitted without one: they are served in order, as from one camera. */
     static final String NO_KEY = "";
 
@@ -56,9 +59,10 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
     private final Condition arrived = lock.newCondition();
     /** Per key, its queued items in order; a key is present only while it has some. Guarded by lock. */
     private final Map<String, ArrayDeque<Job<I, O>>> queues = new HashMap<>();
-    /** Keys served in the current round, and in the one before. Guarded by lock. */
-    private Set<String> served = new HashSet<>();
-    private Set<String> previous = new HashSet<>();
+    /** Keys served in the current round. Guarded by lock. */
+    private final Set<String> served = new HashSet<>();
+    /** When each key was last submitted. Guarded by lock. */
+    private final Map<String, Long> submittedAt = new HashMap<>();
     /** Who submits what, to tell which due keys can still come. Guarded by lock. */
     private final Map<String, Long> threadOfKey = new HashMap<>();
     private final Map<Long, String> lastKeyOfThread = new HashMap<>();
@@ -112,6 +116,7 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
                 sharedUntil.put(thread, job.enqueuedNanos + SHARED_MEMORY_NANOS);
             }
             threadOfKey.put(key, thread);
+            submittedAt.put(key, job.enqueuedNanos);
             queuedOfThread.merge(thread, 1, Integer::sum);
             arrived.signalAll();
         } finally {
@@ -191,7 +196,7 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
 
     /**
      * The next item to serve: one of a key not served in this round; else, when no key of the
-     * previous round is still due (or {@code force} and the oldest item has waited {@link #HOLD_NANOS}),
+     * round is still due (or {@code force} and the oldest item has waited {@link #HOLD_NANOS}),
      * the first of a new round; else null.
      */
     private Job<I, O> take(boolean force) {
@@ -203,15 +208,15 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
         if (anyDue(now) && !(force && now - oldestEnqueued() >= HOLD_NANOS)) {
             return null;
         }
-        previous = served;
-        served = new HashSet<>();
+        served.clear();
         return takeUnserved();
     }
 
-    /** A key of the previous round not served in this one whose thread, which carries other keys too, has nothing queued. */
+    /** A key submitted lately, not served in this round, whose thread carries other keys too and has nothing queued. */
     private boolean anyDue(long now) {
-        for (String key : previous) {
-            if (served.contains(key)) {
+        for (Map.Entry<String, Long> e : submittedAt.entrySet()) {
+            String key = e.getKey();
+            if (served.contains(key) || now - e.getValue() > SHARED_MEMORY_NANOS) {
                 continue;
             }
             Long thread = threadOfKey.get(key);
