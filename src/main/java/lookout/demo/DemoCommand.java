@@ -47,7 +47,7 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Embedded broker + detector + a camera replaying a video, with a live status line.")
 public class DemoCommand implements Callable<Integer> {
-    static final String DEFAULT_VIDEO = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+    public static final String DEFAULT_VIDEO = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
 
     @CommandLine.Option(names = "--video", defaultValue = DEFAULT_VIDEO,
             description = "video file or stream URL (default ${DEFAULT-VALUE})")
