@@ -108,6 +108,7 @@ public class BenchCommand implements Callable<Integer> {
         double javaStep = FineTuneBench.msPerStep(modelDir, config.targetClass(), frames, decoder, 2, fineTuneSteps,
                 outDir.resolve("finetune"));
         report.put("fineTuneJavaMsPerStep", javaStep);
+        say("fine-tuning, Java: %.0f ms per step (batch 2)", javaStep);
         if (python) {
             report.put("fineTunePython", python(home, "finetune", modelDir, outDir, threads,
                     List.of("--batch", "2", "--steps", String.valueOf(fineTuneSteps), "--label", config.targetClass())));

@@ -54,7 +54,8 @@ import lookout.model.ModelMetadata;
  *
  * <p><b>Latest frame first.</b> When a camera sends faster than the model analyses, its partition's
  * stream thread has already fetched newer frames of it while one is analysed. With {@link NewerFrames}
- * saying so (under the latest-frame policy: {@link FetchedFrames}, fed by a consumer interceptor), a
+ * saying so (under the latest-frame policy: {@link FetchedFrames}, fed by a consumer interceptor and
+ * by {@link FrameTail}), a
  * frame that a newer frame of its camera overtakes is answered {@code skipped}/{@code superseded} at
  * once, without decoding or inference, and the newest is analysed: a camera's latency stays near two
  * inference times whatever its rate, and a backlog (after a crash) collapses to its newest frame per
@@ -161,6 +162,12 @@ public final class DetectionTopology {
             this.context = context;
             // a task (re)starting on this partition: what was fetched under an earlier assignment is not ours
             newer.forget(context.taskId().partition());
+            newer.following(context.taskId().partition());
+        }
+
+        @Override
+        public void close() {
+            newer.leaving(context.taskId().partition());
         }
 
         @Override

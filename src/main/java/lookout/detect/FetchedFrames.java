@@ -1,38 +1,63 @@
 package lookout.detect;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The highest offset fetched per (input partition, camera): fed by {@link FetchedFramesInterceptor}
- * on every stream thread's consumer as records are fetched (before they are processed), read by the
- * topology's processors. One instance per detection service, shared by its stream threads;
- * thread-safe. Grows with the number of cameras, not frames.
+ * What is known of each camera's newest frame per input partition, from two sources: the stream
+ * threads' own consumers ({@link #fetched}, fed by {@link FetchedFramesInterceptor} as records are
+ * fetched, before they are processed) and the log itself ({@link #logged}, fed by {@link FrameTail},
+ * which sees frames land within milliseconds while the stream thread is still busy with an older
+ * one). One instance per detection service, shared by its stream threads; thread-safe. Grows with
+ * the number of cameras, not frames.
+ *
+ * <p>A frame overtaken by a fetched frame is always superseded: the stream thread processes that
+ * newer frame next. A frame overtaken only by a frame in the log is superseded once per camera in a
+ * row, and then the newest fetched frame is analysed whatever the log holds by then: otherwise a
+ * camera faster than a poll could be chased forever and never analysed.
  */
 public final class FetchedFrames implements NewerFrames {
     private record Key(int partition, String camera) {
     }
 
-    private final Map<Key, Long> latest = new ConcurrentHashMap<>();
+    private final Map<Key, Long> fetched = new ConcurrentHashMap<>();
+    private final Map<Key, Long> logged = new ConcurrentHashMap<>();
+    /** Cameras whose last frame was superseded on the log's word alone. */
+    private final Set<Key> chased = ConcurrentHashMap.newKeySet();
 
-    /** A frame of {@code camera} at {@code offset} was fetched from {@code partition}. */
+    /** A frame of {@code camera} at {@code offset} was fetched by the stream thread that owns {@code partition}. */
     public void fetched(int partition, String camera, long offset) {
-        latest.merge(new Key(partition, camera), offset, Math::max);
+        fetched.merge(new Key(partition, camera), offset, Math::max);
+    }
+
+    /** A frame of {@code camera} at {@code offset} is in the log of {@code partition} (not necessarily fetched yet). */
+    public void logged(int partition, String camera, long offset) {
+        logged.merge(new Key(partition, camera), offset, Math::max);
     }
 
     @Override
     public boolean newerWaiting(int partition, String camera, long offset) {
-        Long newest = latest.get(new Key(partition, camera));
-        return newest != null && newest > offset;
+        Key key = new Key(partition, camera);
+        if (fetched.getOrDefault(key, -1L) > offset) {
+            return true;
+        }
+        if (logged.getOrDefault(key, -1L) > offset && chased.add(key)) {
+            return true;
+        }
+        chased.remove(key);
+        return false;
     }
 
     @Override
     public void forget(int partition) {
-        latest.keySet().removeIf(k -> k.partition() == partition);
+        fetched.keySet().removeIf(k -> k.partition() == partition);
+        logged.keySet().removeIf(k -> k.partition() == partition);
+        chased.removeIf(k -> k.partition() == partition);
     }
 
     /** Cameras known, for tests and diagnostics. */
     int size() {
-        return latest.size();
+        return fetched.size();
     }
 }

@@ -21,7 +21,7 @@ public interface NewerFrames {
         }
     };
 
-    /** Whether a frame of {@code camera} after {@code offset} was already fetched from this input partition. */
+    /** Whether a frame of {@code camera} after {@code offset} is already in this input partition. */
     boolean newerWaiting(int partition, String camera, long offset);
 
     /**
@@ -29,4 +29,13 @@ public interface NewerFrames {
      * seen under an earlier assignment (or before the topic was recreated) cannot overtake anything.
      */
     void forget(int partition);
+
+    /** A stream task now processes this partition (after {@link #forget}). */
+    default void following(int partition) {
+    }
+
+    /** The stream task of this partition closed (a rebalance moved it, or the service stops). */
+    default void leaving(int partition) {
+        forget(partition);
+    }
 }

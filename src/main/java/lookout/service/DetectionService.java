@@ -27,6 +27,7 @@ import lookout.detect.DetectionTopology;
 import lookout.detect.Detector;
 import lookout.detect.FetchedFrames;
 import lookout.detect.FetchedFramesInterceptor;
+import lookout.detect.FrameTail;
 import lookout.detect.InferencePool;
 import lookout.detect.NewerFrames;
 import lookout.frames.FrameDecoder;
@@ -56,8 +57,9 @@ public final class DetectionService implements AutoCloseable {
     private final DetectionMetrics metrics;
     private final DetectorFactory factory;
     private final Clock clock;
-    /** What the stream threads' consumers fetched (latest-frame policy only). */
+    /** What the stream threads' consumers fetched and the tail saw land (latest-frame policy only). */
     private final FetchedFrames fetched = new FetchedFrames();
+    private volatile FrameTail tail;
     private volatile InferencePool pool;
     private volatile KafkaStreams streams;
     private volatile KafkaStreamsMetrics streamsMetrics;
@@ -84,9 +86,14 @@ public final class DetectionService implements AutoCloseable {
                 pool.model().version(), pool.workers(), (System.nanoTime() - t0) / 1_000_000);
         modelReady = true;
         pool.start();
+        NewerFrames newer = NewerFrames.NONE;
+        if (latestFrame()) {
+            tail = new FrameTail(fetched, clients.consumer(null, "frame-tail"));
+            newer = tail;
+        }
         DetectionTopology topology = new DetectionTopology(
                 new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(), settings.inferenceTimeout()),
-                new FrameDecoder(settings.frames()), pool, metrics, clock, latestFrame() ? fetched : NewerFrames.NONE);
+                new FrameDecoder(settings.frames()), pool, metrics, clock, newer);
         streams = new KafkaStreams(topology.build(), streamsConfig());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.errorf(e, "stream thread failed; replacing it (uncommitted frames are processed again)");
@@ -220,6 +227,15 @@ public final class DetectionService implements AutoCloseable {
         if (streamsMetrics != null) {
             streamsMetrics.close();
             streamsMetrics = null;
+        }
+        FrameTail t = tail;
+        if (t != null) {
+            try {
+                t.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            tail = null;
         }
         InferencePool p = pool;
         if (p != null) {

@@ -411,4 +411,22 @@ class DetectionTopologyTest {
         assertThat(statuses(allDetections())).containsExactly("ok", "ok", "ok");
         assertThat(detector.batchSizes).hasSize(3);
     }
+
+    @Test
+    void shouldSupersedeOnTheLogsWordOnceAndThenAnalyseTheNewestFetchedFrame() throws Exception {
+        // Given frames 0 and 1 of cam1 fetched, and the log already holding frames up to offset 5
+        latestFrame();
+        fetched.fetched(0, "cam1", 0);
+        fetched.fetched(0, "cam1", 1);
+        fetched.logged(0, "cam1", 5);
+        // When the thread processes 0 and 1 (the newest it fetched), then fetches 2 while the log has grown to 9
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        send("cam1", TestFrames.jpeg(32, 24), headers("2", String.valueOf(NOW)), NOW);
+        fetched.fetched(0, "cam1", 2);
+        fetched.logged(0, "cam1", 9);
+        send("cam1", TestFrames.jpeg(32, 24), headers("3", String.valueOf(NOW)), NOW);
+        // Then 1 is superseded on the log's word (2 was already there), but 2, the newest fetched after that, is
+        // analysed although the log holds newer: a camera faster than a poll is never chased forever
+        assertThat(statuses(allDetections())).containsExactly("skipped/superseded", "skipped/superseded", "ok");
+    }
 }
