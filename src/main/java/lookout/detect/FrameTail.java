@@ -21,20 +21,20 @@ import lookout.kafka.Topics;
  * the frames arriving meanwhile are unknown to it: without the tail the "newest" frame it picks
  * next is the first to arrive after its last poll, about one inference time old. With it, that
  * frame is superseded and the thread polls again for what is really the newest. Reads from the
- * log end, read_committed, with its own consumer (no group); the frames are read twice by a replica,
- * which costs bandwidth, not inference.
+ * log end, read_committed, with its own consumer (no group) that drops the values unread; the
+ * frames cross the network twice to a replica, which costs bandwidth, not inference.
  */
 public final class FrameTail implements NewerFrames, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FrameTail.class);
 
     private final FetchedFrames frames;
-    private final Consumer<String, byte[]> consumer;
+    private final Consumer<String, Void> consumer;
     private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
 
     /** Starts following (nothing until a stream task starts); {@code consumer} is used by the tail's thread only. */
-    public FrameTail(FetchedFrames frames, Consumer<String, byte[]> consumer) {
+    public FrameTail(FetchedFrames frames, Consumer<String, Void> consumer) {
         this.frames = frames;
         this.consumer = consumer;
         this.thread = new Thread(this::loop, "frame-tail");
@@ -58,7 +58,7 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
                     Thread.sleep(50);
                     continue;
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                for (ConsumerRecord<String, Void> r : consumer.poll(Duration.ofMillis(50))) {
                     frames.logged(r.partition(), r.key() == null ? DetectionTopology.NO_CAMERA : r.key(), r.offset());
                 }
             }

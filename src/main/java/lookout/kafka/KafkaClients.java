@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -76,6 +77,20 @@ public final class KafkaClients {
      * the earliest offset the first time.
      */
     public KafkaConsumer<String, byte[]> consumer(String groupId, String clientId) {
+        return new KafkaConsumer<>(consumerProperties(groupId, clientId, 8 * 1024 * 1024), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /**
+     * A read_committed consumer without group that reads keys and offsets only: values are dropped
+     * unread (not copied), and fetches stay small, for following what lands in a topic.
+     */
+    public KafkaConsumer<String, Void> keysConsumer(String clientId) {
+        Deserializer<Void> drop = (topic, data) -> null;
+        return new KafkaConsumer<>(consumerProperties(null, clientId, 1024 * 1024), new StringDeserializer(), drop);
+    }
+
+    private Map<String, Object> consumerProperties(String groupId, String clientId, int partitionFetchBytes) {
         Map<String, Object> required = new HashMap<>();
         required.put(ConsumerConfig.CLIENT_ID_CONFIG, unique(clientId));
         required.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -83,9 +98,9 @@ public final class KafkaClients {
         if (groupId != null) {
             required.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        Map<String, Object> tuning = Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
+        Map<String, Object> tuning = Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, partitionFetchBytes,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return new KafkaConsumer<>(properties(tuning, required), new StringDeserializer(), new ByteArrayDeserializer());
+        return properties(tuning, required);
     }
 
     /** Client ids must differ between the clients of one process (metrics register per id). */

@@ -88,7 +88,7 @@ public final class DetectionService implements AutoCloseable {
         pool.start();
         NewerFrames newer = NewerFrames.NONE;
         if (latestFrame()) {
-            tail = new FrameTail(fetched, clients.consumer(null, "frame-tail"));
+            tail = new FrameTail(fetched, clients.keysConsumer("frame-tail"));
             newer = tail;
         }
         DetectionTopology topology = new DetectionTopology(
