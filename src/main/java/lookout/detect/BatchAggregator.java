@@ -43,9 +43,10 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * Longest a round waits for a key that is due (see the class comment): a stream thread that carries
-     * two cameras commits its transaction and polls between them, which took over 50 ms on a loaded host.
+     * two cameras commits its transaction and polls (twice when FrameTail saw a newer frame land)
+     * between them, which took over 150 ms on a loaded host.
      */
-    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     /** A thread that submitted two different keys within this long counts as carrying several; a key submitted within it is recent. */
     private static final long SHARED_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The key of items submitted without one: they are served in order, as from one camera. */

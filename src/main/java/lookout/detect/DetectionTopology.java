@@ -190,7 +190,7 @@ public final class DetectionTopology {
             }
             long now = clock.millis();
             int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-            if (offset >= 0 && newer.newerWaiting(partition, camera, offset)) {
+            if (offset >= 0 && newer.newerWaiting(partition, camera, offset, captureTs)) {
                 skip(frame, camera, seq, captureTs, size, DetectionRecord.SUPERSEDED, now);
                 return;
             }

@@ -13,16 +13,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * the number of cameras, not frames.
  *
  * <p>A frame overtaken by a fetched frame is always superseded: the stream thread processes that
- * newer frame next. A frame overtaken only by a frame in the log is superseded once per camera in a
- * row, and then the newest fetched frame is analysed whatever the log holds by then: otherwise a
- * camera faster than a poll could be chased forever and never analysed.
+ * newer frame next. A frame overtaken only by a frame in the log is superseded when that frame was
+ * captured at least {@link #CHASE_MIN_GAIN_MS} later (fetching it costs a poll: worth it for a slow
+ * model, not for a fast one at a high frame rate), and only once per camera in a row: then the
+ * newest fetched frame is analysed whatever the log holds by then, or a camera faster than a poll
+ * could be chased forever and never analysed.
  */
 public final class FetchedFrames implements NewerFrames {
+    /** The least capture-time gain that is worth another poll. */
+    static final long CHASE_MIN_GAIN_MS = 50;
+
     private record Key(int partition, String camera) {
     }
 
+    private record Landed(long offset, long captureTs) {
+    }
+
     private final Map<Key, Long> fetched = new ConcurrentHashMap<>();
-    private final Map<Key, Long> logged = new ConcurrentHashMap<>();
+    private final Map<Key, Landed> logged = new ConcurrentHashMap<>();
     /** Cameras whose last frame was superseded on the log's word alone. */
     private final Set<Key> chased = ConcurrentHashMap.newKeySet();
 
@@ -31,18 +39,20 @@ public final class FetchedFrames implements NewerFrames {
         fetched.merge(new Key(partition, camera), offset, Math::max);
     }
 
-    /** A frame of {@code camera} at {@code offset} is in the log of {@code partition} (not necessarily fetched yet). */
-    public void logged(int partition, String camera, long offset) {
-        logged.merge(new Key(partition, camera), offset, Math::max);
+    /** A frame of {@code camera} captured at {@code captureTs} is at {@code offset} in the log of {@code partition}. */
+    public void logged(int partition, String camera, long offset, long captureTs) {
+        logged.merge(new Key(partition, camera), new Landed(offset, captureTs), (a, b) -> a.offset() >= b.offset() ? a : b);
     }
 
     @Override
-    public boolean newerWaiting(int partition, String camera, long offset) {
+    public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
         Key key = new Key(partition, camera);
         if (fetched.getOrDefault(key, -1L) > offset) {
             return true;
         }
-        if (logged.getOrDefault(key, -1L) > offset && chased.add(key)) {
+        Landed newest = logged.get(key);
+        if (newest != null && newest.offset() > offset && newest.captureTs() - captureTs >= CHASE_MIN_GAIN_MS
+                && chased.add(key)) {
             return true;
         }
         chased.remove(key);

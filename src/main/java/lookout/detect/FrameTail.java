@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import lookout.frames.InvalidFrameException;
 import lookout.kafka.Topics;
 
 /**
@@ -59,7 +60,8 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
                     continue;
                 }
                 for (ConsumerRecord<String, Void> r : consumer.poll(Duration.ofMillis(50))) {
-                    frames.logged(r.partition(), r.key() == null ? DetectionTopology.NO_CAMERA : r.key(), r.offset());
+                    frames.logged(r.partition(), r.key() == null ? DetectionTopology.NO_CAMERA : r.key(), r.offset(),
+                            captureTs(r));
                 }
             }
         } catch (WakeupException e) {
@@ -74,9 +76,19 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
         }
     }
 
+    /** As the topology reads it: the capture-time header, else the record timestamp. */
+    private static long captureTs(ConsumerRecord<String, Void> r) {
+        try {
+            Long ts = DetectionTopology.headerLong(r.headers(), Topics.HEADER_TS);
+            return ts != null ? ts : r.timestamp();
+        } catch (InvalidFrameException e) {
+            return r.timestamp(); // the topology dead-letters it; it supersedes nothing useful either way
+        }
+    }
+
     @Override
-    public boolean newerWaiting(int partition, String camera, long offset) {
-        return frames.newerWaiting(partition, camera, offset);
+    public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
+        return frames.newerWaiting(partition, camera, offset, captureTs);
     }
 
     @Override

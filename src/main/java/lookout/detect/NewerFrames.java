@@ -12,7 +12,7 @@ public interface NewerFrames {
     /** Every-frame policy: nothing is ever overtaken. */
     NewerFrames NONE = new NewerFrames() {
         @Override
-        public boolean newerWaiting(int partition, String camera, long offset) {
+        public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
             return false;
         }
 
@@ -21,8 +21,8 @@ public interface NewerFrames {
         }
     };
 
-    /** Whether a frame of {@code camera} after {@code offset} is already in this input partition. */
-    boolean newerWaiting(int partition, String camera, long offset);
+    /** Whether a frame of {@code camera} after {@code offset} (captured at {@code captureTs}) is already in this input partition. */
+    boolean newerWaiting(int partition, String camera, long offset, long captureTs);
 
     /**
      * Drops what is known about a partition: called when a stream task (re)starts on it, so offsets

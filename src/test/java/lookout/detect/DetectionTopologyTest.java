@@ -414,19 +414,30 @@ class DetectionTopologyTest {
 
     @Test
     void shouldSupersedeOnTheLogsWordOnceAndThenAnalyseTheNewestFetchedFrame() throws Exception {
-        // Given frames 0 and 1 of cam1 fetched, and the log already holding frames up to offset 5
+        // Given frames 0 and 1 of cam1 fetched, and the log already holding frames up to offset 5, captured 200 ms later
         latestFrame();
         fetched.fetched(0, "cam1", 0);
         fetched.fetched(0, "cam1", 1);
-        fetched.logged(0, "cam1", 5);
+        fetched.logged(0, "cam1", 5, NOW);
         // When the thread processes 0 and 1 (the newest it fetched), then fetches 2 while the log has grown to 9
-        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
-        send("cam1", TestFrames.jpeg(32, 24), headers("2", String.valueOf(NOW)), NOW);
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW - 200)), NOW);
+        send("cam1", TestFrames.jpeg(32, 24), headers("2", String.valueOf(NOW - 200)), NOW);
         fetched.fetched(0, "cam1", 2);
-        fetched.logged(0, "cam1", 9);
+        fetched.logged(0, "cam1", 9, NOW + 300);
         send("cam1", TestFrames.jpeg(32, 24), headers("3", String.valueOf(NOW)), NOW);
         // Then 1 is superseded on the log's word (2 was already there), but 2, the newest fetched after that, is
         // analysed although the log holds newer: a camera faster than a poll is never chased forever
         assertThat(statuses(allDetections())).containsExactly("skipped/superseded", "skipped/superseded", "ok");
+    }
+
+    @Test
+    void shouldNotChaseAFrameInTheLogCapturedOnlyMomentsLater() throws Exception {
+        // Given frame 0 of cam1 fetched and, in the log, frame 1 captured 20 ms after it (a fast model, a fast camera)
+        latestFrame();
+        fetched.fetched(0, "cam1", 0);
+        fetched.logged(0, "cam1", 1, NOW + 20);
+        // When frame 0 is processed, Then it is analysed: another poll would cost more than 20 ms of freshness is worth
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        assertThat(statuses(allDetections())).containsExactly("ok");
     }
 }

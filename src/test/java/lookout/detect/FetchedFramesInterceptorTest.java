@@ -38,16 +38,16 @@ class FetchedFramesInterceptorTest {
         ConsumerRecords<byte[], byte[]> out = interceptor.onConsume(records);
         // Then the records pass unchanged and each camera's newest offset is known per partition
         assertThat(out).isSameAs(records);
-        assertThat(fetched.newerWaiting(0, "cam1", 5)).isTrue();
-        assertThat(fetched.newerWaiting(0, "cam1", 7)).isFalse();
-        assertThat(fetched.newerWaiting(0, "cam2", 6)).isFalse();
-        assertThat(fetched.newerWaiting(0, DetectionTopology.NO_CAMERA, 7)).isTrue();
-        assertThat(fetched.newerWaiting(1, "cam1", 0)).as("another partition's cam1").isFalse();
-        assertThat(fetched.newerWaiting(1, "cam3", 2)).isTrue();
+        assertThat(fetched.newerWaiting(0, "cam1", 5, 0)).isTrue();
+        assertThat(fetched.newerWaiting(0, "cam1", 7, 0)).isFalse();
+        assertThat(fetched.newerWaiting(0, "cam2", 6, 0)).isFalse();
+        assertThat(fetched.newerWaiting(0, DetectionTopology.NO_CAMERA, 7, 0)).isTrue();
+        assertThat(fetched.newerWaiting(1, "cam1", 0, 0)).as("another partition's cam1").isFalse();
+        assertThat(fetched.newerWaiting(1, "cam3", 2, 0)).isTrue();
         assertThat(fetched.size()).as("other topics are not frames").isEqualTo(4);
         fetched.forget(0);
-        assertThat(fetched.newerWaiting(0, "cam1", 5)).isFalse();
-        assertThat(fetched.newerWaiting(1, "cam3", 2)).isTrue();
+        assertThat(fetched.newerWaiting(0, "cam1", 5, 0)).isFalse();
+        assertThat(fetched.newerWaiting(1, "cam3", 2, 0)).isTrue();
     }
 
     @Test

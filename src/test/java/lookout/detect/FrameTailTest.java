@@ -29,17 +29,19 @@ class FrameTailTest {
             while (!consumer.assignment().contains(p1) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<String, Void>(Topics.FRAMES, 1, 10, "cam1", null)));
-            while (!tail.newerWaiting(1, "cam1", 9) && System.nanoTime() < deadline) {
+            consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<String, Void>(Topics.FRAMES, 1, 10, 1000L,
+                    org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, "cam1", null,
+                    new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty())));
+            while (!tail.newerWaiting(1, "cam1", 9, 0) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             // Then the frame's offset is known for its camera, from the end (not the backlog before it)
             assertThat(consumer.position(p1)).isGreaterThanOrEqualTo(10);
             // (the first answer on the log's word alone supersedes; the next one in a row analyses)
-            assertThat(tail.newerWaiting(1, "cam1", 9)).isFalse();
+            assertThat(tail.newerWaiting(1, "cam1", 9, 0)).isFalse();
             // And when the task leaves, the partition is forgotten
             tail.leaving(1);
-            assertThat(tail.newerWaiting(1, "cam1", 9)).isFalse();
+            assertThat(tail.newerWaiting(1, "cam1", 9, 0)).isFalse();
         }
     }
 }
