@@ -159,7 +159,8 @@ public final class LookoutConfig {
                 get("lookout.commit-interval", Duration.class),
                 get("lookout.application-id", String.class),
                 frameLimits(),
-                path("lookout.state-dir"));
+                path("lookout.state-dir"),
+                FramePolicy.of(get("lookout.scheduling", String.class)));
     }
 
     public TrainerSettings trainer() {

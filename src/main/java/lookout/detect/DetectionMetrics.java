@@ -1,6 +1,7 @@
 package lookout.detect;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import lookout.common.RateMeter;
 import lookout.model.ModelMetadata;
 
 /**
@@ -19,12 +21,14 @@ import lookout.model.ModelMetadata;
  * lookout_frames_skipped_total{camera,reason}, lookout_frames_dead_lettered_total{camera,reason}],
  * end-to-end latency capture to publish [lookout_latency_end_to_end_seconds], inference time per batch
  * [lookout_inference_seconds], time in the batching queue [lookout_queue_time_seconds], batch sizes
- * [lookout_batch_size], queue depth [lookout_queue_depth] and the model in use [lookout_model_info{name,version}].
+ * [lookout_batch_size], queue depth [lookout_queue_depth], the model in use [lookout_model_info{name,version}]
+ * and each camera's analysed frames per second over the last 10 s [lookout_camera_analysed_fps{camera}].
  */
 public final class DetectionMetrics {
     /** Distinct camera tags kept; beyond, frames count under "other". */
     static final int MAX_CAMERA_TAGS = 1000;
     static final String OTHER_CAMERAS = "other";
+    private static final int ANALYSED_WINDOW_SECONDS = 10;
     private final Set<String> cameras = ConcurrentHashMap.newKeySet();
     private Gauge modelGauge;
     private final MeterRegistry registry;
@@ -32,6 +36,7 @@ public final class DetectionMetrics {
     private final Timer queueTime;
     private final Timer endToEnd;
     private final DistributionSummary batchSize;
+    private final Map<String, RateMeter> analysed = new ConcurrentHashMap<>();
 
     public DetectionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -89,8 +94,20 @@ public final class DetectionMetrics {
     }
 
     public void skipped(String camera, String reason) {
-        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (stale, overload)")
+        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (superseded, stale, overload)")
                 .tag("camera", cameraTag(camera)).tag("reason", reason).register(registry).increment();
+    }
+
+    /** A frame of this camera was analysed (answered "ok"); the gauges are bounded like the other camera tags. */
+    public void analysed(String camera) {
+        analysed.computeIfAbsent(cameraTag(camera), c -> {
+            RateMeter rate = new RateMeter(ANALYSED_WINDOW_SECONDS, System::nanoTime);
+            Gauge.builder("lookout.camera.analysed.fps", rate, RateMeter::perSecond)
+                    .description("frames of the camera analysed per second, over the last "
+                            + ANALYSED_WINDOW_SECONDS + " s")
+                    .tag("camera", c).register(registry);
+            return rate;
+        }).mark();
     }
 
     public void deadLettered(String camera, String reason) {

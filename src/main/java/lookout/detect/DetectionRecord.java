@@ -8,9 +8,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * The value of a {@code lookout.detections} record (JSON). {@code status} is "ok" (the frame was
  * analysed; {@code detections} may be empty: nobody there) or "skipped" (not analysed, see
- * {@code reason}: "stale" or "overload"); boxes are [x1, y1, x2, y2] in source-image pixels, highest
- * score first. {@code droppedDetections} appears only when a frame had more detections than one
- * record may carry (the lowest-scoring were left out).
+ * {@code reason}: "superseded" by a newer frame of the camera, "stale" or "overload"); boxes are
+ * [x1, y1, x2, y2] in source-image pixels, highest score first. {@code droppedDetections} appears
+ * only when a frame had more detections than one record may carry (the lowest-scoring were left out).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -31,6 +31,7 @@ public record DetectionRecord(
     public static final String SKIPPED = "skipped";
     public static final String STALE = "stale";
     public static final String OVERLOAD = "overload";
+    public static final String SUPERSEDED = "superseded";
 
     /** The same record listing only these detections, saying how many were left out to fit the topic. */
     public DetectionRecord withDetections(List<Item> kept, int dropped) {

@@ -28,6 +28,7 @@ import lookout.common.Names;
 import lookout.frames.DeadLetterReason;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
+import lookout.frames.ImageSize;
 import lookout.frames.InvalidFrameException;
 import lookout.kafka.RecordSize;
 import lookout.kafka.Topics;
@@ -49,13 +50,25 @@ import lookout.model.ModelMetadata;
  * Submit-and-wait keeps every frame's input offset, output record and DLQ record in one Kafka
  * transaction under exactly_once_v2, with no state. The price: the frames of one partition are
  * analysed one after another, so a single busy camera gets batch size 1; batching pays off with
- * several cameras/partitions, and stale frames are skipped (counted) when a camera outpaces the model.
+ * several cameras/partitions.
+ *
+ * <p><b>Latest frame first.</b> When a camera sends faster than the model analyses, its partition's
+ * stream thread has already fetched newer frames of it while one is analysed. With {@link NewerFrames}
+ * saying so (under the latest-frame policy: {@link FetchedFrames}, fed by a consumer interceptor and
+ * by {@link FrameTail}), a
+ * frame that a newer frame of its camera overtakes is answered {@code skipped}/{@code superseded} at
+ * once, without decoding or inference, and the newest is analysed: a camera's latency stays near two
+ * inference times whatever its rate, and a backlog (after a crash) collapses to its newest frame per
+ * camera. Every frame still gets its one record in the same transaction. Frames older than
+ * {@code maxFrameAge} are answered {@code stale} (the safety net), a full queue {@code overload}.
  */
 public final class DetectionTopology {
     public static final String SOURCE = "frames-source";
     public static final String PROCESSOR = "detect";
     public static final String DETECTIONS_SINK = "detections-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    /** The camera of a frame without key. */
+    static final String NO_CAMERA = "unknown";
 
     /**
      * What the topology needs to know; all from application.properties and the topics' limits.
@@ -73,14 +86,23 @@ public final class DetectionTopology {
     private final InferencePool pool;
     private final DetectionMetrics metrics;
     private final Clock clock;
+    private final NewerFrames newer;
 
+    /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
             Clock clock) {
+        this(settings, decoder, pool, metrics, clock, NewerFrames.NONE);
+    }
+
+    /** Frames that {@code newer} says are overtaken by a newer one of their camera are answered superseded. */
+    public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
+            Clock clock, NewerFrames newer) {
         this.settings = settings;
         this.decoder = decoder;
         this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
+        this.newer = newer;
     }
 
     public Topology build() {
@@ -137,7 +159,7 @@ public final class DetectionTopology {
 
     /** The camera id a key stands for: its UTF-8 text (invalid bytes shown as U+FFFD), "unknown" without a key. */
     static String camera(byte[] key) {
-        return key == null ? "unknown" : new String(key, StandardCharsets.UTF_8);
+        return key == null ? NO_CAMERA : new String(key, StandardCharsets.UTF_8);
     }
 
     private final class DetectProcessor implements Processor<byte[], byte[], byte[], byte[]> {
@@ -146,6 +168,14 @@ public final class DetectionTopology {
         @Override
         public void init(ProcessorContext<byte[], byte[]> context) {
             this.context = context;
+            // a task (re)starting on this partition: what was fetched under an earlier assignment is not ours
+            newer.forget(context.taskId().partition());
+            newer.following(context.taskId().partition());
+        }
+
+        @Override
+        public void close() {
+            newer.leaving(context.taskId().partition());
         }
 
         @Override
@@ -159,15 +189,16 @@ public final class DetectionTopology {
                 return;
             }
             metrics.frameIn(camera);
+            long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
             long seq;
             long captureTs;
-            DecodedImage image;
+            ImageSize size;
             try {
                 Long s = headerLong(frame.headers(), Topics.HEADER_SEQ);
                 Long ts = headerLong(frame.headers(), Topics.HEADER_TS);
-                seq = s != null ? s : context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+                seq = s != null ? s : offset;
                 captureTs = ts != null ? ts : frame.timestamp();
-                image = decoder.decode(frame.value());
+                size = decoder.check(frame.value());
             } catch (InvalidFrameException e) {
                 deadLetter(frame, camera, e.reason(), e.detail());
                 return;
@@ -178,15 +209,30 @@ public final class DetectionTopology {
                 return;
             }
             long now = clock.millis();
+            int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+            if (offset >= 0 && newer.newerWaiting(partition, camera, offset, captureTs)) {
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.SUPERSEDED, now);
+                return;
+            }
             if (now - captureTs > settings.maxFrameAge().toMillis()) {
-                skip(frame, camera, seq, captureTs, image, DetectionRecord.STALE, now);
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.STALE, now);
+                return;
+            }
+            DecodedImage image;
+            try {
+                image = decoder.decode(frame.value());
+            } catch (InvalidFrameException e) {
+                deadLetter(frame, camera, e.reason(), e.detail());
+                return;
+            } catch (RuntimeException e) {
+                deadLetter(frame, camera, DeadLetterReason.CORRUPT, "decoder error: " + e);
                 return;
             }
             Future<InferencePool.Result> pending;
             try {
-                pending = pool.submit(image);
+                pending = pool.submit(camera, image);
             } catch (BatchAggregator.QueueFullException e) {
-                skip(frame, camera, seq, captureTs, image, DetectionRecord.OVERLOAD, now);
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.OVERLOAD, now);
                 return;
             }
             InferencePool.Result result;
@@ -220,13 +266,14 @@ public final class DetectionTopology {
                             result.batchSize(), age(published, captureTs)));
             emit(frame, out);
             metrics.frameOut(camera, DetectionRecord.OK);
+            metrics.analysed(camera);
             metrics.endToEnd(age(published, captureTs));
         }
 
-        private void skip(Record<byte[], byte[]> frame, String camera, long seq, long captureTs, DecodedImage image,
+        private void skip(Record<byte[], byte[]> frame, String camera, long seq, long captureTs, ImageSize size,
                 String reason, long now) {
-            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, image.width(), image.height(), modelRef(),
-                    DetectionRecord.SKIPPED, reason, List.of(), null,
+            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),
+                    modelRef(), DetectionRecord.SKIPPED, reason, List.of(), null,
                     new DetectionRecord.Timings(null, null, null, age(now, captureTs)));
             emit(frame, out);
             metrics.skipped(camera, reason);

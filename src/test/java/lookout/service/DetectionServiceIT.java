@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.FrameLimits;
+import lookout.config.FramePolicy;
 import lookout.detect.Detection;
 import lookout.detect.Detector;
 import lookout.detect.DjlDetector;
@@ -61,14 +62,17 @@ class DetectionServiceIT {
         services.forEach(DetectionService::close);
     }
 
-    /** The configured detector on the tiny model, frames limited to 1,000,000 bytes (so "too-large" is cheap to send). */
+    /**
+     * The configured detector on the tiny model, frames limited to 1,000,000 bytes (so "too-large" is cheap to send),
+     * every frame analysed: these tests send bursts and check each frame's analysis (LatestFrameIT covers the default).
+     */
     DetectorSettings settings(Path model, String appId) {
         DetectorSettings d = TestSettings.detector(model, appId, 2);
         FrameLimits f = d.frames();
         return new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(), d.batchMaxDelay(),
                 d.batchQueueCapacity(), d.maxFrameAge(), d.scoreThreshold(), d.inferenceTimeout(),
                 d.processingGuarantee(), d.streamThreads(), d.commitInterval(), d.applicationId(),
-                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()), d.stateDir());
+                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()), d.stateDir(), FramePolicy.EVERY_FRAME);
     }
 
     DetectionService startService(DetectorSettings settings) throws InterruptedException {
