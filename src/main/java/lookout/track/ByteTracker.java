@@ -59,11 +59,14 @@ public final class ByteTracker {
         }
         List<Integer> high = new ArrayList<>();
         List<Integer> low = new ArrayList<>();
+        // scores are floats: compare in float, or a detection scoring exactly 0.9f would miss a 0.9 bar
+        float highScore = (float) settings.highScore();
+        float lowScore = (float) settings.lowScore();
         for (int i = 0; i < dets.size(); i++) {
             float s = dets.get(i).score();
-            if (s >= settings.highScore()) {
+            if (s >= highScore) {
                 high.add(i);
-            } else if (s >= settings.lowScore()) {
+            } else if (s >= lowScore) {
                 low.add(i);
             }
         }
@@ -109,8 +112,9 @@ public final class ByteTracker {
             } // an unconfirmed track that misses was noise: dropped
         }
         boolean firstFrame = state.frames() == 0;
+        float newTrackScore = (float) settings.newTrackScore();
         for (int d : untaken(high, detTaken)) {
-            if (dets.get(d).score() >= settings.newTrackScore()) {
+            if (dets.get(d).score() >= newTrackScore) {
                 long id = firstFrame || settings.minHits() <= 1 ? nextId++ : TrackedDetection.NO_TRACK;
                 next.add(new Track(id, 1, 0, kalman.initiate(boxes[d])));
                 idOfDet[d] = id;

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import lookout.detect.Detection;
 
 class ByteTrackerTest {
-    /** ByteTrack's defaults but confirmation after 2 hits and a 5-frame memory, small enough to test. */
-    private static final TrackerSettings SETTINGS = TrackerSettings.defaults().withMaxMissedFrames(5).withMinHits(2);
+    /** ByteTrack's settings but confirmation after 2 hits and a 5-frame memory, small enough to test. */
+    private static final TrackerSettings SETTINGS = TrackerSettings.byteTrack().withMaxMissedFrames(5).withMinHits(2);
 
     static Detection person(double x, double score) {
         return new Detection("person", (float) score, (float) x, 100f, (float) x + 40f, 220f);
@@ -94,6 +94,14 @@ class ByteTrackerTest {
         // Then the low-score round keeps them on their track; without it those frames are lost
         assertThat(withCascade).containsOnly(1L);
         assertThat(without).containsExactly(1L, 1L, 1L, NO_TRACK, NO_TRACK, NO_TRACK, 1L, 1L);
+    }
+
+    @Test
+    void shouldTreatAFloatScoreEqualToTheBarAsReachingIt() {
+        // Given a bar of 0.9 (a double) and a detection scoring 0.9f (slightly below 0.9 as a double)
+        ByteTracker tracker = new ByteTracker(SETTINGS.withHighScore(0.9).withNewTrackScore(0.9));
+        // Then it counts as high and starts a track
+        assertThat(ids(tracker.update(List.of(person(0, 0.9f)), 1))).containsExactly(1L);
     }
 
     @Test

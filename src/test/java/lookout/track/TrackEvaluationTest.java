@@ -44,7 +44,7 @@ class TrackEvaluationTest {
     @Test
     void shouldScorePerfectDetectionsOfPeoplePresentFromTheStartAsPerfectTracking() {
         var gt = walkers(30, 1);
-        MotScore m = TrackEvaluation.run(gt, detectionsFrom(gt, 0.9f), TrackerSettings.defaults());
+        MotScore m = TrackEvaluation.run(gt, detectionsFrom(gt, 0.9f), TrackerSettings.byteTrack());
         assertThat(m.mota()).isEqualTo(1.0);
         assertThat(m.idf1()).isEqualTo(1.0);
     }
@@ -53,7 +53,7 @@ class TrackEvaluationTest {
     void shouldMissANewcomerOnlyUntilTheirTrackIsConfirmed() {
         // Given a second person entering on frame 10 and tracks confirmed on their 3rd hit
         var gt = walkers(30, 10);
-        MotScore m = TrackEvaluation.run(gt, detectionsFrom(gt, 0.9f), TrackerSettings.defaults().withMinHits(3));
+        MotScore m = TrackEvaluation.run(gt, detectionsFrom(gt, 0.9f), TrackerSettings.byteTrack().withMinHits(3));
         // Then exactly their first two frames are missed, and nothing else goes wrong
         assertThat(m.misses()).isEqualTo(2);
         assertThat(m.falsePositives()).isZero();
@@ -68,7 +68,7 @@ class TrackEvaluationTest {
         for (int f = 11; f <= 20; f++) {
             dets.remove(f);
         }
-        MotScore m = TrackEvaluation.run(gt, dets, TrackerSettings.defaults().withMaxMissedFrames(5).withMinHits(1));
+        MotScore m = TrackEvaluation.run(gt, dets, TrackerSettings.byteTrack().withMaxMissedFrames(5).withMinHits(1));
         assertThat(m.misses()).isEqualTo(10);
         assertThat(m.predIds()).isEqualTo(2);
         assertThat(m.idSwitches()).isEqualTo(1);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import lookout.detect.Detection;
 
 class TrackerStateSerdeTest {
-    private static final TrackerSettings SETTINGS = TrackerSettings.defaults().withMaxMissedFrames(8);
+    private static final TrackerSettings SETTINGS = TrackerSettings.byteTrack().withMaxMissedFrames(8);
     private final TrackerStateSerde serde = new TrackerStateSerde();
 
     /** A noisy street: people entering, walking, hiding for a few frames, leaving; plus clutter. */
