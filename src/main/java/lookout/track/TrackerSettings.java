@@ -61,6 +61,7 @@ public record TrackerSettings(
         return new TrackerSettings(0.6, 0.1, 0.7, 0.2, 0.5, 30, 2);
     }
 
+    /** Raises newTrackScore along if it would fall below the new bar (it may not be lower). */
     public TrackerSettings withHighScore(double v) {
         return new TrackerSettings(v, lowScore, Math.max(v, newTrackScore), matchIou, lowMatchIou, maxMissedFrames, minHits);
     }
