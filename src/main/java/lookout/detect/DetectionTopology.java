@@ -23,9 +23,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import lookout.common.Json;
 import lookout.frames.DeadLetterReason;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
@@ -81,11 +78,33 @@ public final class DetectionTopology {
         this.clock = clock;
     }
 
+    /**
+     * Processors between the detect processor and {@code lookout.detections} (tracking, statistics):
+     * they receive every {@link DetectionRecord}, analysed or skipped, in each camera's order.
+     */
+    public interface Stage {
+        /** The processor that receives each record from the detect processor. */
+        String entry();
+
+        /**
+         * Adds the stage's processors, stores and sinks, its {@link #entry()} fed by {@code parent};
+         * returns the processor whose output is published on {@code lookout.detections}.
+         */
+        String addTo(Topology topology, String parent);
+    }
+
     public Topology build() {
+        return build(null);
+    }
+
+    /** The topology with a stage after detection, or none (null). */
+    public Topology build(Stage stage) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES);
-        topology.addProcessor(PROCESSOR, DetectProcessor::new, SOURCE);
-        topology.addSink(DETECTIONS_SINK, Topics.DETECTIONS, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
+        String next = stage == null ? DETECTIONS_SINK : stage.entry();
+        topology.addProcessor(PROCESSOR, () -> new DetectProcessor(next), SOURCE);
+        String last = stage == null ? PROCESSOR : stage.addTo(topology, PROCESSOR);
+        topology.addSink(DETECTIONS_SINK, Topics.DETECTIONS, new StringSerializer(), DetectionRecord.serializer(), last);
         topology.addSink(DLQ_SINK, Topics.FRAMES_DLQ, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }
@@ -132,11 +151,17 @@ public final class DetectionTopology {
         return true;
     }
 
-    private final class DetectProcessor implements Processor<String, byte[], String, byte[]> {
-        private ProcessorContext<String, byte[]> context;
+    /** Detections records go to the processor named {@code next} (a stage or the sink), dead letters to the DLQ sink. */
+    private final class DetectProcessor implements Processor<String, byte[], String, Object> {
+        private final String next;
+        private ProcessorContext<String, Object> context;
+
+        DetectProcessor(String next) {
+            this.next = next;
+        }
 
         @Override
-        public void init(ProcessorContext<String, byte[]> context) {
+        public void init(ProcessorContext<String, Object> context) {
             this.context = context;
         }
 
@@ -212,13 +237,7 @@ public final class DetectionTopology {
         }
 
         private void emit(Record<String, byte[]> frame, DetectionRecord out) {
-            byte[] value;
-            try {
-                value = Json.MAPPER.writeValueAsBytes(out);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot serialise a detections record", e);
-            }
-            context.forward(new Record<>(frame.key(), value, frame.timestamp(), new RecordHeaders()), DETECTIONS_SINK);
+            context.forward(new Record<String, Object>(frame.key(), out, frame.timestamp(), new RecordHeaders()), next);
         }
 
         private void deadLetter(Record<String, byte[]> frame, String camera, DeadLetterReason reason, String detail) {
@@ -226,7 +245,7 @@ public final class DetectionTopology {
             headers.add(Topics.HEADER_DLQ_REASON, reason.code().getBytes(StandardCharsets.UTF_8));
             String d = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
             headers.add(Topics.HEADER_DLQ_DETAIL, d.getBytes(StandardCharsets.UTF_8));
-            context.forward(new Record<>(frame.key(), frame.value(), frame.timestamp(), headers), DLQ_SINK);
+            context.forward(new Record<String, Object>(frame.key(), frame.value(), frame.timestamp(), headers), DLQ_SINK);
             metrics.deadLettered(camera, reason.code());
         }
 

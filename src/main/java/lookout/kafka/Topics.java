@@ -24,9 +24,10 @@ public final class Topics {
     public static final String CONTROL = "lookout.control";
     public static final String MODELS = "lookout.models";
     public static final String EVENTS = "lookout.events";
+    public static final String CAMERA_STATS = "lookout.camera-stats";
 
     /** The detector's topics (serve, demo). */
-    public static final List<String> DETECTOR = List.of(FRAMES, DETECTIONS, FRAMES_DLQ);
+    public static final List<String> DETECTOR = List.of(FRAMES, DETECTIONS, FRAMES_DLQ, CAMERA_STATS);
     /** The retraining loop's topics (trainer, hot swap, labels, models and control commands). */
     public static final List<String> LOOP = List.of(LABELS, MODELS, CONTROL, EVENTS);
 
@@ -46,13 +47,13 @@ public final class Topics {
     /**
      * The largest record a topic takes: a frame (frames, DLQ), a frame in base64 inside JSON
      * (labels), two model chunks (models, so a chunk plus its framing always fits), 1 MiB for
-     * small JSON (detections, control, events).
+     * small JSON (detections, camera stats, control, events).
      */
     public static int maxRecordBytes(String topic, TopicSettings s) {
         return switch (topic) {
             case LABELS -> s.frameMaxBytes() / 3 * 4 + 4 + RECORD_OVERHEAD;
             case MODELS -> 2 * s.modelChunkBytes();
-            case DETECTIONS, CONTROL, EVENTS -> 1024 * 1024;
+            case DETECTIONS, CAMERA_STATS, CONTROL, EVENTS -> 1024 * 1024;
             default -> s.frameMaxBytes() + RECORD_OVERHEAD; // frames, the DLQ, a camera's own --topic
         };
     }
@@ -73,7 +74,7 @@ public final class Topics {
                     TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes,
                     TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1", TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
             case CONTROL, EVENTS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS));
-            case DETECTIONS -> new NewTopic(topic, s.partitions(), rf);
+            case DETECTIONS, CAMERA_STATS -> new NewTopic(topic, s.partitions(), rf);
             default -> new NewTopic(topic, s.partitions(), rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
         };
     }

@@ -56,6 +56,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile KafkaStreamsMetrics streamsMetrics;
     private volatile boolean modelReady;
     private volatile BooleanSupplier servingInStep = () -> true;
+    private DetectionTopology.Stage stage;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
@@ -66,6 +67,12 @@ public final class DetectionService implements AutoCloseable {
         this.metrics = new DetectionMetrics(registry);
         this.factory = factory;
         this.clock = clock;
+    }
+
+    /** Processors to run between detection and lookout.detections (tracking, statistics); call before {@link #start()}. */
+    public synchronized DetectionService after(DetectionTopology.Stage stage) {
+        this.stage = stage;
+        return this;
     }
 
     /** Topics, model, warm-up, streams; returns once the streams are started (not yet necessarily RUNNING). */
@@ -80,7 +87,7 @@ public final class DetectionService implements AutoCloseable {
         DetectionTopology topology = new DetectionTopology(
                 new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(), settings.inferenceTimeout()),
                 new FrameDecoder(settings.frames()), pool, metrics, clock);
-        streams = new KafkaStreams(topology.build(), streamsConfig());
+        streams = new KafkaStreams(topology.build(stage), streamsConfig());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.errorf(e, "stream thread failed; replacing it (uncommitted frames are processed again)");
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
 
 /**
@@ -17,8 +18,10 @@ import lookout.detect.Detection;
  * <li>Remaining high detections against tentative tracks; a tentative track that misses is dropped.
  * <li>High detections still unmatched, scoring at least newTrackScore, start tentative tracks.
  * </ol>
- * Confirmed tracks missed for more than maxMissedFrames frames end. Not thread-safe: one instance per
- * camera, driven by one stream thread; its {@link #state()} is what the state store keeps.
+ * Confirmed tracks missed on more than maxMissedFrames analysed frames in a row end. Frames the
+ * tracker never saw (skipped by the service, dropped by the camera) are not evidence that anyone
+ * left: motion is predicted across them, but they do not count as misses. Not thread-safe: one
+ * instance per camera, driven by one stream thread; its {@link #state()} is what the state store keeps.
  */
 public final class ByteTracker {
     private final TrackerSettings settings;
@@ -40,9 +43,10 @@ public final class ByteTracker {
     }
 
     /**
-     * Tracks one frame. {@code frameSeq} is the camera's frame number: a jump (frames the service
-     * skipped) predicts motion over the gap and counts the gap as missed frames; a step back (the
-     * camera restarted its numbering) counts as one frame.
+     * Tracks one analysed frame. {@code frameSeq} is the camera's frame number: a jump (frames the
+     * service skipped or the camera dropped) predicts motion over the gap but counts as one missed
+     * frame at most, since nobody looked at the frames in between; a step back (the camera restarted
+     * its numbering) counts as one frame.
      *
      * @return the detections in input order, each with its track id or {@link TrackedDetection#NO_TRACK}
      */
@@ -105,7 +109,7 @@ public final class ByteTracker {
                 next.add(new Track(id, hits, 0, kalman.update(track.kalman(), boxes[d])));
                 idOfDet[d] = id;
             } else if (track.confirmed()) {
-                int missed = track.missed() + steps;
+                int missed = track.missed() + 1;
                 if (missed <= settings.maxMissedFrames()) {
                     next.add(new Track(track.id(), track.hits(), missed, track.kalman()));
                 }
@@ -133,7 +137,7 @@ public final class ByteTracker {
         if (state.frames() == 0 || frameSeq <= state.lastFrameSeq()) {
             return 1;
         }
-        // beyond maxMissedFrames + 1 every unmatched track ends anyway; the cap bounds the prediction loop
+        // the cap bounds the prediction loop: after a long gap a straight-line guess is no better than a short one
         return (int) Math.min(frameSeq - state.lastFrameSeq(), settings.maxMissedFrames() + 1L);
     }
 

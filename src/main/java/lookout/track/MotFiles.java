@@ -56,6 +56,18 @@ public final class MotFiles {
         }
     }
 
+    /** Detections in MOTChallenge det format: {@code frame,-1,left,top,width,height,score}. */
+    public static void writeDetections(Path file, Map<Integer, List<Detection>> frames) {
+        StringBuilder out = new StringBuilder();
+        frames.forEach((frame, dets) -> dets.forEach(d -> out.append(String.format(Locale.ROOT,
+                "%d,-1,%.1f,%.1f,%.1f,%.1f,%.4f%n", frame, d.x1(), d.y1(), d.x2() - d.x1(), d.y2() - d.y1(), d.score()))));
+        try {
+            Files.writeString(file, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     private interface RowHandler {
         void accept(String[] fields, String where);
     }

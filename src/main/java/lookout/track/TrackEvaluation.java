@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
 
 /**

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
 
 /**

@@ -1,5 +1,6 @@
 package lookout.track;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,31 +11,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
+import lookout.detect.DetectionRecord;
 
 /**
- * The tracker as a Kafka Streams processor after detection: records keyed by camera id, one per
- * analysed frame; each camera's {@link TrackerState} lives in the {@link #STORE} key-value store
- * (changelogged), read and written back on every frame. Under exactly_once_v2 the store update,
- * the forwarded record and the input offset commit are one transaction, so after a crash or a
- * rebalance the restored state is the one after the last committed frame and replayed frames get
- * the same ids. Not wired into the detector topology yet: a mapping from the detections record to
- * {@link Frame} goes in front of it when it is.
+ * The tracker as a Kafka Streams processor right after detection: detections records keyed by
+ * camera id in; the same records out, each item of an analysed frame carrying the {@code trackId}
+ * of its confirmed track. Each camera's {@link TrackerState} lives in the {@link #STORE} key-value
+ * store (changelogged), read and written back on every analysed frame. Under exactly_once_v2 the
+ * store update, the output record and the input offset commit are one transaction, so after a
+ * crash or a rebalance the restored state is the one after the last committed frame and replayed
+ * frames get the same ids.
+ *
+ * <p>A skipped frame (not looked at: stale, overload) passes through untouched and leaves the
+ * state as it was: it is no evidence that anyone left. The next analysed frame predicts motion over
+ * the gap in sequence numbers (see {@link ByteTracker#update}).
  */
-public final class TrackingProcessor implements Processor<String, TrackingProcessor.Frame, String, TrackingProcessor.TrackedFrame> {
+public final class TrackingProcessor implements Processor<String, DetectionRecord, String, DetectionRecord> {
     public static final String STORE = "lookout-tracker-state";
     static final String UNKNOWN_CAMERA = "unknown";
 
-    /** One camera frame's detections; {@code seq} is the camera's frame sequence number. */
-    public record Frame(long seq, List<Detection> detections) {
-    }
-
-    /** The same frame with a track id on every detection ({@link TrackedDetection#NO_TRACK} if none). */
-    public record TrackedFrame(long seq, List<TrackedDetection> detections) {
-    }
-
     private final TrackerSettings settings;
-    private ProcessorContext<String, TrackedFrame> context;
+    private ProcessorContext<String, DetectionRecord> context;
     private KeyValueStore<String, TrackerState> store;
 
     public TrackingProcessor(TrackerSettings settings) {
@@ -47,21 +46,33 @@ public final class TrackingProcessor implements Processor<String, TrackingProces
     }
 
     @Override
-    public void init(ProcessorContext<String, TrackedFrame> context) {
+    public void init(ProcessorContext<String, DetectionRecord> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
     }
 
     @Override
-    public void process(Record<String, Frame> record) {
-        if (record.value() == null) {
-            return; // a tombstone carries no frame
+    public void process(Record<String, DetectionRecord> record) {
+        DetectionRecord frame = record.value();
+        if (frame == null || !frame.analysed()) {
+            context.forward(record); // not looked at: no evidence either way, the tracker's state stays
+            return;
         }
         String camera = record.key() == null ? UNKNOWN_CAMERA : record.key();
         TrackerState state = store.get(camera);
         ByteTracker tracker = new ByteTracker(settings, state == null ? TrackerState.initial() : state);
-        List<TrackedDetection> tracked = tracker.update(record.value().detections(), record.value().seq());
+        List<DetectionRecord.Item> items = frame.detections();
+        List<Detection> dets = new ArrayList<>(items.size());
+        for (DetectionRecord.Item item : items) {
+            dets.add(item.detection());
+        }
+        List<TrackedDetection> tracked = tracker.update(dets, frame.seq());
         store.put(camera, tracker.state());
-        context.forward(record.withKey(camera).withValue(new TrackedFrame(record.value().seq(), tracked)));
+        List<DetectionRecord.Item> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            TrackedDetection t = tracked.get(i);
+            out.add(t.tracked() ? items.get(i).withTrackId(t.trackId()) : items.get(i));
+        }
+        context.forward(record.withValue(frame.withDetections(out)));
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
 
 class ByteTrackerTest {
@@ -143,13 +144,18 @@ class ByteTrackerTest {
     }
 
     @Test
-    void shouldCountFramesTheServiceSkippedAsMissed() {
-        // Given a person seen on frame 1, then the next analysed frame is 7 (frames 2-6 skipped)
+    void shouldNotCountFramesNobodyLookedAtAsMissed() {
+        // Given a person seen on frame 1, then the next analysed frame is 7 (frames 2-6 not looked at)
         ByteTracker tracker = new ByteTracker(SETTINGS.withMinHits(1));
         tracker.update(List.of(person(0, 0.9)), 1);
         // When frame 7 has nobody
         tracker.update(List.of(), 7);
-        // Then six frames were missed: more than maxMissedFrames, so the track ended
+        // Then that is one miss, not six: the track lives on (maxMissedFrames = 5)
+        assertThat(tracker.state().tracks()).extracting(Track::missed).containsExactly(1);
+        // and it ends only after more than maxMissedFrames analysed frames without them
+        for (int f = 8; f <= 12; f++) {
+            tracker.update(List.of(), f);
+        }
         assertThat(tracker.state().tracks()).isEmpty();
     }
 

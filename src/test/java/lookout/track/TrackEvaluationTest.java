@@ -15,6 +15,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import lookout.config.LookoutConfig;
+import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
 
 class TrackEvaluationTest {
@@ -116,9 +118,12 @@ class TrackEvaluationTest {
         Files.writeString(seq.resolve("gt").resolve("gt.txt"), gt);
         Path detFile = Files.writeString(dir.resolve("det.txt"), det);
         Path tracks = dir.resolve("tracks.txt");
-        // When the entry point runs at two score levels
-        String report = MotTrackEval.run(new String[] {"--gt", seq.toString(), "--det", detFile.toString(),
-                "--min-score", "0.5,0.95", "--min-hits", "3", "--out", tracks.toString()});
+        var gtFrames = MotFiles.readGroundTruth(seq.resolve("gt").resolve("gt.txt"));
+        var detFrames = MotFiles.readDetections(detFile, "person");
+        TrackerSettings settings = TrackerSettings.byteTrack().withMinHits(3);
+        // When the report is made at two score levels and the tracks are written
+        String report = MotReport.of("SEQ", detFile.toString(), gtFrames, detFrames, settings, List.of(0.5, 0.95));
+        MotFiles.writeTracks(tracks, TrackEvaluation.track(gtFrames, detFrames, settings));
         // Then the 0.5 row is perfect, the 0.95 row has nothing, and the tracks file is in MOT format
         assertThat(report).contains("MOTA", "IDF1", "IDsw", "minHits=3");
         assertThat(report).containsPattern("0\\.50\\s+1\\.000\\s+1\\.000");
@@ -133,7 +138,9 @@ class TrackEvaluationTest {
         Path seq = Path.of(System.getProperty("lookout.data.dir", "../shared/data"), "tud", "TUD-Stadtmitte");
         assumeTrue(Files.isRegularFile(seq.resolve("gt/gt.txt")), "SKIPPED: real data not found at " + seq.toAbsolutePath());
         var gt = MotFiles.readGroundTruth(seq.resolve("gt/gt.txt"));
-        MotScore m = TrackEvaluation.run(gt, detectionsFrom(gt, 0.9f), TrackerSettings.defaults());
+        // the service's settings, their memory rescaled from the cameras' rate to the sequence's 25 fps
+        LookoutConfig config = LookoutConfig.current();
+        MotScore m = TrackEvaluation.run(gt, detectionsFrom(gt, 0.9f), config.tracker().atFrameRate(config.trackerFrameRate(), 25));
         // Then the tracker itself loses little: crossings and occlusions are what remains
         assertThat(m.mota()).isGreaterThan(0.95);
         assertThat(m.idf1()).isGreaterThan(0.9);

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
 
 class TrackerStateSerdeTest {

@@ -1,7 +1,8 @@
-package lookout.track;
+package lookout.config;
 
 /**
- * The tracker's knobs (ByteTrack's, renamed for what they do).
+ * The tracker's knobs (ByteTrack's, renamed for what they do); the service's come from
+ * {@code lookout.track.*}, chosen on TUD-Campus with the track package's sweep (see docs/tracking.md).
  *
  * @param highScore       detections scoring at least this are "high": matched first, against every
  *                        live track (also ones missed for a few frames), and may start new tracks
@@ -11,8 +12,8 @@ package lookout.track;
  * @param newTrackScore   an unmatched high detection starts a track only from this score up
  * @param matchIou        a high detection matches a predicted track box only above this IoU
  * @param lowMatchIou     the same gate for low detections: stricter, they are less trustworthy
- * @param maxMissedFrames a track missed for more than this many consecutive frames ends; up to then
- *                        it can be re-found under the same id
+ * @param maxMissedFrames a track missed on more than this many consecutive analysed frames ends; up to
+ *                        then it can be re-found under the same id (frames not looked at do not count)
  * @param minHits         a new track is confirmed (gets an id) on its {@code minHits}-th consecutive
  *                        hit; tracks born on the camera's first frame are confirmed at once
  */
@@ -43,22 +44,21 @@ public record TrackerSettings(
         }
     }
 
-    /**
-     * Lookout's defaults, chosen on TUD-Campus with {@link TrackerSweep} (TUD-Stadtmitte held out; see
-     * docs/tracking.md). The high bar (0.9) reflects how the default model scores: on TUD-Campus its
-     * confident false positives are mostly half-hidden people whose visible part it boxes, so only
-     * near-certain detections may start or carry tracks, and the low round (from 0.3) keeps people
-     * through occlusion. A loose first-round gate (IoU 0.1) and a long memory (60 frames, 2.4 s at
-     * 25 fps) keep ids through crowd occlusions; 3 hits to confirm keeps flicker out of the ids.
-     * Re-tune when the model's score calibration changes.
-     */
-    public static TrackerSettings defaults() {
-        return new TrackerSettings(0.9, 0.3, 0.9, 0.1, 0.5, 60, 3);
-    }
-
     /** ByteTrack's published settings (track_thresh 0.6, det_thresh +0.1, match_thresh 0.8, 30-frame buffer). */
     public static TrackerSettings byteTrack() {
         return new TrackerSettings(0.6, 0.1, 0.7, 0.2, 0.5, 30, 2);
+    }
+
+    /**
+     * The same memory in time at another frame rate: {@code maxMissedFrames} chosen for cameras at
+     * {@code fromFps}, rescaled for frames coming at {@code toFps} (other knobs count hits or compare
+     * boxes and are kept).
+     */
+    public TrackerSettings atFrameRate(double fromFps, double toFps) {
+        if (!(fromFps > 0 && toFps > 0)) {
+            throw new IllegalArgumentException("frame rates must be positive, got " + fromFps + " and " + toFps);
+        }
+        return withMaxMissedFrames((int) Math.round(maxMissedFrames * toFps / fromFps));
     }
 
     /** Raises newTrackScore along if it would fall below the new bar (it may not be lower). */
