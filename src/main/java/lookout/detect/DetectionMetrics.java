@@ -2,6 +2,7 @@ package lookout.detect;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -104,6 +105,15 @@ public final class DetectionMetrics {
         modelGauge = Gauge.builder("lookout.model.info", () -> 1).description("the model being served")
                 .tag("name", String.valueOf(model.name())).tag("version", String.valueOf(model.version()))
                 .register(registry);
+    }
+
+    /**
+     * 1 while this replica follows the model registry, 0 when it does not (its watcher stopped, or
+     * {@code lookout.models.watch=false}): such a replica will not hot-swap [lookout_model_watcher_running].
+     */
+    public void watcher(BooleanSupplier following) {
+        Gauge.builder("lookout.model.watcher.running", following, f -> f.getAsBoolean() ? 1 : 0)
+                .description("1 while the replica follows lookout.models").register(registry);
     }
 
     /** Counts model swaps by outcome (loaded, refused) [lookout_model_swaps_total]. */

@@ -109,8 +109,8 @@ public final class DetectionTopology {
         return topology;
     }
 
-    /** A header value as a non-negative long: decimal ASCII, or 8 bytes big-endian. */
-    static Long headerLong(Headers headers, String name) throws InvalidFrameException {
+    /** A header value as a non-negative long: decimal ASCII, or 8 bytes big-endian (frames' seq and capture time). */
+    public static Long headerLong(Headers headers, String name) throws InvalidFrameException {
         Header h = headers.lastHeader(name);
         if (h == null) {
             return null;

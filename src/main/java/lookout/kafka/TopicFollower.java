@@ -72,6 +72,11 @@ public final class TopicFollower implements AutoCloseable {
         return this;
     }
 
+    /** True while the follower's thread runs: started and not stopped (closed, or failed on an error it logged). */
+    public boolean running() {
+        return thread.isAlive();
+    }
+
     /** True once the state topics have been read up to where they ended when following started. */
     public boolean caughtUp() {
         return caughtUp;

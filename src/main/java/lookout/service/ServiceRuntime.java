@@ -21,6 +21,7 @@ import lookout.detect.DjlDetector;
 import lookout.detect.InferencePool;
 import lookout.detect.swap.HotSwap;
 import lookout.kafka.KafkaClients;
+import lookout.live.LiveRuntime;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLine;
 import lookout.stats.CountingLineCommands;
@@ -28,7 +29,7 @@ import lookout.stats.CountingLines;
 
 /**
  * Starts the detector service with the operator's view after detection (tracking, per-camera
- * statistics and their counting lines) and, when {@code lookout.models.watch} is on, the hot swap
+ * statistics and their counting lines), the live page's feed and, when {@code lookout.models.watch} is on, the hot swap
  * that keeps it on the registry's serving version; remembers the running service for the health
  * checks. Only the serve and demo commands call {@link #start}; other roles never start a topology.
  */
@@ -38,6 +39,8 @@ public class ServiceRuntime {
     MeterRegistry registry;
     @Inject
     Shutdown shutdown;
+    @Inject
+    LiveRuntime live;
 
     private volatile DetectionService current;
 
@@ -53,6 +56,7 @@ public class ServiceRuntime {
         current = service;
         service.start();
         shutdown.register(CountingLineCommands.follow(clients, lines));
+        live.start(clients, config.live());
         ModelsSettings models = config.models();
         if (models.watch()) {
             // registered after the service: closed first
@@ -60,6 +64,9 @@ public class ServiceRuntime {
                     InferencePool.workerDevices(settings.devices(), settings.workersPerDevice()), service.metrics(),
                     models.cacheDir()));
             service.followRegistry(swap::inStep);
+            service.metrics().watcher(swap::following);
+        } else {
+            service.metrics().watcher(() -> false);
         }
         return service;
     }

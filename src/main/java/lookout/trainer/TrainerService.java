@@ -19,8 +19,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import lookout.control.ControlCommand;
 import lookout.control.ControlParser;
+import lookout.events.EventSink;
 import lookout.events.Events;
 import lookout.control.InvalidCommandException;
 import lookout.config.TrainerSettings;
@@ -57,6 +59,10 @@ public final class TrainerService implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private KafkaConsumer<String, byte[]> control;
     private Events events;
+    /** Where this trainer's events go: {@code lookout.events}, through the meters when there are any. */
+    private EventSink sink;
+    private MeterRegistry meters;
+    private TrainerMetrics metrics;
     private KafkaModelRegistry registry;
     private LabelsView labels;
     private Thread thread;
@@ -76,11 +82,22 @@ public final class TrainerService implements AutoCloseable {
         this.scorer = scorer;
     }
 
+    /** Exports the trainer's meters (see {@link TrainerMetrics}); call before {@link #start()}. */
+    public TrainerService withMetrics(MeterRegistry registry) {
+        this.meters = registry;
+        return this;
+    }
+
     public TrainerService start() {
         TopicAdmin.ensure(clients.settings(), Topics.LOOP);
         events = Events.open(clients, "trainer");
+        sink = events;
+        if (meters != null) {
+            metrics = new TrainerMetrics(events, meters);
+            sink = metrics;
+        }
         registry = new KafkaModelRegistry(clients, "lookout-trainer-" + Instance.id(), chunkBytes);
-        labels = new LabelsView(clients, codec).start();
+        labels = new LabelsView(clients, codec, metrics == null ? set -> { } : metrics::labels).start();
         control = clients.consumer(GROUP, "lookout-trainer-control");
         control.subscribe(List.of(Topics.CONTROL));
         thread = new Thread(this::loop, "lookout-trainer-control");
@@ -109,7 +126,7 @@ public final class TrainerService implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             LOG.error("trainer control loop stopped", e);
-            events.emit(Events.ERROR, Map.of("error", "trainer stopped: " + e.getMessage()));
+            sink.emit(Events.ERROR, Map.of("error", "trainer stopped: " + e.getMessage()));
         } finally {
             control.close();
         }
@@ -125,7 +142,7 @@ public final class TrainerService implements AutoCloseable {
             err.put("error", e.getMessage());
             err.put("offset", r.offset());
             err.put("command", r.value() == null ? null : snippet(r.value()));
-            events.emit(Events.ERROR, err);
+            sink.emit(Events.ERROR, err);
             return;
         }
         try {
@@ -138,19 +155,19 @@ public final class TrainerService implements AutoCloseable {
             } else if (cmd instanceof ControlCommand.Prune p) {
                 int keep = p.keep() != null ? p.keep() : settings.keepVersions();
                 List<String> pruned = registry.prune(registry.snapshot(), keep);
-                events.emit(Events.PRUNED, withId(p.id(), Map.of("versions", pruned, "keep", keep)));
+                sink.emit(Events.PRUNED, withId(p.id(), Map.of("versions", pruned, "keep", keep)));
             } else {
                 LOG.debugf("%s is for detectors; the trainer ignores it", cmd.name());
             }
         } catch (RuntimeException e) {
             LOG.error("command failed", e);
-            events.emit(Events.ERROR, withId(cmd.id(), Map.of("command", cmd.name(), "error", String.valueOf(e.getMessage()))));
+            sink.emit(Events.ERROR, withId(cmd.id(), Map.of("command", cmd.name(), "error", String.valueOf(e.getMessage()))));
         }
     }
 
     private void startRetrain(ControlCommand.Retrain cmd) {
         if (busy()) {
-            events.emit(Events.ERROR, withId(cmd.id(), Map.of("command", "retrain",
+            sink.emit(Events.ERROR, withId(cmd.id(), Map.of("command", "retrain",
                     "error", "a retrain is already running; send it again when it has finished")));
             return;
         }
@@ -159,10 +176,10 @@ public final class TrainerService implements AutoCloseable {
                 labels.sync(Duration.ofMinutes(2));
                 seedRegistry();
             } catch (Exception e) {
-                events.emit(Events.FAILED, withId(cmd.id(), Map.of("error", "cannot prepare: " + e.getMessage())));
+                sink.emit(Events.FAILED, withId(cmd.id(), Map.of("error", "cannot prepare: " + e.getMessage())));
                 return;
             }
-            new RetrainJob(trainer, scorer, registry, events, settings).run(cmd, labels.labels());
+            new RetrainJob(trainer, scorer, registry, sink, settings).run(cmd, labels.labels());
         });
     }
 
@@ -174,7 +191,7 @@ public final class TrainerService implements AutoCloseable {
         }
         ModelArtifact.open(settings.baseModelDir()); // verified before it becomes version 1
         registry.publish(settings.baseModelDir(), "1", true, null);
-        events.emit(Events.PUBLISHED, Map.of("version", "1", "serving", true,
+        sink.emit(Events.PUBLISHED, Map.of("version", "1", "serving", true,
                 "reason", "seeded the empty registry with " + settings.baseModelDir()));
     }
 
@@ -186,9 +203,9 @@ public final class TrainerService implements AutoCloseable {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("version", p.version());
             e.put("previous", p.previous());
-            events.emit(eventType, withId(id, e));
+            sink.emit(eventType, withId(id, e));
         } catch (IllegalArgumentException e) {
-            events.emit(Events.ERROR, withId(id, Map.of("command", reason, "error", e.getMessage())));
+            sink.emit(Events.ERROR, withId(id, Map.of("command", reason, "error", e.getMessage())));
         }
     }
 

@@ -34,6 +34,11 @@ public final class HotSwap implements AutoCloseable {
         return new HotSwap(events, watcher);
     }
 
+    /** True while the registry is followed (see {@link ModelWatcher#following()}). */
+    public boolean following() {
+        return watcher.following();
+    }
+
     /** True when the pool serves the registry's serving version (see {@link ModelWatcher#inStep()}). */
     public boolean inStep() {
         return watcher.inStep();

@@ -63,6 +63,11 @@ public final class ModelWatcher implements AutoCloseable {
         return this;
     }
 
+    /** True while the registry is being followed; false once the follower stopped (it logged why). */
+    public boolean following() {
+        return follower != null && follower.running();
+    }
+
     /**
      * True when the detector serves what the registry says: the registry has been read up to
      * where it stood at start, any swap that asked for is done, and the model serving is the
