@@ -209,6 +209,11 @@ public final class LookoutConfig {
                 true);
     }
 
+    /** The HTTP port of serve and demo (health, metrics, the live page). */
+    public int httpPort() {
+        return get("quarkus.http.port", Integer.class);
+    }
+
     public RestSettings rest() {
         return new RestSettings(get("lookout.rest.enabled", Boolean.class),
                 config.getOptionalValue("lookout.rest.token", String.class).orElse(""));

@@ -112,8 +112,12 @@ public final class DetectionMetrics {
      * {@code lookout.models.watch=false}): such a replica will not hot-swap [lookout_model_watcher_running].
      */
     public void watcher(BooleanSupplier following) {
+        // a strong reference: the supplier is a lambda nobody else holds, a weak one would read NaN after a GC
         Gauge.builder("lookout.model.watcher.running", following, f -> f.getAsBoolean() ? 1 : 0)
-                .description("1 while the replica follows lookout.models").register(registry);
+                .description("1 while the replica follows lookout.models").strongReference(true).register(registry);
+        // from 0, so the first swap of each outcome shows in increase() (a counter born at 1 would not)
+        registry.counter("lookout.model.swaps", "outcome", "loaded");
+        registry.counter("lookout.model.swaps", "outcome", "refused");
     }
 
     /** Counts model swaps by outcome (loaded, refused) [lookout_model_swaps_total]. */

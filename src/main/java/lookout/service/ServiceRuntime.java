@@ -43,12 +43,14 @@ public class ServiceRuntime {
     LiveRuntime live;
 
     private volatile DetectionService current;
+    private volatile CountingLines lines;
 
     /** Starts the service with these settings; it is closed on shutdown. Blocks for topics, model loading and warm-up. */
     public DetectionService start(KafkaSettings kafka, DetectorSettings settings) {
         KafkaClients clients = new KafkaClients(kafka);
         LookoutConfig config = LookoutConfig.current();
         CountingLines lines = CountingLines.of(countingLines(config.stats()));
+        this.lines = lines;
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
                 Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), lines,
                         new CameraMetrics(registry)));
@@ -84,6 +86,11 @@ public class ServiceRuntime {
             throw new IllegalStateException("cannot read lookout.stats.cameras-file " + file + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** The counting lines the running service counts with (set more with {@code counting-line} commands), or null. */
+    public CountingLines countingLines() {
+        return lines;
     }
 
     /** The running service, or null in roles that do not detect. */

@@ -34,19 +34,29 @@ public final class CameraMetrics {
         }).set(count);
     }
 
+    /**
+     * Counts tracks started. The counter exists from the camera's first analysed frame, at 0: a
+     * counter born at its first increment would hide that increment from Prometheus's increase().
+     */
     public void tracksStarted(String camera, long count) {
-        if (count > 0) {
-            Counter.builder("lookout.camera.tracks").description("tracks started (distinct people followed)")
-                    .tag("camera", camera).register(registry).increment(count);
+        Counter.builder("lookout.camera.tracks").description("tracks started (distinct people followed)")
+                .tag("camera", camera).register(registry).increment(count);
+    }
+
+    /** Counts a crossing; {@link CountingLine#NONE} only makes sure both directions' counters exist (at 0). */
+    public void crossed(String camera, int direction) {
+        Counter in = crossings(camera, "in");
+        Counter out = crossings(camera, "out");
+        if (direction == CountingLine.IN) {
+            in.increment();
+        } else if (direction == CountingLine.OUT) {
+            out.increment();
         }
     }
 
-    public void crossed(String camera, int direction) {
-        if (direction != CountingLine.NONE) {
-            Counter.builder("lookout.camera.line.crossings").description("counting-line crossings")
-                    .tag("camera", camera).tag("direction", direction == CountingLine.IN ? "in" : "out")
-                    .register(registry).increment();
-        }
+    private Counter crossings(String camera, String direction) {
+        return Counter.builder("lookout.camera.line.crossings").description("counting-line crossings")
+                .tag("camera", camera).tag("direction", direction).register(registry);
     }
 
     public void frameAnswered(String camera, long epochMillis) {

@@ -136,6 +136,7 @@ public final class CameraStatsProcessor implements Processor<String, DetectionRe
             state.line = line;
         }
         if (line != null && frame.width() > 0 && frame.height() > 0) {
+            metrics.crossed(camera, CountingLine.NONE);
             for (DetectionRecord.Item item : frame.detections()) {
                 if (item.trackId() == null) {
                     continue;

@@ -35,6 +35,20 @@ final class TrainerMetrics implements EventSink {
         this.registry = registry;
         Gauge.builder("lookout.trainer.running", running, AtomicLong::get).description("1 while a retrain runs")
                 .register(registry);
+        // from 0, so the first run of each outcome shows in increase() (a counter born at 1 would not)
+        for (String outcome : new String[] {Events.PUBLISHED, Events.REJECTED, Events.FAILED}) {
+            runs(outcome);
+        }
+        epochs();
+    }
+
+    private Counter runs(String outcome) {
+        return Counter.builder("lookout.trainer.runs").description("retrains by outcome").tag("outcome", outcome)
+                .register(registry);
+    }
+
+    private Counter epochs() {
+        return Counter.builder("lookout.trainer.epochs").description("training epochs done").register(registry);
     }
 
     @Override
@@ -43,7 +57,7 @@ final class TrainerMetrics implements EventSink {
         switch (type) {
             case Events.TRAINING_STARTED -> running.set(1);
             case Events.EPOCH -> {
-                Counter.builder("lookout.trainer.epochs").description("training epochs done").register(registry).increment();
+                epochs().increment();
                 set("lookout.trainer.loss", "loss", "total", details.get("loss"));
                 if (details.get("losses") instanceof Map<?, ?> parts) {
                     parts.forEach((name, value) -> set("lookout.trainer.loss", "loss", String.valueOf(name), value));
@@ -61,8 +75,7 @@ final class TrainerMetrics implements EventSink {
                 // the registry seeding its first version is a publish but not a run
                 if (!(Events.PUBLISHED.equals(type) && details.get("candidateAp50") == null)) {
                     running.set(0);
-                    Counter.builder("lookout.trainer.runs").description("retrains by outcome").tag("outcome", type)
-                            .register(registry).increment();
+                    runs(type).increment();
                 }
                 if (Events.PUBLISHED.equals(type) && details.get("version") != null) {
                     set("lookout.model.holdout.ap50", "version", String.valueOf(details.get("version")),

@@ -12,6 +12,8 @@ const UNTRACKED = [200, 200, 200];
 const STALE_MS = 10000;
 // ?verify=1 (tests): read each box's left edge back from the canvas right after stroking it
 const VERIFY = new URLSearchParams(location.search).has('verify');
+// ?still: draw what /live/state holds and stop (screenshots: chromium --screenshot waits for the network to rest)
+const STILL = new URLSearchParams(location.search).has('still');
 
 const grid = document.getElementById('grid');
 const template = document.getElementById('tile');
@@ -229,12 +231,14 @@ async function load() {
       render(c.camera, c.latest, c.picture);
     }
     stats.stateLoaded = true;
+    if (STILL) document.getElementById('t-link').textContent = 'still of ' + new Date(s.now).toLocaleTimeString();
   } catch (e) {
     document.getElementById('t-link').textContent = 'no live data: ' + e.message;
   }
-  connect();
+  if (!STILL) connect();
   requestAnimationFrame(frame);
   setInterval(totals, 1000);
+  totals();
 }
 
 function percentile(values, p) {
