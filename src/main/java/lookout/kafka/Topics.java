@@ -59,6 +59,14 @@ public final class Topics {
     }
 
     /**
+     * Changelog settings of Kafka Streams stores rewritten on every frame (the tracker's, the camera
+     * statistics'): short segments, so compaction keeps what a restore reads near one record per key.
+     */
+    public static Map<String, String> perFrameChangelog() {
+        return Map.of(TopicConfig.SEGMENT_MS_CONFIG, "600000", TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
+    }
+
+    /**
      * How a topic is created when missing. Labels and models are compacted (the topic is the
      * state: the training set, the registry); control has one partition (one trainer acts, in
      * order); events and control are kept a week; a name not listed here is a frames topic (the

@@ -1,14 +1,19 @@
 package lookout.service;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -57,6 +62,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile boolean modelReady;
     private volatile BooleanSupplier servingInStep = () -> true;
     private DetectionTopology.Stage stage;
+    private Path tempStateDir;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
@@ -119,7 +125,11 @@ public final class DetectionService implements AutoCloseable {
         int maxRecord = Topics.maxRecordBytes(Topics.FRAMES_DLQ, clients.settings().topics());
         Map<String, Object> tuning = Map.of(
                 StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10,
-                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0,
+                // the tracker's and statistics' stores: a directory of this process's own, since two
+                // instances of one application may not share one (kafka.state.dir / KAFKA_STATE_DIR
+                // keeps them across restarts instead of restoring them from their changelogs)
+                StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         Map<String, Object> required = Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId(),
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee(),
@@ -134,6 +144,17 @@ public final class DetectionService implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(clients.properties(tuning, required));
         return p;
+    }
+
+    private synchronized Path stateDir() {
+        if (tempStateDir == null) {
+            try {
+                tempStateDir = Files.createTempDirectory("lookout-streams-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a Kafka Streams state directory", e);
+            }
+        }
+        return tempStateDir;
     }
 
     /** Readiness follows the registry too: see {@link #ready()}. */
@@ -191,6 +212,19 @@ public final class DetectionService implements AutoCloseable {
         return settings;
     }
 
+    /** The per-process state directory goes with the process (the changelogs are what survives). */
+    private void deleteTempStateDir() {
+        Path dir = tempStateDir;
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+
     @Override
     public synchronized void close() {
         modelReady = false;
@@ -200,6 +234,7 @@ public final class DetectionService implements AutoCloseable {
             s.close(Duration.ofSeconds(60));
             streams = null;
         }
+        deleteTempStateDir();
         if (streamsMetrics != null) {
             streamsMetrics.close();
             streamsMetrics = null;

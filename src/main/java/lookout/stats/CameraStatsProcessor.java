@@ -25,6 +25,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import lookout.common.Json;
 import lookout.detect.DetectionRecord;
+import lookout.kafka.Topics;
 
 /**
  * Per-camera statistics over tumbling windows of capture time (Kafka Streams' {@link TimeWindows},
@@ -67,7 +68,8 @@ public final class CameraStatsProcessor implements Processor<String, DetectionRe
     }
 
     public static StoreBuilder<KeyValueStore<String, CameraStatsState>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), stateSerde());
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), stateSerde())
+                .withLoggingEnabled(Topics.perFrameChangelog());
     }
 
     @Override

@@ -9,6 +9,7 @@ import lookout.control.ControlCommand;
 import lookout.control.ControlParser;
 import lookout.control.InvalidCommandException;
 import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicAdmin;
 import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
 
@@ -28,6 +29,8 @@ public final class CountingLineCommands implements AutoCloseable {
     }
 
     public static CountingLineCommands follow(KafkaClients clients, CountingLines lines) {
+        // a follower of a topic that does not exist yet would find no partition to read and stop
+        TopicAdmin.ensure(clients.settings(), List.of(Topics.CONTROL));
         return new CountingLineCommands(new TopicFollower(clients, "lookout-counting-lines", List.of(Topics.CONTROL),
                 List.of(), (records, caughtUp) -> apply(records, lines)).start());
     }

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.Stores;
 import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
 import lookout.detect.DetectionRecord;
+import lookout.kafka.Topics;
 
 /**
  * The tracker as a Kafka Streams processor right after detection: detections records keyed by
@@ -40,9 +41,14 @@ public final class TrackingProcessor implements Processor<String, DetectionRecor
         this.settings = settings;
     }
 
-    /** The camera id → tracker state store, persistent and changelogged (the changelog is what survives). */
+    /**
+     * The camera id → tracker state store, persistent and changelogged (the changelog is what
+     * survives). The state is rewritten on every frame: short changelog segments let compaction keep
+     * what a restore reads close to one record per camera.
+     */
     public static StoreBuilder<KeyValueStore<String, TrackerState>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), new TrackerStateSerde());
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), new TrackerStateSerde())
+                .withLoggingEnabled(Topics.perFrameChangelog());
     }
 
     @Override
