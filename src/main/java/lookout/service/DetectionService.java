@@ -7,13 +7,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import lookout.common.FileTrees;
 import lookout.config.DetectorSettings;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
@@ -214,14 +213,10 @@ public final class DetectionService implements AutoCloseable {
 
     /** The per-process state directory goes with the process (the changelogs are what survives). */
     private void deleteTempStateDir() {
-        Path dir = tempStateDir;
-        if (dir == null || !Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try {
+            FileTrees.delete(tempStateDir);
         } catch (IOException e) {
-            LOG.warnf("could not delete %s: %s", dir, e.getMessage());
+            LOG.warnf("could not delete %s: %s", tempStateDir, e.getMessage());
         }
     }
 

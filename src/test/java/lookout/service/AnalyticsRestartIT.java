@@ -51,13 +51,7 @@ class AnalyticsRestartIT {
                 Clock.systemUTC()).after(new AnalyticsStage(TRACKER,
                         new StatsSettings(Duration.ofMinutes(10), Duration.ofSeconds(1), 0.02, null), new CountingLines(),
                         new CameraMetrics(new SimpleMeterRegistry())));
-        service.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!service.ready()) {
-            assertThat(System.nanoTime()).as("service ready within 120 s").isLessThan(deadline);
-            Thread.sleep(200);
-        }
-        return service;
+        return DetectionServiceIT.awaitReady(service.start());
     }
 
     /** Frames of one size: FakeDetector puts its person at the same place relative to the frame, so the size moves them. */
