@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -31,6 +32,7 @@ import lookout.detect.DetectionRecord;
 public final class LiveHub implements AutoCloseable {
     private final LiveSettings settings;
     private final LongSupplier clock;
+    private final Function<String, double[]> lines;
     private final Thumbnailer thumbnailer;
     private final Map<String, CameraView> cameras = new ConcurrentSkipListMap<>();
     private final BroadcastProcessor<String> updates = BroadcastProcessor.create();
@@ -41,9 +43,11 @@ public final class LiveHub implements AutoCloseable {
     private final AtomicLong cutOff = new AtomicLong();
     private long lastStep;
 
-    public LiveHub(LiveSettings settings, LongSupplier clock) {
+    /** @param lines each camera's counting line (x1, y1, x2, y2 in fractions of the frame), or null: drawn on the page */
+    public LiveHub(LiveSettings settings, LongSupplier clock, Function<String, double[]> lines) {
         this.settings = settings;
         this.clock = clock;
+        this.lines = lines;
         this.thumbnailer = new Thumbnailer(settings.thumbnailWidth(), settings.thumbnailQuality());
         this.lastStep = clock.getAsLong() / stepMs();
     }
@@ -103,6 +107,13 @@ public final class LiveHub implements AutoCloseable {
             d.put("score", Math.round(item.score() * 1000) / 1000.0);
             if (item.trackId() != null) {
                 d.put("trackId", item.trackId());
+            }
+        }
+        double[] line = lines.apply(r.camera());
+        if (line != null) {
+            ArrayNode l = u.putArray("line");
+            for (double v : line) {
+                l.add(v);
             }
         }
         byte[] frame = view.frameBytes(r.seq());

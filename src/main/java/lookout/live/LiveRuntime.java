@@ -1,5 +1,7 @@
 package lookout.live;
 
+import java.util.function.Function;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -18,12 +20,16 @@ public class LiveRuntime {
 
     private volatile LiveHub hub;
 
-    /** Starts following the frames and detections topics; stopped on shutdown. */
-    public synchronized void start(KafkaClients clients, LiveSettings settings) {
+    /**
+     * Starts following the frames and detections topics; stopped on shutdown.
+     *
+     * @param lines each camera's counting line, or null (drawn on its tile)
+     */
+    public synchronized void start(KafkaClients clients, LiveSettings settings, Function<String, double[]> lines) {
         if (hub != null || !settings.enabled()) {
             return;
         }
-        LiveHub h = shutdown.register(new LiveHub(settings, System::currentTimeMillis));
+        LiveHub h = shutdown.register(new LiveHub(settings, System::currentTimeMillis, lines));
         shutdown.register(new LiveFeed(clients, h).start());
         hub = h;
     }

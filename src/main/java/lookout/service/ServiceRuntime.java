@@ -58,7 +58,10 @@ public class ServiceRuntime {
         current = service;
         service.start();
         shutdown.register(CountingLineCommands.follow(clients, lines));
-        live.start(clients, config.live());
+        live.start(clients, config.live(), camera -> {
+            CountingLine line = lines.get(camera);
+            return line == null ? null : line.toArray();
+        });
         ModelsSettings models = config.models();
         if (models.watch()) {
             // registered after the service: closed first

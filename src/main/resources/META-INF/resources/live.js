@@ -43,6 +43,7 @@ function tileFor(camera) {
   grid.insertBefore(node, after ? tiles.get(after).node : null);
   tiles.set(camera, t);
   document.getElementById('t-cameras').textContent = tiles.size;
+  grid.classList.toggle('few', tiles.size <= 3);   // a handful of cameras get big tiles
   return t;
 }
 
@@ -108,6 +109,17 @@ function drawPicture(t, u, bitmap) {
     ctx.fillStyle = '#000';
     ctx.fillText(label, x + 2, Math.max(0, y - 12));
     drawn.push({ x, y, w, h, trackId: d.trackId || 0, onCanvas });
+  }
+  if (u.line) {
+    // the counting line: people crossing it from the right of A→B to its left count as in
+    const [x1, y1, x2, y2] = u.line;
+    ctx.strokeStyle = 'rgba(255,235,59,0.9)';
+    ctx.lineWidth = 2;
+    ctx.setLineDash([8, 5]);
+    ctx.beginPath();
+    ctx.moveTo(x1 * t.view.width, y1 * t.view.height);
+    ctx.lineTo(x2 * t.view.width, y2 * t.view.height);
+    ctx.stroke();
   }
   ctx.setLineDash([]);
   const now = Date.now();

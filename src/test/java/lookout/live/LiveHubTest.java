@@ -28,7 +28,7 @@ class LiveHubTest {
             Duration.ofSeconds(10));
 
     private final AtomicLong now = new AtomicLong(T0);
-    private final LiveHub hub = new LiveHub(SETTINGS, now::get);
+    private final LiveHub hub = new LiveHub(SETTINGS, now::get, camera -> camera.equals("door") ? new double[] {0, 0.6, 1, 0.6} : null);
     private final List<JsonNode> sent = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -73,6 +73,7 @@ class LiveHubTest {
         assertThat(u.get("detections")).hasSize(2);
         assertThat(u.get("detections").get(0).get("trackId").asLong()).isEqualTo(7);
         assertThat(u.get("detections").get(1).has("trackId")).isFalse();
+        assertThat(u.get("line")).extracting(JsonNode::asDouble).containsExactly(0.0, 0.6, 1.0, 0.6);
         String thumb = u.get("thumb").asText();
         assertThat(thumb).startsWith("data:image/jpeg;base64,");
         DecodedImage small = TestSettings.decoder().decode(Base64.getDecoder().decode(thumb.substring(thumb.indexOf(',') + 1)));
