@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
@@ -37,6 +38,7 @@ import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 import lookout.service.DetectionService;
 import lookout.service.ServiceRuntime;
+import lookout.stats.CountingLine;
 import picocli.CommandLine;
 
 /**
@@ -66,6 +68,11 @@ public class DemoCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--camera", defaultValue = "demo-cam", description = "camera id (record key)")
     String cameraId;
 
+    @CommandLine.Option(names = "--line", defaultValue = "0.5,0.3,0.5,0.95", paramLabel = "X1,Y1,X2,Y2",
+            description = "counting line in fractions of the frame, or none (default ${DEFAULT-VALUE}: down the middle of "
+                    + "vtest.avi's square; walking left to right across it counts as in)")
+    String line;
+
     @Inject
     ServiceRuntime runtime;
     @Inject
@@ -80,6 +87,14 @@ public class DemoCommand implements Callable<Integer> {
             System.err.println("lookout demo: video not found: " + video
                     + (video.equals(DEFAULT_VIDEO) ? "\n  it ships in Debian's opencv-doc package: run `sudo bash scripts/setup.sh`"
                             + " (or pass --video FILE|URL)" : ""));
+            return 2;
+        }
+        CountingLine countingLine;
+        try {
+            countingLine = "none".equals(line) ? null : CountingLine.of(Arrays.stream(line.split(","))
+                    .mapToDouble(v -> Double.parseDouble(v.trim())).toArray());
+        } catch (IllegalArgumentException e) {
+            System.err.println("lookout demo: --line " + line + ": " + e.getMessage());
             return 2;
         }
         LookoutConfig config = LookoutConfig.current();
@@ -117,6 +132,11 @@ public class DemoCommand implements Callable<Integer> {
         }
         System.out.printf("demo: model %s v%s loaded and warmed up (%.1f s); camera %s <- %s%n",
                 service.model().name(), service.model().version(), seconds(t0), cameraId, video);
+        if (countingLine != null) {
+            runtime.countingLines().set(cameraId, countingLine);
+        }
+        System.out.printf("demo: live page on http://localhost:%d/ (metrics on /q/metrics)%n",
+                config.httpPort());
 
         KafkaClients clients = new KafkaClients(kafka);
         Producer<String, byte[]> producer = shutdown.register(CameraProducers.create(clients, "demo-camera"));
@@ -172,9 +192,10 @@ public class DemoCommand implements Callable<Integer> {
             long superseded = watcher.superseded.get();
             double[] lat = watcher.latencyPercentiles();
             System.out.printf("demo | in %5.1f fps | analysed %4.1f fps | superseded %4.1f fps | latency p50 %5.0f ms p99 %5.0f ms"
-                    + " | people in view %2d | stale/overload %d | dlq %d | model %s v%s | sent %d answered %d: analysed %d, superseded %d%n",
+                    + " | people in view %2d | tracks %d | stale/overload %d | dlq %d | model %s v%s"
+                    + " | sent %d answered %d: analysed %d, superseded %d%n",
                     (sent - lastSent) / dt, (analysed - lastAnalysed) / dt, (superseded - lastSuperseded) / dt, lat[0], lat[1],
-                    watcher.people.get(), watcher.stale.get(), watcher.deadLetters.get(),
+                    watcher.people.get(), watcher.tracks.get(), watcher.stale.get(), watcher.deadLetters.get(),
                     service.model().name(), service.model().version(), sent, out, analysed, superseded);
             System.out.flush();
             if (!hintedSuperseded && superseded > 0) {
@@ -220,6 +241,8 @@ public class DemoCommand implements Callable<Integer> {
         final AtomicLong stale = new AtomicLong();
         final AtomicLong deadLetters = new AtomicLong();
         final AtomicLong people = new AtomicLong();
+        /** Track ids are numbered 1, 2, 3... per camera: the highest seen is how many people were followed. */
+        final AtomicLong tracks = new AtomicLong();
         private final Deque<Long> latencies = new ArrayDeque<>();
         private final KafkaConsumer<String, byte[]> consumer;
         private volatile boolean running = true;
@@ -249,6 +272,7 @@ public class DemoCommand implements Callable<Integer> {
                         if ("ok".equals(d.path("status").asText())) {
                             analysed.incrementAndGet();
                             people.set(d.path("detections").size());
+                            d.path("detections").forEach(i -> tracks.accumulateAndGet(i.path("trackId").asLong(0), Math::max));
                             synchronized (latencies) {
                                 // capture to here: what a read_committed consumer sees, commit included
                                 latencies.addLast(System.currentTimeMillis() - d.path("captureTs").asLong());

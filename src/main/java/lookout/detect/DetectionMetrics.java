@@ -2,9 +2,9 @@ package lookout.detect;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import lookout.common.CameraTags;
 import lookout.common.RateMeter;
 import lookout.model.ModelMetadata;
 
@@ -25,11 +26,8 @@ import lookout.model.ModelMetadata;
  * and each camera's analysed frames per second over the last 10 s [lookout_camera_analysed_fps{camera}].
  */
 public final class DetectionMetrics {
-    /** Distinct camera tags kept; beyond, frames count under "other". */
-    static final int MAX_CAMERA_TAGS = 1000;
-    static final String OTHER_CAMERAS = "other";
     private static final int ANALYSED_WINDOW_SECONDS = 10;
-    private final Set<String> cameras = ConcurrentHashMap.newKeySet();
+    private final CameraTags cameraTags = new CameraTags();
     private Gauge modelGauge;
     private final MeterRegistry registry;
     private final Timer inference;
@@ -66,21 +64,9 @@ public final class DetectionMetrics {
         return registry;
     }
 
-    /**
-     * The camera tag: the id itself for the first {@link #MAX_CAMERA_TAGS} cameras seen, then
-     * "other", so a producer inventing a key per frame cannot grow the registry without bound.
-     */
+    /** The camera tag: the id itself for the first {@link CameraTags#MAX} cameras seen, then "other". */
     String cameraTag(String camera) {
-        if (cameras.contains(camera)) {
-            return camera;
-        }
-        synchronized (cameras) {
-            if (cameras.size() < MAX_CAMERA_TAGS) {
-                cameras.add(camera);
-                return camera;
-            }
-        }
-        return OTHER_CAMERAS;
+        return cameraTags.of(camera);
     }
 
     public void frameIn(String camera) {
@@ -160,10 +146,17 @@ public final class DetectionMetrics {
         registry.counter("lookout.registry.records.skipped", "reason", reason).increment();
     }
 
-    /** 1 while the model watcher follows the registry, 0 once it stopped [lookout_model_watcher_up]. */
-    public void watcherUp(java.util.function.BooleanSupplier up) {
-        Gauge.builder("lookout.model.watcher.up", () -> up.getAsBoolean() ? 1 : 0)
-                .description("whether the model watcher follows lookout.models").register(registry);
+    /**
+     * 1 while the model watcher follows the registry, 0 once it stopped or when the replica does not
+     * follow it ({@code lookout.models.watch=false}): such a replica will not hot-swap [lookout_model_watcher_up].
+     */
+    public void watcherUp(BooleanSupplier up) {
+        // a strong reference: the supplier is a lambda nobody else holds, a weak one would read NaN after a GC
+        Gauge.builder("lookout.model.watcher.up", up, f -> f.getAsBoolean() ? 1 : 0)
+                .description("whether the model watcher follows lookout.models").strongReference(true).register(registry);
+        // from 0, so the first swap of each outcome shows in increase() (a counter born at 1 would not)
+        registry.counter("lookout.model.swaps", "outcome", "loaded");
+        registry.counter("lookout.model.swaps", "outcome", "refused");
     }
 
     /** Counts model swaps by outcome (loaded, refused) [lookout_model_swaps_total]. */

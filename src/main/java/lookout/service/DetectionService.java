@@ -68,6 +68,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile boolean modelReady;
     private volatile BooleanSupplier servingInStep = () -> true;
     private volatile BooleanSupplier watcherAlive = () -> true;
+    private DetectionTopology.Stage stage;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
@@ -78,6 +79,12 @@ public final class DetectionService implements AutoCloseable {
         this.metrics = new DetectionMetrics(registry);
         this.factory = factory;
         this.clock = clock;
+    }
+
+    /** Processors to run between detection and lookout.detections (tracking, statistics); call before {@link #start()}. */
+    public synchronized DetectionService after(DetectionTopology.Stage stage) {
+        this.stage = stage;
+        return this;
     }
 
     /** Topics, model, warm-up, streams; returns once the streams are started (not yet necessarily RUNNING). */
@@ -98,7 +105,7 @@ public final class DetectionService implements AutoCloseable {
         Properties config = streamsConfig();
         DetectionTopology topology = new DetectionTopology(topologySettings(limits, config),
                 new FrameDecoder(settings.frames()), pool, metrics, clock, newer);
-        streams = new KafkaStreams(ProcessIdPin.attach(topology.build(), DetectionTopology.PROCESSOR), config);
+        streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
         streams.setUncaughtExceptionHandler(DetectionService::onStreamThreadFailure);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);

@@ -84,7 +84,11 @@ class DetectionServiceIT {
         DetectionService service = new DetectionService(settings, new KafkaClients(broker.kafka(3)),
                 new SimpleMeterRegistry(), factory, Clock.systemUTC());
         services.add(service);
-        service.start();
+        return awaitReady(service.start());
+    }
+
+    /** Waits (at most 120 s) until a started service is ready. */
+    static DetectionService awaitReady(DetectionService service) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!service.ready()) {
             assertThat(System.nanoTime()).as("service ready within 120 s").isLessThan(deadline);
