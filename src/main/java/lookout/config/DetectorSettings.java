@@ -49,6 +49,12 @@ public record DetectorSettings(
                 applicationId, frames, stateDir, scheduling);
     }
 
+    public DetectorSettings withStateDir(Path dir) {
+        return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
+                applicationId, frames, dir, scheduling);
+    }
+
     public DetectorSettings withScheduling(FramePolicy policy) {
         return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,

@@ -16,11 +16,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
+import lookout.config.FramePolicy;
 import lookout.config.StatsSettings;
 import lookout.config.TrackerSettings;
 import lookout.detect.FakeDetector;
@@ -45,8 +47,15 @@ class AnalyticsRestartIT {
     private static final String APP = "it-analytics-restart";
     private static final TrackerSettings TRACKER = new TrackerSettings(0.9, 0.3, 0.9, 0.1, 0.5, 30, 3);
 
-    private DetectionService start() throws InterruptedException {
-        DetectionService service = new DetectionService(TestSettings.detector(Path.of("fake"), APP, 1),
+    @TempDir
+    Path stateRoot;
+    private int instances;
+
+    private DetectionService start() throws Exception {
+        // every frame analysed (this test checks each frame's track id), and a state directory of the
+        // instance's own, empty: the stores are restored from their changelogs
+        DetectionService service = new DetectionService(TestSettings.detector(Path.of("fake"), APP, 1)
+                .withScheduling(FramePolicy.EVERY_FRAME).withStateDir(stateRoot.resolve("instance-" + ++instances)),
                 new KafkaClients(broker.kafka(2)), new SimpleMeterRegistry(), (dir, device) -> new FakeDetector(),
                 Clock.systemUTC()).after(new AnalyticsStage(TRACKER,
                         new StatsSettings(Duration.ofMinutes(10), Duration.ofSeconds(1), 0.02, null), new CountingLines(),

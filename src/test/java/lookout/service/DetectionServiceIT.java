@@ -31,15 +31,11 @@ import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.FrameLimits;
 import lookout.config.FramePolicy;
-import lookout.detect.Detection;
-import lookout.detect.Detector;
 import lookout.detect.DjlDetector;
-import lookout.frames.DecodedImage;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
-import lookout.model.ModelMetadata;
 import lookout.testing.TestBroker;
 import lookout.testing.TestFrames;
 import lookout.testing.TestModels;
@@ -214,35 +210,7 @@ class DetectionServiceIT {
 
     /** The real detector, slowed down so that a restart reliably lands mid-stream. */
     static DetectionService.DetectorFactory slowed(long msPerBatch) {
-        return (dir, device) -> {
-            DjlDetector real = DjlDetector.load(dir, device);
-            return new Detector() {
-                @Override
-                public List<List<Detection>> detect(List<DecodedImage> batch) {
-                    try {
-                        Thread.sleep(msPerBatch);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return real.detect(batch);
-                }
-
-                @Override
-                public ModelMetadata model() {
-                    return real.model();
-                }
-
-                @Override
-                public String device() {
-                    return real.device();
-                }
-
-                @Override
-                public void close() {
-                    real.close();
-                }
-            };
-        };
+        return SlowedDetectors.slowed(msPerBatch, 0);
     }
 
     @Test

@@ -29,14 +29,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.FramePolicy;
-import lookout.detect.Detection;
-import lookout.detect.Detector;
-import lookout.detect.DjlDetector;
-import lookout.frames.DecodedImage;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
-import lookout.model.ModelMetadata;
 import lookout.testing.TestBroker;
 import lookout.testing.TestFrames;
 import lookout.testing.TestModels;
@@ -63,35 +58,7 @@ class LatestFrameIT {
 
     /** The real tiny model, plus {@code msPerFrame} of sleep per frame in the batch. */
     static DetectionService.DetectorFactory costing(long msPerFrame) {
-        return (dir, device) -> {
-            DjlDetector real = DjlDetector.load(dir, device);
-            return new Detector() {
-                @Override
-                public List<List<Detection>> detect(List<DecodedImage> batch) {
-                    try {
-                        Thread.sleep(msPerFrame * batch.size());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return real.detect(batch);
-                }
-
-                @Override
-                public ModelMetadata model() {
-                    return real.model();
-                }
-
-                @Override
-                public String device() {
-                    return real.device();
-                }
-
-                @Override
-                public void close() {
-                    real.close();
-                }
-            };
-        };
+        return SlowedDetectors.slowed(0, msPerFrame);
     }
 
     DetectionService start(String appId, int streamThreads, long msPerFrame) throws InterruptedException {
