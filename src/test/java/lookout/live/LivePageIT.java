@@ -66,8 +66,11 @@ class LivePageIT {
                 Map.entry("LOOKOUT_TRACK_HIGH_SCORE", "0.3"),
                 Map.entry("LOOKOUT_TRACK_NEW_TRACK_SCORE", "0.3"),
                 Map.entry("LOOKOUT_TRACK_LOW_SCORE", "0.1"),
-                // 250 frames/s is more than the model does here: answer the backlog as stale soon
+                // 250 frames/s is more than the model does here: answer the backlog as stale soon, frame by
+                // frame (under latest-frame a stopped camera's newest frame would be analysed, when fresh enough,
+                // and the check below that only the two cameras still sending show an analysed frame would race)
                 Map.entry("LOOKOUT_MAX_FRAME_AGE", "3s"),
+                Map.entry("LOOKOUT_SCHEDULING", "every-frame"),
                 Map.entry("LOOKOUT_LIVE_FRAME_BUFFER", "64"),
                 Map.entry("LOOKOUT_APPLICATION_ID", "lookout-live-it"));
         AtomicBoolean flowing = new AtomicBoolean(true);
