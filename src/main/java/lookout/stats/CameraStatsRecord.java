@@ -17,7 +17,7 @@ public record CameraStatsRecord(String camera, long windowStart, long windowEnd,
         int tracks, Line line) {
 
     /**
-     * @param skippedBy skipped frames by reason (stale, overload...)
+     * @param skippedBy skipped frames by reason (superseded, stale, overload)
      * @param late      frames whose window had already been published when they arrived (not in these numbers)
      */
     public record Frames(long analysed, long skipped, Map<String, Long> skippedBy, long late) {

@@ -25,7 +25,7 @@ import lookout.kafka.Topics;
  * crash or a rebalance the restored state is the one after the last committed frame and replayed
  * frames get the same ids.
  *
- * <p>A skipped frame (not looked at: stale, overload) passes through untouched and leaves the
+ * <p>A skipped frame (not looked at: superseded, stale, overload) passes through untouched and leaves the
  * state as it was: it is no evidence that anyone left. The next analysed frame predicts motion over
  * the gap in sequence numbers (see {@link ByteTracker#update}).
  */
