@@ -44,9 +44,11 @@ log "broker on $KPORT, service on $HPORT, prometheus on $PPORT, model $MODEL"
 ./lookout broker --port "$KPORT" --data-dir "$WORK/kafka" > "$WORK/broker.log" 2>&1 & pids+=($!)
 wait_for 60 "broker" grep -q "ready" "$WORK/broker.log"
 
-# statistics windows of 15 s, so lookout.camera-stats has records within the test
+# statistics windows of 15 s, so lookout.camera-stats has records within the test; every frame analysed,
+# so the burst below builds the backlog LookoutLagGrowing needs (under the default latest-frame policy a
+# burst collapses to its newest frame within seconds: LatestFrameIT covers that policy on a broker)
 KAFKA_BOOTSTRAP_SERVERS=$B LOOKOUT_MODEL_DIR=$MODEL QUARKUS_HTTP_PORT=$HPORT LOOKOUT_STATS_WINDOW=15s \
-  ./lookout serve > "$WORK/serve.log" 2>&1 & pids+=($!)
+  LOOKOUT_SCHEDULING=every-frame ./lookout serve > "$WORK/serve.log" 2>&1 & pids+=($!)
 wait_for 240 "service readiness" curl -sf "http://localhost:$HPORT/q/health/ready"
 log "service ready"
 
@@ -148,7 +150,9 @@ head -c 4096 /dev/urandom > "$WORK/broken/model.pt"
 sha=$(sha256sum "$WORK/broken/model.pt" | cut -d' ' -f1)
 sed "s/\"sha256\" *: *\"[0-9a-f]*\"/\"sha256\": \"$sha\"/" "$MODEL/model.json" > "$WORK/broken/model.json"
 ./lookout models publish "$WORK/broken" --serve --bootstrap-servers "$B" > "$WORK/publish.log" 2>&1 || fail "publish broken model"
+# a second replica on this host needs a name of its own (static group member, its own state folder)
 KAFKA_BOOTSTRAP_SERVERS=$B LOOKOUT_MODEL_DIR=$TINY QUARKUS_HTTP_PORT=$H2PORT LOOKOUT_MODELS_WATCH=false \
+  LOOKOUT_INSTANCE_ID=e2e-replica-2 LOOKOUT_STATE_DIR="$WORK/streams-state" \
   LOOKOUT_STATS_WINDOW=15s ./lookout serve > "$WORK/serve2.log" 2>&1 & pids+=($!)
 wait_for 240 "second replica" curl -sf "http://localhost:$H2PORT/q/health/ready"
 targets "$HPORT:detector" "$CPORT:camera" "$TPORT:trainer" "$H2PORT:detector"
