@@ -3,7 +3,8 @@
 # the demo video as fast as Kafka takes it; measures answered frames/s over WINDOW seconds once
 # saturated, plus mean batch size, inference time per batch and end-to-end p50/p99 (Prometheus).
 #   scripts/bench-service.sh [MODEL_DIR] [BATCH_MAX_SIZE=4] [CAMERAS=4] [WINDOW=60]
-# Extra env (LOOKOUT_STREAM_THREADS, LOOKOUT_WORKERS_PER_DEVICE...) is passed to the service.
+# Extra env (LOOKOUT_STREAM_THREADS, LOOKOUT_WORKERS_PER_DEVICE...) is passed to the service. Every frame is
+# analysed (a backlog's throughput); ./lookout bench measures the default latest-frame policy.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$HERE"
@@ -20,7 +21,7 @@ metric() { curl -sf "http://localhost:$HPORT/q/metrics" | awk -v m="$1" '$1 ~ "^
 ./lookout broker --port "$KPORT" > "$WORK/broker.log" 2>&1 & pids+=($!)
 for _ in $(seq 60); do grep -q ready "$WORK/broker.log" && break; sleep 1; done
 KAFKA_BOOTSTRAP_SERVERS=localhost:$KPORT LOOKOUT_MODEL_DIR=$MODEL QUARKUS_HTTP_PORT=$HPORT \
-  LOOKOUT_BATCH_MAX_SIZE=$BATCH LOOKOUT_MAX_FRAME_AGE=1h ./lookout serve > "$WORK/serve.log" 2>&1 & pids+=($!)
+  LOOKOUT_BATCH_MAX_SIZE=$BATCH LOOKOUT_MAX_FRAME_AGE=1h LOOKOUT_SCHEDULING="${LOOKOUT_SCHEDULING:-every-frame}" ./lookout serve > "$WORK/serve.log" 2>&1 & pids+=($!)
 for _ in $(seq 240); do curl -sf "http://localhost:$HPORT/q/health/ready" >/dev/null && break; sleep 1; done
 grep "lookout serving" "$WORK/serve.log"
 : > "$WORK/cameras.conf"

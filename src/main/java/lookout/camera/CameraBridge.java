@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import lookout.common.RateMeter;
 import lookout.config.CameraSettings;
 import lookout.kafka.Topics;
 import org.apache.kafka.clients.producer.Producer;

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * The detector's settings (serve, demo); the keys are listed in docs/service.md.
- * {@code stateDir} ({@code lookout.state-dir}) holds Kafka Streams' state, one folder per replica name.
+ * {@code stateDir} ({@code lookout.state-dir}) holds Kafka Streams' state, one folder per replica name;
+ * {@code scheduling} ({@code lookout.scheduling}) says which frames of a camera are analysed.
  */
 public record DetectorSettings(
         Path modelDir,
@@ -23,7 +24,8 @@ public record DetectorSettings(
         Duration commitInterval,
         String applicationId,
         FrameLimits frames,
-        Path stateDir) {
+        Path stateDir,
+        FramePolicy scheduling) {
 
     /** Stream threads to run: the configured number, or (0 = auto) max batch size x workers. */
     public int effectiveStreamThreads() {
@@ -38,12 +40,24 @@ public record DetectorSettings(
     public DetectorSettings withBatchMaxDelay(Duration delay) {
         return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, delay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames, stateDir);
+                applicationId, frames, stateDir, scheduling);
     }
 
     public DetectorSettings withModelDir(Path dir) {
         return new DetectorSettings(dir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames, stateDir);
+                applicationId, frames, stateDir, scheduling);
+    }
+
+    public DetectorSettings withStateDir(Path dir) {
+        return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
+                applicationId, frames, dir, scheduling);
+    }
+
+    public DetectorSettings withScheduling(FramePolicy policy) {
+        return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
+                applicationId, frames, stateDir, policy);
     }
 }

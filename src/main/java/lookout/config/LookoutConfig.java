@@ -159,7 +159,42 @@ public final class LookoutConfig {
                 get("lookout.commit-interval", Duration.class),
                 get("lookout.application-id", String.class),
                 frameLimits(),
-                path("lookout.state-dir"));
+                path("lookout.state-dir"),
+                FramePolicy.of(get("lookout.scheduling", String.class)));
+    }
+
+    /** The tracker after detection ({@code lookout.track.*}); frame counts are meant for {@link #trackerFrameRate()}. */
+    public TrackerSettings tracker() {
+        return new TrackerSettings(
+                get("lookout.track.high-score", Double.class),
+                get("lookout.track.low-score", Double.class),
+                get("lookout.track.new-track-score", Double.class),
+                get("lookout.track.match-iou", Double.class),
+                get("lookout.track.low-match-iou", Double.class),
+                get("lookout.track.max-missed-frames", Integer.class),
+                get("lookout.track.min-hits", Integer.class));
+    }
+
+    /** The camera frame rate the tracker's frame counts were chosen for (offline evaluation rescales them). */
+    public double trackerFrameRate() {
+        return get("lookout.track.frame-rate", Double.class);
+    }
+
+    public StatsSettings stats() {
+        return new StatsSettings(get("lookout.stats.window", Duration.class), get("lookout.stats.grace", Duration.class),
+                get("lookout.stats.line-margin", Double.class), config.getOptionalValue("lookout.stats.cameras-file", String.class).filter(s -> !s.isBlank())
+                        .map(Path::of).orElse(null));
+    }
+
+    public LiveSettings live() {
+        return new LiveSettings(
+                get("lookout.live.enabled", Boolean.class),
+                get("lookout.live.max-rate", Double.class),
+                get("lookout.live.thumbnail-width", Integer.class),
+                get("lookout.live.thumbnail-quality", Integer.class),
+                get("lookout.live.frame-buffer", Integer.class),
+                get("lookout.live.history", Duration.class),
+                get("lookout.live.history-step", Duration.class));
     }
 
     public TrainerSettings trainer() {
@@ -193,6 +228,11 @@ public final class LookoutConfig {
                 get("lookout.camera.status-interval", Integer.class),
                 get("lookout.camera.ffmpeg-log-level", String.class),
                 true);
+    }
+
+    /** The HTTP port of serve and demo (health, metrics, the live page). */
+    public int httpPort() {
+        return get("quarkus.http.port", Integer.class);
     }
 
     public RestSettings rest() {

@@ -45,4 +45,14 @@ public sealed interface ControlCommand {
             return "prune";
         }
     }
+
+    /**
+     * Detectors count entries and exits of {@code camera} across this line from now on:
+     * [x1, y1, x2, y2] in fractions of the frame; null removes the camera's line.
+     */
+    record SetCountingLine(String id, String camera, double[] line) implements ControlCommand {
+        public String name() {
+            return "counting-line";
+        }
+    }
 }

@@ -14,12 +14,14 @@ import lookout.kafka.Topics;
  * Parses {@code lookout.control} values. Strict: unknown commands, unknown fields, wrong types and
  * out-of-range numbers are refused with a message, so a typo never silently trains with defaults.
  * <pre>{"command":"retrain","epochs":2,"lr":0.005,"camera":"tud-stadtmitte","baseVersion":"1"}
- * {"command":"promote","version":"3"}   {"command":"rollback","version":"2"}   {"command":"reload"}</pre>
+ * {"command":"promote","version":"3"}   {"command":"rollback","version":"2"}   {"command":"reload"}
+ * {"command":"counting-line","camera":"door","line":[0.0,0.6,1.0,0.6]}   ("line":null removes it)</pre>
  */
 public final class ControlParser {
     private static final Set<String> COMMON = Set.of("command", "id");
     /** Longest command id: ids are repeated in every event a command causes. */
     static final int MAX_ID_CHARS = 128;
+    private static final String NAMES = "retrain, promote, rollback, reload, prune, counting-line";
 
     private ControlParser() {
     }
@@ -48,7 +50,7 @@ public final class ControlParser {
         }
         JsonNode cmd = root.get("command");
         if (cmd == null || !cmd.isTextual()) {
-            throw new InvalidCommandException(id, "missing \"command\" (retrain, promote, rollback, reload, prune)");
+            throw new InvalidCommandException(id, "missing \"command\" (" + NAMES + ")");
         }
         return switch (cmd.asText()) {
             case "retrain" -> {
@@ -76,8 +78,19 @@ public final class ControlParser {
                 only(root, id, "keep");
                 yield new ControlCommand.Prune(id, integer(root, id, "keep", 1, 1000));
             }
+            case "counting-line" -> {
+                only(root, id, "camera", "line");
+                String camera = camera(root, id, "camera");
+                if (camera == null) {
+                    throw new InvalidCommandException(id, "counting-line needs \"camera\"");
+                }
+                if (!root.has("line")) {
+                    throw new InvalidCommandException(id, "counting-line needs \"line\": [x1,y1,x2,y2] in fractions of the frame, or null to remove it");
+                }
+                yield new ControlCommand.SetCountingLine(id, camera, line(root, id));
+            }
             default -> throw new InvalidCommandException(id, "unknown command \"" + Names.clip(cmd.asText(), 40)
-                    + "\" (retrain, promote, rollback, reload, prune)");
+                    + "\" (" + NAMES + ")");
         };
     }
 
@@ -129,6 +142,31 @@ public final class ControlParser {
             throw new InvalidCommandException(id, "\"" + f + "\": " + problem);
         }
         return n.asText();
+    }
+
+    /** Four numbers in [0, 1] with two different end points, or null. */
+    private static double[] line(JsonNode root, String id) throws InvalidCommandException {
+        JsonNode n = root.get("line");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        String want = "\"line\" must be [x1,y1,x2,y2], two different points in fractions of the frame (0..1), got "
+                + Names.clip(n.toString(), 60);
+        if (!n.isArray() || n.size() != 4) {
+            throw new InvalidCommandException(id, want);
+        }
+        double[] xyxy = new double[4];
+        for (int i = 0; i < 4; i++) {
+            JsonNode v = n.get(i);
+            if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= 1)) {
+                throw new InvalidCommandException(id, want);
+            }
+            xyxy[i] = v.asDouble();
+        }
+        if (xyxy[0] == xyxy[2] && xyxy[1] == xyxy[3]) {
+            throw new InvalidCommandException(id, want);
+        }
+        return xyxy;
     }
 
     /** Versions may be given as "3" or 3; either way a valid version name. */

@@ -97,6 +97,15 @@ public final class MotDataset {
         return boxes;
     }
 
+    /** The sequence's frame rate from {@code seqinfo.ini} ({@code frameRate=}), or 0 when it does not say. */
+    public static double frameRate(Path sequence) {
+        try {
+            return Double.parseDouble(seqInfo(sequence).getOrDefault("frameRate", "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static Map<String, String> seqInfo(Path sequence) {
         Map<String, String> info = new TreeMap<>();
         Path ini = sequence.resolve("seqinfo.ini");

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
@@ -37,6 +38,7 @@ import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 import lookout.service.DetectionService;
 import lookout.service.ServiceRuntime;
+import lookout.stats.CountingLine;
 import picocli.CommandLine;
 
 /**
@@ -47,7 +49,7 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Embedded broker + detector + a camera replaying a video, with a live status line.")
 public class DemoCommand implements Callable<Integer> {
-    static final String DEFAULT_VIDEO = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+    public static final String DEFAULT_VIDEO = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
 
     @CommandLine.Option(names = "--video", defaultValue = DEFAULT_VIDEO,
             description = "video file or stream URL (default ${DEFAULT-VALUE})")
@@ -56,7 +58,8 @@ public class DemoCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-loop", description = "stop at the end of the video instead of replaying it")
     boolean noLoop;
 
-    @CommandLine.Option(names = "--fps", defaultValue = "5", description = "camera frames per second (default 5, what the default model sustains on 2 CPU cores; 0 = the video's rate)")
+    @CommandLine.Option(names = "--fps", defaultValue = "0", description = "camera frames per second (default 0 = the video's own rate, 10 for vtest.avi:"
+            + " faster than the default model on 2 CPU cores, so the newest frame is analysed and the rest superseded)")
     double fps;
 
     @CommandLine.Option(names = "--port", defaultValue = "0", description = "Kafka port of the embedded broker (0 = a free one)")
@@ -64,6 +67,11 @@ public class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--camera", defaultValue = "demo-cam", description = "camera id (record key)")
     String cameraId;
+
+    @CommandLine.Option(names = "--line", defaultValue = "0.5,0.3,0.5,0.95", paramLabel = "X1,Y1,X2,Y2",
+            description = "counting line in fractions of the frame, or none (default ${DEFAULT-VALUE}: down the middle of "
+                    + "vtest.avi's square; walking left to right across it counts as in)")
+    String line;
 
     @Inject
     ServiceRuntime runtime;
@@ -79,6 +87,14 @@ public class DemoCommand implements Callable<Integer> {
             System.err.println("lookout demo: video not found: " + video
                     + (video.equals(DEFAULT_VIDEO) ? "\n  it ships in Debian's opencv-doc package: run `sudo bash scripts/setup.sh`"
                             + " (or pass --video FILE|URL)" : ""));
+            return 2;
+        }
+        CountingLine countingLine;
+        try {
+            countingLine = "none".equals(line) ? null : CountingLine.of(Arrays.stream(line.split(","))
+                    .mapToDouble(v -> Double.parseDouble(v.trim())).toArray());
+        } catch (IllegalArgumentException e) {
+            System.err.println("lookout demo: --line " + line + ": " + e.getMessage());
             return 2;
         }
         LookoutConfig config = LookoutConfig.current();
@@ -116,6 +132,11 @@ public class DemoCommand implements Callable<Integer> {
         }
         System.out.printf("demo: model %s v%s loaded and warmed up (%.1f s); camera %s <- %s%n",
                 service.model().name(), service.model().version(), seconds(t0), cameraId, video);
+        if (countingLine != null) {
+            runtime.countingLines().set(cameraId, countingLine);
+        }
+        System.out.printf("demo: live page on http://localhost:%d/ (metrics on /q/metrics)%n",
+                config.httpPort());
 
         KafkaClients clients = new KafkaClients(kafka);
         Producer<String, byte[]> producer = shutdown.register(CameraProducers.create(clients, "demo-camera"));
@@ -149,10 +170,13 @@ public class DemoCommand implements Callable<Integer> {
             AtomicReference<Throwable> cameraError) {
         long lastSent = 0;
         long lastOut = 0;
+        long lastAnalysed = 0;
+        long lastSuperseded = 0;
         long lastTick = System.nanoTime();
         int idleAfterDone = 0;
-        long lastSkipped = 0;
-        boolean hinted = false;
+        long lastStale = 0;
+        boolean hintedStale = false;
+        boolean hintedSuperseded = false;
         while (true) {
             try {
                 Thread.sleep(1000);
@@ -164,21 +188,31 @@ public class DemoCommand implements Callable<Integer> {
             lastTick = now;
             long sent = camera.stats().sent();
             long out = watcher.records.get();
+            long analysed = watcher.analysed.get();
+            long superseded = watcher.superseded.get();
             double[] lat = watcher.latencyPercentiles();
-            System.out.printf("demo | in %5.1f fps | out %5.1f fps | latency p50 %5.0f ms p99 %5.0f ms | people in view %2d"
-                    + " | skipped %d | dlq %d | model %s v%s | sent %d answered %d%n",
-                    (sent - lastSent) / dt, (out - lastOut) / dt, lat[0], lat[1], watcher.people.get(),
-                    watcher.skipped.get(), watcher.deadLetters.get(),
-                    service.model().name(), service.model().version(), sent, out);
+            System.out.printf("demo | in %5.1f fps | analysed %4.1f fps | superseded %4.1f fps | latency p50 %5.0f ms p99 %5.0f ms"
+                    + " | people in view %2d | tracks %d | stale/overload %d | dlq %d | model %s v%s"
+                    + " | sent %d answered %d: analysed %d, superseded %d%n",
+                    (sent - lastSent) / dt, (analysed - lastAnalysed) / dt, (superseded - lastSuperseded) / dt, lat[0], lat[1],
+                    watcher.people.get(), watcher.tracks.get(), watcher.stale.get(), watcher.deadLetters.get(),
+                    service.model().name(), service.model().version(), sent, out, analysed, superseded);
             System.out.flush();
-            long skippedNow = watcher.skipped.get();
-            if (!hinted && skippedNow > lastSkipped && skippedNow > 20) {
-                hinted = true;
-                System.out.println("demo: the model cannot keep up with the camera here, so frames older than"
-                        + " lookout.max-frame-age are answered skipped/stale; for fresh results lower --fps (e.g. --fps 3)"
-                        + " (or LOOKOUT_MAX_FRAME_AGE=2s for a tighter bound)");
+            if (!hintedSuperseded && superseded > 0) {
+                hintedSuperseded = true;
+                System.out.println("demo: the camera sends faster than the model analyses here, so each time the newest frame"
+                        + " is analysed and the older ones it overtook are answered skipped/superseded: the answers stay current"
+                        + " (lookout.scheduling=latest-frame; every-frame analyses all, falling behind)");
             }
-            lastSkipped = skippedNow;
+            long staleNow = watcher.stale.get();
+            if (!hintedStale && staleNow > lastStale && staleNow > 20) {
+                hintedStale = true;
+                System.out.println("demo: frames are answered skipped/stale (older than lookout.max-frame-age) or overload:"
+                        + " the model does not keep up even with the newest frames (or LOOKOUT_SCHEDULING=every-frame is set)");
+            }
+            lastStale = staleNow;
+            lastAnalysed = analysed;
+            lastSuperseded = superseded;
             if (cameraError.get() != null) {
                 System.err.println("demo: camera failed: " + cameraError.get().getMessage());
                 Quarkus.asyncExit(1);
@@ -202,9 +236,13 @@ public class DemoCommand implements Callable<Integer> {
     /** A read_committed consumer of the detections and DLQ topics: what any downstream consumer sees. */
     static final class Watcher implements AutoCloseable {
         final AtomicLong records = new AtomicLong();
-        final AtomicLong skipped = new AtomicLong();
+        final AtomicLong analysed = new AtomicLong();
+        final AtomicLong superseded = new AtomicLong();
+        final AtomicLong stale = new AtomicLong();
         final AtomicLong deadLetters = new AtomicLong();
         final AtomicLong people = new AtomicLong();
+        /** Track ids are numbered 1, 2, 3... per camera: the highest seen is how many people were followed. */
+        final AtomicLong tracks = new AtomicLong();
         private final Deque<Long> latencies = new ArrayDeque<>();
         private final KafkaConsumer<String, byte[]> consumer;
         private volatile boolean running = true;
@@ -232,15 +270,20 @@ public class DemoCommand implements Callable<Integer> {
                         JsonNode d = Json.MAPPER.readTree(r.value());
                         records.incrementAndGet();
                         if ("ok".equals(d.path("status").asText())) {
+                            analysed.incrementAndGet();
                             people.set(d.path("detections").size());
+                            d.path("detections").forEach(i -> tracks.accumulateAndGet(i.path("trackId").asLong(0), Math::max));
                             synchronized (latencies) {
-                                latencies.addLast(d.path("timings").path("endToEndMs").asLong());
+                                // capture to here: what a read_committed consumer sees, commit included
+                                latencies.addLast(System.currentTimeMillis() - d.path("captureTs").asLong());
                                 while (latencies.size() > 200) {
                                     latencies.removeFirst();
                                 }
                             }
+                        } else if ("superseded".equals(d.path("reason").asText())) {
+                            superseded.incrementAndGet();
                         } else {
-                            skipped.incrementAndGet();
+                            stale.incrementAndGet();
                         }
                     }
                 }
@@ -253,7 +296,7 @@ public class DemoCommand implements Callable<Integer> {
             }
         }
 
-        /** p50 and p99 end-to-end latency (ms) over the last 200 analysed frames. */
+        /** p50 and p99 latency (ms) from capture to this consumer over the last 200 analysed frames. */
         double[] latencyPercentiles() {
             List<Long> copy;
             synchronized (latencies) {

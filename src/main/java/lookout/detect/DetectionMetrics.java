@@ -1,9 +1,10 @@
 package lookout.detect;
 
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -11,6 +12,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import lookout.common.CameraTags;
+import lookout.common.RateMeter;
 import lookout.model.ModelMetadata;
 
 /**
@@ -19,19 +22,19 @@ import lookout.model.ModelMetadata;
  * lookout_frames_skipped_total{camera,reason}, lookout_frames_dead_lettered_total{camera,reason}],
  * end-to-end latency capture to publish [lookout_latency_end_to_end_seconds], inference time per batch
  * [lookout_inference_seconds], time in the batching queue [lookout_queue_time_seconds], batch sizes
- * [lookout_batch_size], queue depth [lookout_queue_depth] and the model in use [lookout_model_info{name,version}].
+ * [lookout_batch_size], queue depth [lookout_queue_depth], the model in use [lookout_model_info{name,version}]
+ * and each camera's analysed frames per second over the last 10 s [lookout_camera_analysed_fps{camera}].
  */
 public final class DetectionMetrics {
-    /** Distinct camera tags kept; beyond, frames count under "other". */
-    static final int MAX_CAMERA_TAGS = 1000;
-    static final String OTHER_CAMERAS = "other";
-    private final Set<String> cameras = ConcurrentHashMap.newKeySet();
+    private static final int ANALYSED_WINDOW_SECONDS = 10;
+    private final CameraTags cameraTags = new CameraTags();
     private Gauge modelGauge;
     private final MeterRegistry registry;
     private final Timer inference;
     private final Timer queueTime;
     private final Timer endToEnd;
     private final DistributionSummary batchSize;
+    private final Map<String, RateMeter> analysed = new ConcurrentHashMap<>();
 
     public DetectionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -61,21 +64,9 @@ public final class DetectionMetrics {
         return registry;
     }
 
-    /**
-     * The camera tag: the id itself for the first {@link #MAX_CAMERA_TAGS} cameras seen, then
-     * "other", so a producer inventing a key per frame cannot grow the registry without bound.
-     */
+    /** The camera tag: the id itself for the first {@link CameraTags#MAX} cameras seen, then "other". */
     String cameraTag(String camera) {
-        if (cameras.contains(camera)) {
-            return camera;
-        }
-        synchronized (cameras) {
-            if (cameras.size() < MAX_CAMERA_TAGS) {
-                cameras.add(camera);
-                return camera;
-            }
-        }
-        return OTHER_CAMERAS;
+        return cameraTags.of(camera);
     }
 
     public void frameIn(String camera) {
@@ -89,8 +80,20 @@ public final class DetectionMetrics {
     }
 
     public void skipped(String camera, String reason) {
-        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (stale, overload)")
+        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (superseded, stale, overload)")
                 .tag("camera", cameraTag(camera)).tag("reason", reason).register(registry).increment();
+    }
+
+    /** A frame of this camera was analysed (answered "ok"); the gauges are bounded like the other camera tags. */
+    public void analysed(String camera) {
+        analysed.computeIfAbsent(cameraTag(camera), c -> {
+            RateMeter rate = new RateMeter(ANALYSED_WINDOW_SECONDS, System::nanoTime);
+            Gauge.builder("lookout.camera.analysed.fps", rate, RateMeter::perSecond)
+                    .description("frames of the camera analysed per second, over the last "
+                            + ANALYSED_WINDOW_SECONDS + " s")
+                    .tag("camera", c).register(registry);
+            return rate;
+        }).mark();
     }
 
     public void deadLettered(String camera, String reason) {
@@ -143,10 +146,17 @@ public final class DetectionMetrics {
         registry.counter("lookout.registry.records.skipped", "reason", reason).increment();
     }
 
-    /** 1 while the model watcher follows the registry, 0 once it stopped [lookout_model_watcher_up]. */
-    public void watcherUp(java.util.function.BooleanSupplier up) {
-        Gauge.builder("lookout.model.watcher.up", () -> up.getAsBoolean() ? 1 : 0)
-                .description("whether the model watcher follows lookout.models").register(registry);
+    /**
+     * 1 while the model watcher follows the registry, 0 once it stopped or when the replica does not
+     * follow it ({@code lookout.models.watch=false}): such a replica will not hot-swap [lookout_model_watcher_up].
+     */
+    public void watcherUp(BooleanSupplier up) {
+        // a strong reference: the supplier is a lambda nobody else holds, a weak one would read NaN after a GC
+        Gauge.builder("lookout.model.watcher.up", up, f -> f.getAsBoolean() ? 1 : 0)
+                .description("whether the model watcher follows lookout.models").strongReference(true).register(registry);
+        // from 0, so the first swap of each outcome shows in increase() (a counter born at 1 would not)
+        registry.counter("lookout.model.swaps", "outcome", "loaded");
+        registry.counter("lookout.model.swaps", "outcome", "refused");
     }
 
     /** Counts model swaps by outcome (loaded, refused) [lookout_model_swaps_total]. */

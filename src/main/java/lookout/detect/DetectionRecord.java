@@ -2,15 +2,22 @@ package lookout.detect;
 
 import java.util.List;
 
+import org.apache.kafka.common.serialization.Serializer;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import lookout.common.Json;
 
 /**
  * The value of a {@code lookout.detections} record (JSON). {@code status} is "ok" (the frame was
  * analysed; {@code detections} may be empty: nobody there) or "skipped" (not analysed, see
- * {@code reason}: "stale" or "overload"); boxes are [x1, y1, x2, y2] in source-image pixels, highest
- * score first. {@code droppedDetections} appears only when a frame had more detections than one
- * record may carry (the lowest-scoring were left out).
+ * {@code reason}: "superseded" by a newer frame of the camera, "stale" or "overload"); boxes are
+ * [x1, y1, x2, y2] in source-image pixels, highest score first. {@code droppedDetections} appears
+ * only when a frame had more detections than one record may carry (the lowest-scoring were left out).
+ * An item's {@code trackId} names the person across frames (per camera); it is absent while the
+ * detection is on no confirmed track.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -31,6 +38,7 @@ public record DetectionRecord(
     public static final String SKIPPED = "skipped";
     public static final String STALE = "stale";
     public static final String OVERLOAD = "overload";
+    public static final String SUPERSEDED = "superseded";
 
     /** The same record listing only these detections, saying how many were left out to fit the topic. */
     public DetectionRecord withDetections(List<Item> kept, int dropped) {
@@ -41,10 +49,43 @@ public record DetectionRecord(
     public record ModelRef(String name, String version) {
     }
 
-    public record Item(String label, float score, float[] box) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Item(String label, float score, float[] box, Long trackId) {
         static Item of(Detection d) {
-            return new Item(d.label(), d.score(), d.box());
+            return new Item(d.label(), d.score(), d.box(), null);
         }
+
+        public Item withTrackId(long id) {
+            return new Item(label, score, box, id);
+        }
+
+        public Detection detection() {
+            return new Detection(label, score, box[0], box[1], box[2], box[3]);
+        }
+    }
+
+    public boolean analysed() {
+        return OK.equals(status);
+    }
+
+    /** The same record with these items in place of its own (the tracker's: the same detections with track ids). */
+    public DetectionRecord withDetections(List<Item> items) {
+        return new DetectionRecord(camera, seq, captureTs, width, height, model, status, reason, items,
+                droppedDetections, timings);
+    }
+
+    /** The record as it is published: JSON bytes. */
+    public byte[] toJson() {
+        try {
+            return Json.MAPPER.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a detections record", e);
+        }
+    }
+
+    /** For the sink of {@code lookout.detections}. */
+    public static Serializer<DetectionRecord> serializer() {
+        return (topic, record) -> record == null ? null : record.toJson();
     }
 
     /** Milliseconds; queue/inference/batch only for analysed frames. */

@@ -21,13 +21,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import lookout.common.Json;
 import lookout.common.Names;
 import lookout.frames.DeadLetterReason;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
+import lookout.frames.ImageSize;
 import lookout.frames.InvalidFrameException;
 import lookout.kafka.RecordSize;
 import lookout.kafka.Topics;
@@ -49,13 +47,31 @@ import lookout.model.ModelMetadata;
  * Submit-and-wait keeps every frame's input offset, output record and DLQ record in one Kafka
  * transaction under exactly_once_v2, with no state. The price: the frames of one partition are
  * analysed one after another, so a single busy camera gets batch size 1; batching pays off with
- * several cameras/partitions, and stale frames are skipped (counted) when a camera outpaces the model.
+ * several cameras/partitions.
+ *
+ * <p><b>Latest frame first.</b> When a camera sends faster than the model analyses, its partition's
+ * stream thread has already fetched newer frames of it while one is analysed. With {@link NewerFrames}
+ * saying so (under the latest-frame policy: {@link FetchedFrames}, fed by a consumer interceptor and
+ * by {@link FrameTail}), a
+ * frame that a newer frame of its camera overtakes is answered {@code skipped}/{@code superseded} at
+ * once, without decoding or inference, and the newest is analysed: a camera's latency stays near two
+ * inference times whatever its rate, and a backlog (after a crash) collapses to its newest frame per
+ * camera. Every frame still gets its one record in the same transaction. Frames older than
+ * {@code maxFrameAge} are answered {@code stale} (the safety net), a full queue {@code overload}.
+ *
+ * <p><b>After detection.</b> A {@link Stage} (the tracker and camera statistics) may sit between the
+ * detect processor and the publish step, on the same task: its stores change in the same transaction
+ * as the frame's offset and answer. Keys stay the frame's bytes all the way to the sinks.
  */
 public final class DetectionTopology {
     public static final String SOURCE = "frames-source";
     public static final String PROCESSOR = "detect";
+    /** The last processor before the detections sink (see {@link PublishProcessor}). */
+    public static final String PUBLISH = "publish-detections";
     public static final String DETECTIONS_SINK = "detections-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    /** The camera of a frame without key. */
+    static final String NO_CAMERA = "unknown";
 
     /**
      * What the topology needs to know; all from application.properties and the topics' limits.
@@ -73,28 +89,60 @@ public final class DetectionTopology {
     private final InferencePool pool;
     private final DetectionMetrics metrics;
     private final Clock clock;
+    private final NewerFrames newer;
 
+    /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
             Clock clock) {
+        this(settings, decoder, pool, metrics, clock, NewerFrames.NONE);
+    }
+
+    /** Frames that {@code newer} says are overtaken by a newer one of their camera are answered superseded. */
+    public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
+            Clock clock, NewerFrames newer) {
         this.settings = settings;
         this.decoder = decoder;
         this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
+        this.newer = newer;
+    }
+
+    /**
+     * Processors between the detect processor and {@code lookout.detections} (tracking, statistics):
+     * they receive every {@link DetectionRecord}, analysed or skipped, in each camera's order.
+     */
+    public interface Stage {
+        /** The processor that receives each record from the detect processor. */
+        String entry();
+
+        /**
+         * Adds the stage's processors, stores and sinks, its {@link #entry()} fed by {@code parent};
+         * returns the processor whose output is published on {@code lookout.detections}.
+         */
+        String addTo(Topology topology, String parent);
     }
 
     public Topology build() {
+        return build(null);
+    }
+
+    /** The topology with a stage after detection, or none (null). */
+    public Topology build(Stage stage) {
         Topology topology = new Topology();
         // keys stay bytes end to end: a camera's key comes out exactly as it went in, whatever it holds
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES);
-        topology.addProcessor(PROCESSOR, DetectProcessor::new, SOURCE);
-        topology.addSink(DETECTIONS_SINK, Topics.DETECTIONS, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        String next = stage == null ? PUBLISH : stage.entry();
+        topology.addProcessor(PROCESSOR, () -> new DetectProcessor(next), SOURCE);
+        String last = stage == null ? PROCESSOR : stage.addTo(topology, PROCESSOR);
+        topology.addProcessor(PUBLISH, PublishProcessor::new, last);
+        topology.addSink(DETECTIONS_SINK, Topics.DETECTIONS, new ByteArraySerializer(), new ByteArraySerializer(), PUBLISH);
         topology.addSink(DLQ_SINK, Topics.FRAMES_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }
 
-    /** A header value as a non-negative long: decimal ASCII, or 8 bytes big-endian. */
-    static Long headerLong(Headers headers, String name) throws InvalidFrameException {
+    /** A header value as a non-negative long: decimal ASCII, or 8 bytes big-endian (frames' seq and capture time). */
+    public static Long headerLong(Headers headers, String name) throws InvalidFrameException {
         Header h = headers.lastHeader(name);
         if (h == null) {
             return null;
@@ -136,16 +184,59 @@ public final class DetectionTopology {
     }
 
     /** The camera id a key stands for: its UTF-8 text (invalid bytes shown as U+FFFD), "unknown" without a key. */
-    static String camera(byte[] key) {
-        return key == null ? "unknown" : new String(key, StandardCharsets.UTF_8);
+    public static String camera(byte[] key) {
+        return key == null ? NO_CAMERA : new String(key, StandardCharsets.UTF_8);
     }
 
-    private final class DetectProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    /**
+     * The last step before {@code lookout.detections}, after any stage: the record as JSON, cut to fit
+     * the topic. A model that emits absurdly many boxes loses its lowest-scoring ones (counted in
+     * {@code droppedDetections}) rather than failing the stream thread on a record Kafka would refuse;
+     * the cut comes after the stage, so the tracker and statistics still see every detection.
+     */
+    private final class PublishProcessor implements Processor<byte[], DetectionRecord, byte[], byte[]> {
         private ProcessorContext<byte[], byte[]> context;
 
         @Override
         public void init(ProcessorContext<byte[], byte[]> context) {
             this.context = context;
+        }
+
+        @Override
+        public void process(Record<byte[], DetectionRecord> record) {
+            DetectionRecord out = record.value();
+            byte[] value = out.toJson();
+            DetectionRecord cut = out;
+            while (!RecordSize.fits(record.key(), value, NO_HEADERS, settings.detectionsMaxBytes())
+                    && !cut.detections().isEmpty()) {
+                int keep = cut.detections().size() / 2;
+                cut = out.withDetections(out.detections().subList(0, keep), out.detections().size() - keep);
+                value = cut.toJson();
+            }
+            context.forward(record.withValue(value));
+        }
+    }
+
+    /** Detections records go to the processor named {@code next} (a stage or the publisher), dead letters to the DLQ sink. */
+    private final class DetectProcessor implements Processor<byte[], byte[], byte[], Object> {
+        private final String next;
+        private ProcessorContext<byte[], Object> context;
+
+        DetectProcessor(String next) {
+            this.next = next;
+        }
+
+        @Override
+        public void init(ProcessorContext<byte[], Object> context) {
+            this.context = context;
+            // a task (re)starting on this partition: what was fetched under an earlier assignment is not ours
+            newer.forget(context.taskId().partition());
+            newer.following(context.taskId().partition());
+        }
+
+        @Override
+        public void close() {
+            newer.leaving(context.taskId().partition());
         }
 
         @Override
@@ -159,15 +250,16 @@ public final class DetectionTopology {
                 return;
             }
             metrics.frameIn(camera);
+            long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
             long seq;
             long captureTs;
-            DecodedImage image;
+            ImageSize size;
             try {
                 Long s = headerLong(frame.headers(), Topics.HEADER_SEQ);
                 Long ts = headerLong(frame.headers(), Topics.HEADER_TS);
-                seq = s != null ? s : context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+                seq = s != null ? s : offset;
                 captureTs = ts != null ? ts : frame.timestamp();
-                image = decoder.decode(frame.value());
+                size = decoder.check(frame.value());
             } catch (InvalidFrameException e) {
                 deadLetter(frame, camera, e.reason(), e.detail());
                 return;
@@ -178,15 +270,30 @@ public final class DetectionTopology {
                 return;
             }
             long now = clock.millis();
+            int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+            if (offset >= 0 && newer.newerWaiting(partition, camera, offset, captureTs)) {
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.SUPERSEDED, now);
+                return;
+            }
             if (now - captureTs > settings.maxFrameAge().toMillis()) {
-                skip(frame, camera, seq, captureTs, image, DetectionRecord.STALE, now);
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.STALE, now);
+                return;
+            }
+            DecodedImage image;
+            try {
+                image = decoder.decode(frame.value());
+            } catch (InvalidFrameException e) {
+                deadLetter(frame, camera, e.reason(), e.detail());
+                return;
+            } catch (RuntimeException e) {
+                deadLetter(frame, camera, DeadLetterReason.CORRUPT, "decoder error: " + e);
                 return;
             }
             Future<InferencePool.Result> pending;
             try {
-                pending = pool.submit(image);
+                pending = pool.submit(camera, image);
             } catch (BatchAggregator.QueueFullException e) {
-                skip(frame, camera, seq, captureTs, image, DetectionRecord.OVERLOAD, now);
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.OVERLOAD, now);
                 return;
             }
             InferencePool.Result result;
@@ -220,40 +327,28 @@ public final class DetectionTopology {
                             result.batchSize(), age(published, captureTs)));
             emit(frame, out);
             metrics.frameOut(camera, DetectionRecord.OK);
+            metrics.analysed(camera);
             metrics.endToEnd(age(published, captureTs));
         }
 
-        private void skip(Record<byte[], byte[]> frame, String camera, long seq, long captureTs, DecodedImage image,
+        private void skip(Record<byte[], byte[]> frame, String camera, long seq, long captureTs, ImageSize size,
                 String reason, long now) {
-            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, image.width(), image.height(), modelRef(),
-                    DetectionRecord.SKIPPED, reason, List.of(), null,
+            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),
+                    modelRef(), DetectionRecord.SKIPPED, reason, List.of(), null,
                     new DetectionRecord.Timings(null, null, null, age(now, captureTs)));
             emit(frame, out);
             metrics.skipped(camera, reason);
             metrics.frameOut(camera, DetectionRecord.SKIPPED);
         }
 
-        /**
-         * Forwards the record, cut to fit {@code lookout.detections}: a model that emits absurdly
-         * many boxes loses its lowest-scoring ones (counted in {@code droppedDetections}) rather
-         * than failing the stream thread on a record Kafka would refuse.
-         */
         private void emit(Record<byte[], byte[]> frame, DetectionRecord out) {
-            byte[] value = json(out);
-            DetectionRecord cut = out;
-            while (!RecordSize.fits(frame.key(), value, NO_HEADERS, settings.detectionsMaxBytes())
-                    && !cut.detections().isEmpty()) {
-                int keep = cut.detections().size() / 2;
-                cut = out.withDetections(out.detections().subList(0, keep), out.detections().size() - keep);
-                value = json(cut);
-            }
-            context.forward(new Record<>(frame.key(), value, frame.timestamp(), new RecordHeaders()), DETECTIONS_SINK);
+            context.forward(new Record<byte[], Object>(frame.key(), out, frame.timestamp(), new RecordHeaders()), next);
         }
 
         private void deadLetter(Record<byte[], byte[]> frame, String camera, DeadLetterReason reason, String detail) {
             DeadLetter dl = DeadLetter.of(frame.key(), frame.value(), frame.headers(), reason.code(), detail,
                     settings.dlqMaxBytes());
-            context.forward(new Record<>(dl.key(), dl.value(), frame.timestamp(), dl.headers()), DLQ_SINK);
+            context.forward(new Record<byte[], Object>(dl.key(), dl.value(), frame.timestamp(), dl.headers()), DLQ_SINK);
             metrics.deadLettered(camera, reason.code());
         }
 
@@ -276,14 +371,6 @@ public final class DetectionTopology {
      */
     static long age(long now, long captureTs) {
         return Math.max(0, now - captureTs);
-    }
-
-    private static byte[] json(DetectionRecord out) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(out);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a detections record", e);
-        }
     }
 
     private static Double millis(long nanos) {

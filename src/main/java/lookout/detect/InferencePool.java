@@ -18,7 +18,7 @@ import lookout.model.ModelMetadata;
  * Workers that run detectors on batches. One worker per {@link Detector} (the caller opens one per
  * device entry and per worker on that device: "cpu", or "gpu:0,gpu:1" with two workers each...);
  * all workers pull from one shared {@link BatchAggregator}, so a batch is formed from whatever
- * frames are waiting, across cameras, partitions and stream threads.
+ * frames are waiting, across cameras, partitions and stream threads, each camera getting its turn.
  */
 public final class InferencePool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferencePool.class);
@@ -215,6 +215,16 @@ public final class InferencePool implements AutoCloseable {
      */
     public CompletableFuture<Result> submit(DecodedImage image) {
         return batcher.submit(image);
+    }
+
+    /**
+     * Queues a frame of {@code camera}; cameras share the workers fairly (see {@link BatchAggregator}).
+     *
+     * @throws BatchAggregator.QueueFullException when the queue is full (overload)
+     * @throws BatchAggregator.ShutdownException  when the pool is closing
+     */
+    public CompletableFuture<Result> submit(String camera, DecodedImage image) {
+        return batcher.submit(camera, image);
     }
 
     /** The model the workers run now (all workers load the same artifact). */

@@ -18,10 +18,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code lookout eval}: COCO-style AP of a model artifact on a labelled folder, for one class. */
+/**
+ * {@code lookout eval}: COCO-style AP of a model artifact on a labelled folder, for one class; with
+ * {@code --track}, CLEAR-MOT and IDF1 of the model plus the service's tracker on a MOT sequence.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a model artifact on a labelled dataset (MOTChallenge sequence, USC sets or YOLO split): "
-                + "AP50, AP@[.5:.95], P/R, ms/frame.")
+                + "AP50, AP@[.5:.95], P/R, ms/frame. With --track (MOT sequences): MOTA, IDF1, ID switches of the "
+                + "model plus the service's tracker.")
 public class EvalCommand implements Callable<Integer> {
 
     @Mixin
@@ -39,6 +43,22 @@ public class EvalCommand implements Callable<Integer> {
     @Option(names = "--pr-curve", defaultValue = "pr-curve.png", description = "where to write the PR-curve PNG (default ${DEFAULT-VALUE})")
     Path prCurve;
 
+    @Option(names = "--track", description = "score tracking instead of detection (--format mot): the model on every frame, "
+            + "the tracker as configured (lookout.track.*), CLEAR-MOT and IDF1 against gt/gt.txt identities")
+    boolean track;
+
+    @Option(names = "--min-score", split = ",", paramLabel = "S", description = "with --track: score levels to track "
+            + "from, one row each (default: lookout.score-threshold, what the service publishes)")
+    List<Double> minScores;
+
+    @Option(names = "--every", paramLabel = "N",
+            description = "with --track: take every Nth frame, as a camera at 1/N of the sequence's rate (default 1)")
+    int every = 1;
+
+    @Option(names = "--det-out", paramLabel = "FILE",
+            description = "with --track: also write the model's detections (MOTChallenge det format), e.g. for TrackerSweep")
+    Path detOut;
+
     @Override
     public Integer call() throws Exception {
         LookoutConfig config = LookoutConfig.current();
@@ -50,7 +70,25 @@ public class EvalCommand implements Callable<Integer> {
             return 2;
         }
         FrameDecoder decoder = new FrameDecoder(config.frameLimits());
+        if (track && !"mot".equals(data.format)) {
+            System.err.println("lookout eval: --track needs --format mot (a sequence whose gt/gt.txt carries identities)");
+            return 2;
+        }
+        if (every < 1) {
+            System.err.println("lookout eval: --every must be at least 1, got " + every);
+            return 2;
+        }
         List<LabelledImage> images = data.load();
+        if (track) {
+            try (DjlDetector detector = DjlDetector.load(artifact, run.device)) {
+                detector.warmUp(warmUpSize(images, decoder), batch);
+                System.out.printf(Locale.ROOT, "model %s, device %s, tracking %s%n", artifact, run.device, data.dir);
+                System.out.print(TrackingEval.run(new TrackingEval.Request(data.dir, images, className, Math.max(1, batch),
+                        every, minScores != null ? minScores : List.of((double) config.detector().scoreThreshold()),
+                        detOut), detector, decoder, config));
+            }
+            return 0;
+        }
         int gt = images.stream().mapToInt(i -> i.boxes().size()).sum();
         System.out.printf(Locale.ROOT, "model %s, %d images, %d GT boxes, device %s%n", artifact, images.size(), gt, run.device);
         // keep every detection the model emits: AP needs the low-score tail too

@@ -35,7 +35,11 @@ public final class FrameDecoder {
         return ImageFormat.sniff(bytes).size(bytes);
     }
 
-    public DecodedImage decode(byte[] bytes) throws InvalidFrameException {
+    /**
+     * Every check {@link #decode} makes short of decoding pixels (size, format, declared dimensions,
+     * end marker): what a frame answered without analysis still has to pass.
+     */
+    public ImageSize check(byte[] bytes) throws InvalidFrameException {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidFrameException(DeadLetterReason.EMPTY, "frame has no bytes");
         }
@@ -56,6 +60,12 @@ public final class FrameDecoder {
         if (!format.complete(bytes)) {
             throw new InvalidFrameException(DeadLetterReason.CORRUPT, format + " is truncated (no end marker)");
         }
+        return size;
+    }
+
+    public DecodedImage decode(byte[] bytes) throws InvalidFrameException {
+        ImageSize size = check(bytes);
+        ImageFormat format = ImageFormat.sniff(bytes);
         try (BytePointer data = new BytePointer(bytes);
                 Mat encoded = new Mat(1, bytes.length, opencv_core.CV_8UC1, data);
                 Mat bgr = imdecode(encoded, IMREAD_COLOR)) {

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -99,7 +100,22 @@ public final class KafkaClients {
                 new ByteArrayDeserializer());
     }
 
+    /**
+     * A read_committed consumer without group that reads keys and offsets only: values are dropped
+     * unread (not copied), and fetches stay small, for following what lands in a topic.
+     */
+    public KafkaConsumer<byte[], Void> keysConsumer(String clientId) {
+        Deserializer<Void> drop = (topic, data) -> null;
+        return new KafkaConsumer<>(consumerProperties(null, clientId, false, 1024 * 1024), new ByteArrayDeserializer(),
+                drop);
+    }
+
     Map<String, Object> consumerProperties(String groupId, String clientId, boolean member) {
+        return consumerProperties(groupId, clientId, member, 8 * 1024 * 1024);
+    }
+
+    private Map<String, Object> consumerProperties(String groupId, String clientId, boolean member,
+            int partitionFetchBytes) {
         Map<String, Object> required = new HashMap<>();
         required.put(ConsumerConfig.CLIENT_ID_CONFIG, unique(clientId));
         required.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -108,7 +124,7 @@ public final class KafkaClients {
             required.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
         Map<String, Object> tuning = new HashMap<>(Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                8 * 1024 * 1024, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+                partitionFetchBytes, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         if (member) {
             tuning.putAll(membership(""));
             required.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.group().instanceId());

@@ -139,10 +139,10 @@ public final class TopicFollower implements AutoCloseable {
             List<TopicPartition> state = new ArrayList<>();
             List<TopicPartition> events = new ArrayList<>();
             for (String t : fromBeginning) {
-                state.addAll(partitions(consumer, t, METADATA_TIMEOUT));
+                state.addAll(awaitPartitions(consumer, t));
             }
             for (String t : fromEnd) {
-                events.addAll(partitions(consumer, t, METADATA_TIMEOUT));
+                events.addAll(awaitPartitions(consumer, t));
             }
             List<TopicPartition> all = new ArrayList<>(state);
             all.addAll(events);
@@ -218,6 +218,26 @@ public final class TopicFollower implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new WakeupException();
         }
+    }
+
+    /**
+     * A followed topic's partitions, waiting up to {@link #METADATA_TIMEOUT} for a topic just created
+     * to show any (metadata reaches a client a moment after the create returns): a follower that
+     * started on none would read nothing for ever.
+     */
+    private static List<TopicPartition> awaitPartitions(Consumer<String, byte[]> c, String topic) {
+        long deadline = System.nanoTime() + METADATA_TIMEOUT.toNanos();
+        List<TopicPartition> parts = partitions(c, topic, METADATA_TIMEOUT);
+        while (parts.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new org.apache.kafka.common.errors.InterruptException(e);
+            }
+            parts = partitions(c, topic, METADATA_TIMEOUT);
+        }
+        return parts;
     }
 
     private static List<TopicPartition> partitions(Consumer<String, byte[]> c, String topic, Duration timeout) {

@@ -24,9 +24,10 @@ public final class Topics {
     public static final String CONTROL = "lookout.control";
     public static final String MODELS = "lookout.models";
     public static final String EVENTS = "lookout.events";
+    public static final String CAMERA_STATS = "lookout.camera-stats";
 
     /** The detector's topics (serve, demo). */
-    public static final List<String> DETECTOR = List.of(FRAMES, DETECTIONS, FRAMES_DLQ);
+    public static final List<String> DETECTOR = List.of(FRAMES, DETECTIONS, FRAMES_DLQ, CAMERA_STATS);
     /** The retraining loop's topics (trainer, hot swap, labels, models and control commands). */
     public static final List<String> LOOP = List.of(LABELS, MODELS, CONTROL, EVENTS);
     /** Topics read in order as one sequence: commands (one trainer acts, in order) and the registry. */
@@ -50,17 +51,25 @@ public final class Topics {
     /**
      * The largest record a topic takes: a frame (frames, DLQ), a frame in base64 inside JSON
      * (labels), two model chunks (models, so a chunk plus its framing always fits), a command with
-     * room to spare (control), 1 MiB for small JSON (detections, events). Every topic is created with
-     * its limit, so the broker refuses what no reader is sized for.
+     * room to spare (control), 1 MiB for small JSON (detections, camera stats, events). Every topic is
+     * created with its limit, so the broker refuses what no reader is sized for.
      */
     public static int maxRecordBytes(String topic, TopicSettings s) {
         return switch (topic) {
             case LABELS -> s.frameMaxBytes() / 3 * 4 + 4 + RECORD_OVERHEAD;
             case MODELS -> 2 * s.modelChunkBytes();
             case CONTROL -> 2 * MAX_COMMAND_BYTES;
-            case DETECTIONS, EVENTS -> 1024 * 1024;
+            case DETECTIONS, CAMERA_STATS, EVENTS -> 1024 * 1024;
             default -> s.frameMaxBytes() + RECORD_OVERHEAD; // frames, the DLQ, a camera's own --topic
         };
+    }
+
+    /**
+     * Changelog settings of Kafka Streams stores rewritten on every frame (the tracker's, the camera
+     * statistics'): short segments, so compaction keeps what a restore reads near one record per key.
+     */
+    public static Map<String, String> perFrameChangelog() {
+        return Map.of(TopicConfig.SEGMENT_MS_CONFIG, "600000", TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
     }
 
     /**

@@ -22,11 +22,16 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import lookout.config.DetectorSettings;
+import lookout.config.FramePolicy;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
 import lookout.detect.Detector;
+import lookout.detect.FetchedFrames;
+import lookout.detect.FetchedFramesInterceptor;
+import lookout.detect.FrameTail;
 import lookout.detect.InferencePool;
 import lookout.detect.LastLineHandlers;
+import lookout.detect.NewerFrames;
 import lookout.frames.FrameDecoder;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
@@ -54,12 +59,16 @@ public final class DetectionService implements AutoCloseable {
     private final DetectionMetrics metrics;
     private final DetectorFactory factory;
     private final Clock clock;
+    /** What the stream threads' consumers fetched and the tail saw land (latest-frame policy only). */
+    private final FetchedFrames fetched = new FetchedFrames();
+    private volatile FrameTail tail;
     private volatile InferencePool pool;
     private volatile KafkaStreams streams;
     private volatile KafkaStreamsMetrics streamsMetrics;
     private volatile boolean modelReady;
     private volatile BooleanSupplier servingInStep = () -> true;
     private volatile BooleanSupplier watcherAlive = () -> true;
+    private DetectionTopology.Stage stage;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
@@ -72,6 +81,12 @@ public final class DetectionService implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** Processors to run between detection and lookout.detections (tracking, statistics); call before {@link #start()}. */
+    public synchronized DetectionService after(DetectionTopology.Stage stage) {
+        this.stage = stage;
+        return this;
+    }
+
     /** Topics, model, warm-up, streams; returns once the streams are started (not yet necessarily RUNNING). */
     public synchronized DetectionService start() {
         long t0 = System.nanoTime();
@@ -82,10 +97,15 @@ public final class DetectionService implements AutoCloseable {
                 pool.model().version(), pool.workers(), (System.nanoTime() - t0) / 1_000_000);
         modelReady = true;
         pool.start();
+        NewerFrames newer = NewerFrames.NONE;
+        if (latestFrame()) {
+            tail = new FrameTail(fetched, clients.keysConsumer("frame-tail"));
+            newer = tail;
+        }
         Properties config = streamsConfig();
         DetectionTopology topology = new DetectionTopology(topologySettings(limits, config),
-                new FrameDecoder(settings.frames()), pool, metrics, clock);
-        streams = new KafkaStreams(ProcessIdPin.attach(topology.build(), DetectionTopology.PROCESSOR), config);
+                new FrameDecoder(settings.frames()), pool, metrics, clock, newer);
+        streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
         streams.setUncaughtExceptionHandler(DetectionService::onStreamThreadFailure);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -138,12 +158,22 @@ public final class DetectionService implements AutoCloseable {
         }
     }
 
+    private boolean latestFrame() {
+        return settings.scheduling() == FramePolicy.LATEST_FRAME;
+    }
+
     Properties streamsConfig() {
         int maxRecord = Topics.maxRecordBytes(Topics.FRAMES_DLQ, clients.settings().topics());
-        Map<String, Object> tuning = new HashMap<>(Map.of(
-                StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10,
-                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0));
-        tuning.putAll(clients.membership(StreamsConfig.MAIN_CONSUMER_PREFIX));
+        Map<String, Object> tuning = new HashMap<>(clients.membership(StreamsConfig.MAIN_CONSUMER_PREFIX));
+        tuning.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        if (latestFrame()) {
+            // a stream thread polls again only once it has processed what it holds: what one poll returns
+            // is how far ahead it sees, so let it see a whole fetch (a backlog collapses in few steps)
+            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
+            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 4 * 1024 * 1024);
+        } else {
+            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10);
+        }
         Map<String, Object> required = new HashMap<>(Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId(),
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee(),
@@ -165,6 +195,12 @@ public final class DetectionService implements AutoCloseable {
         required.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Production.class);
         required.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Processing.class);
         required.put(LastLineHandlers.METRICS, metrics);
+        if (latestFrame()) {
+            // the main consumer tells the topology which frames are overtaken (FetchedFramesInterceptor)
+            required.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
+                    FetchedFramesInterceptor.class.getName());
+            required.put(StreamsConfig.mainConsumerPrefix(FetchedFramesInterceptor.FETCHED_FRAMES_CONFIG), fetched);
+        }
         Properties p = new Properties();
         p.putAll(clients.properties(tuning, required));
         return p;
@@ -246,6 +282,15 @@ public final class DetectionService implements AutoCloseable {
         if (streamsMetrics != null) {
             streamsMetrics.close();
             streamsMetrics = null;
+        }
+        FrameTail t = tail;
+        if (t != null) {
+            try {
+                t.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            tail = null;
         }
         InferencePool p = pool;
         if (p != null) {

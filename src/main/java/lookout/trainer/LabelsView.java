@@ -3,6 +3,7 @@ package lookout.trainer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicFollower;
@@ -20,9 +21,19 @@ public final class LabelsView implements AutoCloseable {
     private final TopicFollower follower;
 
     public LabelsView(KafkaClients clients, LabelCodec codec) {
+        this(clients, codec, set -> { });
+    }
+
+    /** @param changed told after each batch of records applied (the trainer's labels-per-camera meter) */
+    public LabelsView(KafkaClients clients, LabelCodec codec, Consumer<LabelSet> changed) {
         this.labels = new LabelSet(codec);
         this.follower = new TopicFollower(clients, "lookout-trainer-labels", List.of(Topics.LABELS), List.of(),
-                (records, caughtUp) -> records.forEach(r -> labels.apply(r.key(), r.value(), r.partition(), r.offset())));
+                (records, caughtUp) -> {
+                    if (!records.isEmpty()) {
+                        records.forEach(r -> labels.apply(r.key(), r.value(), r.partition(), r.offset()));
+                        changed.accept(labels);
+                    }
+                });
     }
 
     public LabelsView start() {

@@ -3,17 +3,16 @@ package lookout.trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jboss.logging.Logger;
 
+import lookout.common.FileTrees;
 import lookout.common.Json;
 import lookout.common.Sha256;
 import lookout.config.TrainerSettings;
@@ -252,11 +251,8 @@ public final class RetrainJob {
     }
 
     private static void delete(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             LOG.warnf("could not clean %s: %s", dir, e.getMessage());
         }

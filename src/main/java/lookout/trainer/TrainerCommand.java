@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import lookout.cli.Shutdown;
 import lookout.config.LookoutConfig;
 import lookout.config.TrainerSettings;
@@ -20,6 +21,8 @@ import picocli.CommandLine;
 public class TrainerCommand implements Callable<Integer> {
     @Inject
     Shutdown shutdown;
+    @Inject
+    MeterRegistry registry;
 
     @CommandLine.Mixin
     KafkaOptions kafka = new KafkaOptions();
@@ -34,7 +37,7 @@ public class TrainerCommand implements Callable<Integer> {
         TrainerService trainer = shutdown.register(new TrainerService(clients, settings, LabelCodec.fromConfig(config),
                 config.models().chunkBytes(), new DjlFineTuneTrainer(settings.device(), className, decoder),
                 new DjlModelScorer(settings.device(), settings.scoreBatchSize(), className,
-                        config.detector().scoreThreshold(), decoder)).start());
+                        config.detector().scoreThreshold(), decoder)).withMetrics(registry).start());
         System.out.printf("lookout trainer on %s: holdout %.2f, tolerance %.3f, base model %s; waiting for "
                 + "commands on lookout.control%n", clients.bootstrapServers(), settings.holdoutFraction(),
                 settings.tolerance(), settings.baseModelDir());

@@ -32,11 +32,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import lookout.common.Json;
 import lookout.common.Names;
 import lookout.config.TrainerSettings;
 import lookout.control.ControlCommand;
 import lookout.control.ControlParser;
+import lookout.events.EventSink;
 import lookout.control.InvalidCommandException;
 import lookout.events.Events;
 import lookout.kafka.KafkaClients;
@@ -91,6 +93,10 @@ public final class TrainerService implements AutoCloseable {
     private final RetrainPolicy policy;
     private KafkaConsumer<String, byte[]> control;
     private Events events;
+    /** Where this trainer's events go: {@code lookout.events}, through the meters when there are any. */
+    private EventSink sink;
+    private MeterRegistry meters;
+    private TrainerMetrics metrics;
     private KafkaModelRegistry registry;
     private LabelsView labels;
     private Thread thread;
@@ -117,12 +123,23 @@ public final class TrainerService implements AutoCloseable {
         this.policy = new RetrainPolicy(settings.policy(), System.currentTimeMillis());
     }
 
+    /** Exports the trainer's meters (see {@link TrainerMetrics}); call before {@link #start()}. */
+    public TrainerService withMetrics(MeterRegistry registry) {
+        this.meters = registry;
+        return this;
+    }
+
     public TrainerService start() {
         TopicAdmin.ensure(clients.settings(), Topics.LOOP);
         events = Events.open(clients, "trainer");
+        sink = events;
+        if (meters != null) {
+            metrics = new TrainerMetrics(events, meters);
+            sink = metrics;
+        }
         registry = new KafkaModelRegistry(clients, "lookout-trainer-" + clients.settings().group().instanceId(),
                 chunkBytes);
-        labels = new LabelsView(clients, codec).start();
+        labels = new LabelsView(clients, codec, metrics == null ? set -> { } : metrics::labels).start();
         if (settings.policy().enabled()) {
             // the last run of each camera, from the outcome events so far
             TopicFollower.snapshot(clients, "lookout-trainer-policy", Topics.EVENTS, Duration.ofMinutes(2),
@@ -199,7 +216,7 @@ public final class TrainerService implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             LOG.error("trainer control loop stopped", e);
-            events.emit(Events.ERROR, Map.of("error", "trainer stopped: " + e.getMessage()));
+            sink.emit(Events.ERROR, Map.of("error", "trainer stopped: " + e.getMessage()));
         } finally {
             control.close();
         }
@@ -279,7 +296,7 @@ public final class TrainerService implements AutoCloseable {
                 outcomes.report(Events.FAILED, f);
                 return;
             }
-            new RetrainJob(trainer, scorer, registry, events, settings).run(cmd, labels.labels(), trigger, outcomes);
+            new RetrainJob(trainer, scorer, registry, sink, settings).run(cmd, labels.labels(), trigger, outcomes);
         });
     }
 
@@ -328,6 +345,9 @@ public final class TrainerService implements AutoCloseable {
         for (ProducerRecord<String, byte[]> r : records) {
             if (r.topic().equals(Topics.EVENTS)) {
                 readEvent(r.value()); // the policy learns of this run's outcome
+                if (metrics != null) {
+                    metrics.committed(r.value()); // and the meters of what is now written
+                }
             }
         }
     }
@@ -379,7 +399,7 @@ public final class TrainerService implements AutoCloseable {
         }
         ModelArtifact.open(settings.baseModelDir()); // verified before it becomes version 1
         registry.publish(settings.baseModelDir(), "1", true, null);
-        events.emit(Events.PUBLISHED, Map.of("version", "1", "serving", true,
+        sink.emit(Events.PUBLISHED, Map.of("version", "1", "serving", true,
                 "reason", "seeded the empty registry with " + settings.baseModelDir()));
     }
 

@@ -92,4 +92,28 @@ class ControlParserTest {
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
         assertThatThrownBy(() -> parse("[".repeat(30_000))).hasMessageStartingWith("not JSON");
     }
+
+    @Test
+    void shouldParseACountingLineAndItsRemoval() throws Exception {
+        ControlCommand set = parse("{\"command\":\"counting-line\",\"camera\":\"door\",\"line\":[0,0.6,1,0.6],\"id\":\"l1\"}");
+        assertThat(set).isInstanceOfSatisfying(ControlCommand.SetCountingLine.class, c -> {
+            assertThat(c.id()).isEqualTo("l1");
+            assertThat(c.camera()).isEqualTo("door");
+            assertThat(c.line()).containsExactly(0, 0.6, 1, 0.6);
+        });
+        assertThat(parse("{\"command\":\"counting-line\",\"camera\":\"door\",\"line\":null}"))
+                .isInstanceOfSatisfying(ControlCommand.SetCountingLine.class, c -> assertThat(c.line()).isNull());
+    }
+
+    @Test
+    void shouldRefuseCountingLinesOutsideTheFrameOrWithoutACamera() {
+        for (String bad : new String[] {"{\"command\":\"counting-line\",\"line\":[0,0.5,1,0.5]}",
+                "{\"command\":\"counting-line\",\"camera\":\"door\"}",
+                "{\"command\":\"counting-line\",\"camera\":\"door\",\"line\":[0,0.5,1]}",
+                "{\"command\":\"counting-line\",\"camera\":\"door\",\"line\":[0,0.5,640,0.5]}",
+                "{\"command\":\"counting-line\",\"camera\":\"door\",\"line\":[0.5,0.5,0.5,0.5]}",
+                "{\"command\":\"counting-line\",\"camera\":\"door\",\"line\":\"0,0.5,1,0.5\"}"}) {
+            assertThatThrownBy(() -> parse(bad)).as(bad).isInstanceOf(InvalidCommandException.class);
+        }
+    }
 }

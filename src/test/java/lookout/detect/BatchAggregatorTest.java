@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -165,5 +168,115 @@ class BatchAggregatorTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void shouldServeEachCameraOnceARoundOldestFirst() throws Exception {
+        // Given camera a with three queued items and cameras b and c with one each, batches of 2, no delay
+        var batcher = batcher(2, Duration.ZERO, 10);
+        batcher.submit("a", 1);
+        batcher.submit("a", 2);
+        batcher.submit("a", 3);
+        batcher.submit("b", 4);
+        batcher.submit("c", 5);
+        // When workers take batches
+        // Then a's second item waits until b and c had their turn
+        assertThat(batcher.nextBatch()).extracting(Job::input).containsExactly(1, 4);
+        assertThat(batcher.nextBatch()).extracting(Job::input).containsExactly(5, 2);
+        assertThat(batcher.nextBatch()).extracting(Job::input).containsExactly(3);
+        assertThat(batcher.depth()).isZero();
+    }
+
+    /** A worker whose batches cost {@code msPerItem} per item (a CPU), counting served items per camera. */
+    private static Thread worker(BatchAggregator<Integer, String> batcher, long msPerItem, Map<String, AtomicInteger> served) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!batcher.isClosed()) {
+                    List<Job<Integer, String>> batch = batcher.nextBatch();
+                    Thread.sleep(msPerItem * batch.size());
+                    for (Job<Integer, String> job : batch) {
+                        served.computeIfAbsent(job.key(), k -> new AtomicInteger()).incrementAndGet();
+                        job.complete("done");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void assertFairShares(Map<String, AtomicInteger> served, List<String> cameras) {
+        int total = served.values().stream().mapToInt(AtomicInteger::get).sum();
+        double fair = total / (double) cameras.size();
+        assertThat(total).as("items served").isGreaterThan(40);
+        for (String camera : cameras) {
+            assertThat(served.getOrDefault(camera, new AtomicInteger()).get())
+                    .as("camera %s served %s of %d, fair share %.1f", camera, served, total, fair)
+                    .isGreaterThanOrEqualTo((int) Math.floor(0.8 * fair));
+        }
+    }
+
+    @Test
+    void shouldGiveEveryCameraAtLeastEightyPercentOfItsFairShareWhenOneSendsFiveTimesTheOthers() throws Exception {
+        // Given a worker that serves about 200 frames/s and four cameras sending 50, 50, 50 and 250 frames/s,
+        // each with at most its newest frame queued (as under the latest-frame policy: the rest are superseded)
+        var batcher = batcher(4, Duration.ofMillis(1), 16);
+        Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+        worker(batcher, 5, served).start();
+        List<String> cameras = List.of("c1", "c2", "c3", "hot");
+        for (String camera : cameras) {
+            long everyMs = camera.equals("hot") ? 4 : 20;
+            Thread t = new Thread(() -> {
+                CompletableFuture<String> outstanding = CompletableFuture.completedFuture("");
+                while (!batcher.isClosed()) {
+                    sleep(everyMs);
+                    if (outstanding.isDone()) {
+                        try {
+                            outstanding = batcher.submit(camera, 0);
+                        } catch (QueueFullException | ShutdownException e) {
+                            // overload or closing: this frame is answered without analysis
+                        }
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        // When they send for two seconds
+        sleep(2000);
+        batcher.close();
+        // Then every camera, the fast one included, gets at least 80% of its max-min fair share (here equal)
+        assertFairShares(served, cameras);
+    }
+
+    @Test
+    void shouldGiveTwoCamerasSharingOneStreamThreadTheShareOfCamerasWithAThreadOfTheirOwn() throws Exception {
+        // Given a worker costing 5 ms per item and three submit-and-wait threads (as stream threads): one
+        // alternates between cameras a and b (two cameras in one partition), the others carry c and d
+        var batcher = batcher(4, Duration.ofMillis(1), 16);
+        Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+        worker(batcher, 5, served).start();
+        List<List<String>> threads = List.of(List.of("a", "b"), List.of("c"), List.of("d"));
+        for (List<String> mine : threads) {
+            Thread t = new Thread(() -> {
+                int i = 0;
+                while (!batcher.isClosed()) {
+                    try {
+                        batcher.submit(mine.get(i++ % mine.size()), i).get();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        // When they run for two seconds
+        sleep(2000);
+        batcher.close();
+        // Then a and b are not held to half of what c and d get (a plain FIFO gives them 67% of a fair share)
+        assertFairShares(served, List.of("a", "b", "c", "d"));
     }
 }

@@ -51,6 +51,9 @@ class DetectionTopologyTest {
     private TestInputTopic<String, byte[]> frames;
     private TestOutputTopic<String, byte[]> detections;
     private TestOutputTopic<String, byte[]> dlq;
+    /** What the stream thread's consumer fetched: the tests feed it as the consumer interceptor would. */
+    private final FetchedFrames fetched = new FetchedFrames();
+    private NewerFrames newer = NewerFrames.NONE;
 
     @BeforeEach
     void setUp() {
@@ -66,7 +69,7 @@ class DetectionTopologyTest {
         DetectionTopology topology = new DetectionTopology(
                 new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
@@ -364,5 +367,151 @@ class DetectionTopologyTest {
         assertThat(r.get("droppedDetections").asInt()).isEqualTo(60_001 - kept);
         assertThat(r.get("detections").get(0).get("score").asDouble()).isGreaterThanOrEqualTo(
                 r.get("detections").get(kept - 1).get("score").asDouble());
+    }
+
+    /** Restarts the topology under the latest-frame policy, reading what {@link #fetched} says. */
+    private void latestFrame() {
+        driver.close();
+        newer = fetched;
+        start(pool);
+    }
+
+    private List<JsonNode> allDetections() throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (TestRecord<String, byte[]> r : detections.readRecordsToList()) {
+            out.add(Json.MAPPER.readTree(r.value()));
+        }
+        return out;
+    }
+
+    private static List<String> statuses(List<JsonNode> records) {
+        return records.stream().map(r -> r.get("status").asText()
+                + (r.has("reason") ? "/" + r.get("reason").asText() : "")).toList();
+    }
+
+    @Test
+    void shouldAnswerFramesOvertakenByANewerFrameOfTheirCameraAsSupersededAndAnalyseTheNewest() throws Exception {
+        // Given the latest-frame policy and five frames of cam1 already fetched (offsets 0..4)
+        latestFrame();
+        for (long offset = 0; offset < 5; offset++) {
+            fetched.fetched(0, "cam1", offset);
+        }
+        // When the stream thread processes them in order
+        for (int seq = 1; seq <= 5; seq++) {
+            send("cam1", TestFrames.jpeg(64, 48), headers(String.valueOf(seq), String.valueOf(NOW - 50)), NOW);
+        }
+        // Then the four older ones are answered skipped/superseded at once, with their own seq and size,
+        // and only the newest reaches the model
+        List<JsonNode> out = allDetections();
+        assertThat(statuses(out)).containsExactly("skipped/superseded", "skipped/superseded", "skipped/superseded",
+                "skipped/superseded", "ok");
+        assertThat(out).extracting(r -> r.get("seq").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(out.get(0).get("width").asInt()).isEqualTo(64);
+        assertThat(out.get(0).get("detections")).isEmpty();
+        assertThat(out.get(0).get("timings").has("inferenceMs")).isFalse();
+        assertThat(detector.batchSizes).containsExactly(1);
+        assertThat(registry.get("lookout.frames.skipped").tag("camera", "cam1").tag("reason", "superseded").counter()
+                .count()).isEqualTo(4);
+        assertThat(registry.get("lookout.camera.analysed.fps").tag("camera", "cam1").gauge()).isNotNull();
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldNotLetOneCameraSupersedeAnother() throws Exception {
+        // Given two cameras sharing the partition, each with one frame fetched
+        latestFrame();
+        fetched.fetched(0, "cam1", 0);
+        fetched.fetched(0, "cam2", 1);
+        // When both are processed
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        send("cam2", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        // Then both are analysed: each is its camera's newest
+        assertThat(statuses(allDetections())).containsExactly("ok", "ok");
+    }
+
+    @Test
+    void shouldCollapseABacklogToTheNewestFramePerCameraRatherThanAnsweringItStale() throws Exception {
+        // Given a backlog after an outage: 3 cameras x 20 frames, captured 60 s ago down to now, all fetched
+        latestFrame();
+        int perCamera = 20;
+        for (int i = 0; i < perCamera * 3; i++) {
+            fetched.fetched(0, "cam" + (i % 3), i);
+        }
+        // When the stream thread works through it
+        for (int i = 0; i < perCamera * 3; i++) {
+            long captured = NOW - 60_000 + 1000L * (i / 3) * 3;
+            send("cam" + (i % 3), TestFrames.jpeg(32, 24), headers(String.valueOf(i / 3 + 1), String.valueOf(captured)), NOW);
+        }
+        // Then each camera's older frames are superseded (not stale, not analysed) and its newest alone is analysed
+        List<JsonNode> out = allDetections();
+        assertThat(out).hasSize(perCamera * 3);
+        assertThat(statuses(out).subList(0, perCamera * 3 - 3)).containsOnly("skipped/superseded");
+        assertThat(statuses(out).subList(perCamera * 3 - 3, perCamera * 3)).containsOnly("ok");
+        assertThat(detector.batchSizes).hasSize(3);
+    }
+
+    @Test
+    void shouldStillDeadLetterABrokenFrameThatANewerFrameOvertakes() {
+        // Given the latest-frame policy and a newer frame of the camera already fetched
+        latestFrame();
+        fetched.fetched(0, "cam1", 1);
+        // When an empty frame is processed, Then it is dead-lettered as before: answered superseded it would hide bad input
+        send("cam1", new byte[0], headers("1", String.valueOf(NOW)), NOW);
+        onlyDeadLetter("empty");
+    }
+
+    @Test
+    void shouldForgetOffsetsFetchedUnderAnEarlierAssignmentWhenTheTaskStarts() throws Exception {
+        // Given offsets up to 100 recorded for partition 0 before this task started (an earlier owner, or the topic
+        // before it was recreated)
+        fetched.fetched(0, "cam1", 100);
+        latestFrame();
+        // When the new task processes offsets 0 and 1, Then they are analysed: the old marker was forgotten
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        send("cam1", TestFrames.jpeg(32, 24), headers("2", String.valueOf(NOW)), NOW);
+        assertThat(statuses(allDetections())).containsExactly("ok", "ok");
+    }
+
+    @Test
+    void shouldAnalyseEveryFrameUnderTheEveryFramePolicyWhateverWasFetched() throws Exception {
+        // Given the every-frame policy (the default of this test's topology) and newer frames fetched
+        for (long offset = 0; offset < 3; offset++) {
+            fetched.fetched(0, "cam1", offset);
+        }
+        for (int seq = 1; seq <= 3; seq++) {
+            send("cam1", TestFrames.jpeg(32, 24), headers(String.valueOf(seq), String.valueOf(NOW)), NOW);
+        }
+        // Then every frame is analysed
+        assertThat(statuses(allDetections())).containsExactly("ok", "ok", "ok");
+        assertThat(detector.batchSizes).hasSize(3);
+    }
+
+    @Test
+    void shouldSupersedeOnTheLogsWordOnceAndThenAnalyseTheNewestFetchedFrame() throws Exception {
+        // Given frames 0 and 1 of cam1 fetched, and the log already holding frames up to offset 5, captured 200 ms later
+        latestFrame();
+        fetched.fetched(0, "cam1", 0);
+        fetched.fetched(0, "cam1", 1);
+        fetched.logged(0, "cam1", 5, NOW);
+        // When the thread processes 0 and 1 (the newest it fetched), then fetches 2 while the log has grown to 9
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW - 200)), NOW);
+        send("cam1", TestFrames.jpeg(32, 24), headers("2", String.valueOf(NOW - 200)), NOW);
+        fetched.fetched(0, "cam1", 2);
+        fetched.logged(0, "cam1", 9, NOW + 300);
+        send("cam1", TestFrames.jpeg(32, 24), headers("3", String.valueOf(NOW)), NOW);
+        // Then 1 is superseded on the log's word (2 was already there), but 2, the newest fetched after that, is
+        // analysed although the log holds newer: a camera faster than a poll is never chased forever
+        assertThat(statuses(allDetections())).containsExactly("skipped/superseded", "skipped/superseded", "ok");
+    }
+
+    @Test
+    void shouldNotChaseAFrameInTheLogCapturedOnlyMomentsLater() throws Exception {
+        // Given frame 0 of cam1 fetched and, in the log, frame 1 captured 20 ms after it (a fast model, a fast camera)
+        latestFrame();
+        fetched.fetched(0, "cam1", 0);
+        fetched.logged(0, "cam1", 1, NOW + 20);
+        // When frame 0 is processed, Then it is analysed: another poll would cost more than 20 ms of freshness is worth
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        assertThat(statuses(allDetections())).containsExactly("ok");
     }
 }

@@ -17,7 +17,7 @@ public class FakeDetector implements Detector {
     volatile RuntimeException failWith;
     volatile long delayMs;
     /** When set, this many extra confident detections per frame (a model gone wild). */
-    volatile int many;
+    public volatile int many;
 
     @Override
     public List<List<Detection>> detect(List<DecodedImage> batch) {

@@ -73,4 +73,39 @@ class EvalCommandTest {
         String out = run(command("yolo", split));
         assertThat(out).contains("| images | 2 |", "| GT boxes | 1 |");
     }
+
+    @Test
+    void shouldScoreTheModelPlusTrackerWithClearMotOnAMotSequence() throws Exception {
+        // Given a four-frame sequence at 10 fps with one person, and the model's detections written out
+        Path model = TestModels.tinyModelDir();
+        Path seq = tmp.resolve("TRACK");
+        Files.createDirectories(seq.resolve("img1"));
+        Files.createDirectories(seq.resolve("gt"));
+        StringBuilder gt = new StringBuilder();
+        for (int f = 1; f <= 4; f++) {
+            Files.copy(model.resolve("test.png"), seq.resolve(String.format("img1/%06d.png", f)));
+            gt.append(f).append(",1,10,10,30,60,1,-1,-1,-1\n");
+        }
+        Files.writeString(seq.resolve("gt/gt.txt"), gt);
+        Files.writeString(seq.resolve("seqinfo.ini"), "[Sequence]\nimExt=.png\nframeRate=10\n");
+        EvalCommand command = command("mot", seq);
+        command.track = true;
+        command.every = 2;
+        command.minScores = java.util.List.of(0.0, 0.5);
+        command.detOut = tmp.resolve("det.txt");
+        // When it is evaluated with --track, every 2nd frame
+        String out = run(command);
+        // Then it prints the CLEAR-MOT table for both score levels, at the camera's rate (5 fps), and the detections file
+        assertThat(out).contains("2 frames at 5.00 fps (sequence 10.0 fps, every 2)", "MOTA", "IDF1", "IDsw",
+                "\"minScore\":0.0000", "\"minScore\":0.5000");
+        assertThat(out).containsPattern("0\\.00\\s+-?\\d\\.\\d{3}");
+        assertThat(Files.readAllLines(command.detOut)).allMatch(l -> l.startsWith("1,-1,") || l.startsWith("2,-1,"));
+    }
+
+    @Test
+    void shouldRefuseTrackingAnythingButAMotSequence() throws Exception {
+        EvalCommand command = command("yolo", tmp);
+        command.track = true;
+        assertThat(command.call()).isEqualTo(2);
+    }
 }

@@ -18,7 +18,8 @@ class TopicsTest {
 
     @Test
     void shouldCreateTheDetectorTopicsWithRoomForWholeFramesOnFramesAndDlq() {
-        assertThat(Topics.DETECTOR).containsExactlyInAnyOrder(Topics.FRAMES, Topics.DETECTIONS, Topics.FRAMES_DLQ);
+        assertThat(Topics.DETECTOR).containsExactlyInAnyOrder(Topics.FRAMES, Topics.DETECTIONS, Topics.FRAMES_DLQ,
+                Topics.CAMERA_STATS);
         for (String name : Topics.DETECTOR) {
             NewTopic t = Topics.spec(name, SETTINGS);
             assertThat(t.numPartitions()).isEqualTo(4);

@@ -30,15 +30,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.FrameLimits;
-import lookout.detect.Detection;
-import lookout.detect.Detector;
+import lookout.config.FramePolicy;
 import lookout.detect.DjlDetector;
-import lookout.frames.DecodedImage;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
-import lookout.model.ModelMetadata;
 import lookout.testing.TestBroker;
 import lookout.testing.TestFrames;
 import lookout.testing.TestModels;
@@ -61,14 +58,17 @@ class DetectionServiceIT {
         services.forEach(DetectionService::close);
     }
 
-    /** The configured detector on the tiny model, frames limited to 1,000,000 bytes (so "too-large" is cheap to send). */
+    /**
+     * The configured detector on the tiny model, frames limited to 1,000,000 bytes (so "too-large" is cheap to send),
+     * every frame analysed: these tests send bursts and check each frame's analysis (LatestFrameIT covers the default).
+     */
     DetectorSettings settings(Path model, String appId) {
         DetectorSettings d = TestSettings.detector(model, appId, 2);
         FrameLimits f = d.frames();
         return new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(), d.batchMaxDelay(),
                 d.batchQueueCapacity(), d.maxFrameAge(), d.scoreThreshold(), d.inferenceTimeout(),
                 d.processingGuarantee(), d.streamThreads(), d.commitInterval(), d.applicationId(),
-                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()), d.stateDir());
+                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()), d.stateDir(), FramePolicy.EVERY_FRAME);
     }
 
     DetectionService startService(DetectorSettings settings) throws InterruptedException {
@@ -80,7 +80,11 @@ class DetectionServiceIT {
         DetectionService service = new DetectionService(settings, new KafkaClients(broker.kafka(3)),
                 new SimpleMeterRegistry(), factory, Clock.systemUTC());
         services.add(service);
-        service.start();
+        return awaitReady(service.start());
+    }
+
+    /** Waits (at most 120 s) until a started service is ready. */
+    static DetectionService awaitReady(DetectionService service) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!service.ready()) {
             assertThat(System.nanoTime()).as("service ready within 120 s").isLessThan(deadline);
@@ -206,35 +210,7 @@ class DetectionServiceIT {
 
     /** The real detector, slowed down so that a restart reliably lands mid-stream. */
     static DetectionService.DetectorFactory slowed(long msPerBatch) {
-        return (dir, device) -> {
-            DjlDetector real = DjlDetector.load(dir, device);
-            return new Detector() {
-                @Override
-                public List<List<Detection>> detect(List<DecodedImage> batch) {
-                    try {
-                        Thread.sleep(msPerBatch);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return real.detect(batch);
-                }
-
-                @Override
-                public ModelMetadata model() {
-                    return real.model();
-                }
-
-                @Override
-                public String device() {
-                    return real.device();
-                }
-
-                @Override
-                public void close() {
-                    real.close();
-                }
-            };
-        };
+        return SlowedDetectors.slowed(msPerBatch, 0);
     }
 
     @Test

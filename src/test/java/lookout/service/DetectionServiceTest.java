@@ -13,16 +13,19 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.config.DetectorSettings;
 import lookout.config.FrameLimits;
+import lookout.config.FramePolicy;
 import lookout.config.GroupSettings;
 import lookout.config.KafkaSettings;
 import lookout.config.TopicSettings;
+import lookout.detect.FetchedFrames;
+import lookout.detect.FetchedFramesInterceptor;
 import lookout.kafka.KafkaClients;
 
 class DetectionServiceTest {
     static DetectorSettings settings(String devices, int workers, int batch, int threads, String guarantee) {
         return new DetectorSettings(Path.of("m"), devices, workers, batch, Duration.ofMillis(5), 64, Duration.ofSeconds(10),
                 0.5f, Duration.ofSeconds(60), guarantee, threads, Duration.ofMillis(100), "app-x",
-                new FrameLimits(8_388_608, 8192, 37_748_736L), Path.of("state"));
+                new FrameLimits(8_388_608, 8192, 37_748_736L), Path.of("state"), FramePolicy.LATEST_FRAME);
     }
 
     @Test
@@ -47,7 +50,20 @@ class DetectionServiceTest {
                 .containsEntry("num.stream.threads", 4)
                 .containsEntry("commit.interval.ms", 100L)
                 .containsEntry("replication.factor", 3)
-                .containsEntry("producer.max.request.size", 8_388_608 + 65_536);
+                .containsEntry("producer.max.request.size", 8_388_608 + 65_536)
+                .containsEntry("main.consumer.interceptor.classes", FetchedFramesInterceptor.class.getName())
+                .containsEntry("consumer.max.poll.records", 500);
+        assertThat(p.get("main.consumer." + FetchedFramesInterceptor.FETCHED_FRAMES_CONFIG)).isInstanceOf(FetchedFrames.class);
+    }
+
+    @Test
+    void shouldInstallNoInterceptorUnderTheEveryFramePolicy() {
+        KafkaSettings kafka = new KafkaSettings(Map.of("bootstrap.servers", "k:9092"), new TopicSettings(1, (short) 1, 1024, 1024),
+                new GroupSettings("d", Duration.ofSeconds(10)));
+        DetectionService service = new DetectionService(settings("cpu", 1, 4, 0, "exactly_once_v2")
+                .withScheduling(FramePolicy.EVERY_FRAME), new KafkaClients(kafka), new SimpleMeterRegistry(), null, null);
+        Properties p = service.streamsConfig();
+        assertThat(p).doesNotContainKey("main.consumer.interceptor.classes").containsEntry("consumer.max.poll.records", 10);
     }
 
     @Test

@@ -47,10 +47,16 @@ public final class LookoutProcess implements AutoCloseable {
      */
     public static LookoutProcess start(String name, Map<String, String> config, Map<String, String> env,
             String... args) {
+        return start(name, "1g", config, env, args);
+    }
+
+    /** The same with a heap of {@code heap} ({@code -Xmx}). */
+    public static LookoutProcess start(String name, String heap, Map<String, String> config, Map<String, String> env,
+            String... args) {
         assumePackaged();
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx1g");
+        cmd.add("-Xmx" + heap);
         cmd.add("-Dai.djl.offline=true");
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");

@@ -1,22 +1,22 @@
-package lookout.camera;
+package lookout.common;
 
 import java.util.function.LongSupplier;
 
-/** Events per second over a sliding window of whole seconds (the current partial one excluded). */
-final class RateMeter {
+/** Events per second over a sliding window of whole seconds (the current partial one excluded). Thread-safe. */
+public final class RateMeter {
     private final int windowSeconds;
     private final long[] buckets;
     private final LongSupplier nanoClock;
     private long currentSecond;
 
-    RateMeter(int windowSeconds, LongSupplier nanoClock) {
+    public RateMeter(int windowSeconds, LongSupplier nanoClock) {
         this.windowSeconds = windowSeconds;
         this.buckets = new long[windowSeconds + 1];
         this.nanoClock = nanoClock;
         this.currentSecond = second();
     }
 
-    RateMeter() {
+    public RateMeter() {
         this(5, System::nanoTime);
     }
 
@@ -33,13 +33,13 @@ final class RateMeter {
         currentSecond = Math.max(currentSecond, now);
     }
 
-    synchronized void mark() {
+    public synchronized void mark() {
         advance();
         buckets[(int) (currentSecond % buckets.length)]++;
     }
 
     /** Average over the last complete seconds of the window. */
-    synchronized double perSecond() {
+    public synchronized double perSecond() {
         advance();
         long sum = 0;
         for (int i = 1; i <= windowSeconds; i++) {

@@ -1,0 +1,73 @@
+package lookout.detect;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What is known of each camera's newest frame per input partition, from two sources: the stream
+ * threads' own consumers ({@link #fetched}, fed by {@link FetchedFramesInterceptor} as records are
+ * fetched, before they are processed) and the log itself ({@link #logged}, fed by {@link FrameTail},
+ * which sees frames land within milliseconds while the stream thread is still busy with an older
+ * one). One instance per detection service, shared by its stream threads; thread-safe. Grows with
+ * the number of cameras, not frames.
+ *
+ * <p>A frame overtaken by a fetched frame is always superseded: the stream thread processes that
+ * newer frame next. A frame overtaken only by a frame in the log is superseded when that frame was
+ * captured at least {@link #CHASE_MIN_GAIN_MS} later (fetching it costs a poll: worth it for a slow
+ * model, not for a fast one at a high frame rate), and only once per camera in a row: then the
+ * newest fetched frame is analysed whatever the log holds by then, or a camera faster than a poll
+ * could be chased forever and never analysed.
+ */
+public final class FetchedFrames implements NewerFrames {
+    /** The least capture-time gain that is worth another poll. */
+    static final long CHASE_MIN_GAIN_MS = 50;
+
+    private record Key(int partition, String camera) {
+    }
+
+    private record Landed(long offset, long captureTs) {
+    }
+
+    private final Map<Key, Long> fetched = new ConcurrentHashMap<>();
+    private final Map<Key, Landed> logged = new ConcurrentHashMap<>();
+    /** Cameras whose last frame was superseded on the log's word alone. */
+    private final Set<Key> chased = ConcurrentHashMap.newKeySet();
+
+    /** A frame of {@code camera} at {@code offset} was fetched by the stream thread that owns {@code partition}. */
+    public void fetched(int partition, String camera, long offset) {
+        fetched.merge(new Key(partition, camera), offset, Math::max);
+    }
+
+    /** A frame of {@code camera} captured at {@code captureTs} is at {@code offset} in the log of {@code partition}. */
+    public void logged(int partition, String camera, long offset, long captureTs) {
+        logged.merge(new Key(partition, camera), new Landed(offset, captureTs), (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+
+    @Override
+    public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
+        Key key = new Key(partition, camera);
+        if (fetched.getOrDefault(key, -1L) > offset) {
+            return true;
+        }
+        Landed newest = logged.get(key);
+        if (newest != null && newest.offset() > offset && newest.captureTs() - captureTs >= CHASE_MIN_GAIN_MS
+                && chased.add(key)) {
+            return true;
+        }
+        chased.remove(key);
+        return false;
+    }
+
+    @Override
+    public void forget(int partition) {
+        fetched.keySet().removeIf(k -> k.partition() == partition);
+        logged.keySet().removeIf(k -> k.partition() == partition);
+        chased.removeIf(k -> k.partition() == partition);
+    }
+
+    /** Cameras known, for tests and diagnostics. */
+    int size() {
+        return fetched.size();
+    }
+}

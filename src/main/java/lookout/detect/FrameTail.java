@@ -1,0 +1,116 @@
+package lookout.detect;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+import lookout.frames.InvalidFrameException;
+import lookout.kafka.Topics;
+
+/**
+ * Follows the end of the input partitions this replica's stream tasks own and tells
+ * {@link FetchedFrames} which frames have landed, as they land. A stream thread's own consumer
+ * fetches ahead only once per poll, and polls only between frames, so while a frame is analysed
+ * the frames arriving meanwhile are unknown to it: without the tail the "newest" frame it picks
+ * next is the first to arrive after its last poll, about one inference time old. With it, that
+ * frame is superseded and the thread polls again for what is really the newest. Reads from the
+ * log end, read_committed, with its own consumer (no group) that drops the values unread; the
+ * frames cross the network twice to a replica, which costs bandwidth, not inference.
+ */
+public final class FrameTail implements NewerFrames, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(FrameTail.class);
+
+    private final FetchedFrames frames;
+    private final Consumer<byte[], Void> consumer;
+    private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** Starts following (nothing until a stream task starts); {@code consumer} is used by the tail's thread only. */
+    public FrameTail(FetchedFrames frames, Consumer<byte[], Void> consumer) {
+        this.frames = frames;
+        this.consumer = consumer;
+        this.thread = new Thread(this::loop, "frame-tail");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        Set<Integer> assigned = new HashSet<>();
+        try {
+            while (running) {
+                Set<Integer> want = Set.copyOf(wanted);
+                if (!want.equals(assigned)) {
+                    List<TopicPartition> all = want.stream().map(p -> new TopicPartition(Topics.FRAMES, p)).toList();
+                    consumer.assign(all);
+                    consumer.seekToEnd(all.stream().filter(tp -> !assigned.contains(tp.partition())).toList());
+                    assigned.clear();
+                    assigned.addAll(want);
+                }
+                if (assigned.isEmpty()) {
+                    Thread.sleep(50);
+                    continue;
+                }
+                for (ConsumerRecord<byte[], Void> r : consumer.poll(Duration.ofMillis(50))) {
+                    frames.logged(r.partition(), DetectionTopology.camera(r.key()), r.offset(),
+                            captureTs(r));
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // the stream threads still see what they fetch themselves: latency grows, nothing is lost
+            LOG.warnf("frame tail stopped (newest frames are then only known once fetched): %s", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** As the topology reads it: the capture-time header, else the record timestamp. */
+    private static long captureTs(ConsumerRecord<byte[], Void> r) {
+        try {
+            Long ts = DetectionTopology.headerLong(r.headers(), Topics.HEADER_TS);
+            return ts != null ? ts : r.timestamp();
+        } catch (InvalidFrameException e) {
+            return r.timestamp(); // the topology dead-letters it; it supersedes nothing useful either way
+        }
+    }
+
+    @Override
+    public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
+        return frames.newerWaiting(partition, camera, offset, captureTs);
+    }
+
+    @Override
+    public void forget(int partition) {
+        frames.forget(partition);
+    }
+
+    @Override
+    public void following(int partition) {
+        wanted.add(partition);
+    }
+
+    @Override
+    public void leaving(int partition) {
+        wanted.remove(partition);
+        frames.forget(partition);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(5000);
+    }
+}

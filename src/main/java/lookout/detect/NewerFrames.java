@@ -1,0 +1,41 @@
+package lookout.detect;
+
+/**
+ * What the detector knows about frames it has not processed yet: whether a newer frame of a camera
+ * is already waiting behind the one in hand. The latest-frame policy answers a frame that is
+ * overtaken this way as {@code skipped}/{@code superseded} instead of analysing it.
+ *
+ * <p>Only "newer" is asked, never "how many": the answer changes which record a frame gets, never
+ * whether it gets one, so exactly-once output is untouched whatever this says.
+ */
+public interface NewerFrames {
+    /** Every-frame policy: nothing is ever overtaken. */
+    NewerFrames NONE = new NewerFrames() {
+        @Override
+        public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
+            return false;
+        }
+
+        @Override
+        public void forget(int partition) {
+        }
+    };
+
+    /** Whether a frame of {@code camera} after {@code offset} (captured at {@code captureTs}) is already in this input partition. */
+    boolean newerWaiting(int partition, String camera, long offset, long captureTs);
+
+    /**
+     * Drops what is known about a partition: called when a stream task (re)starts on it, so offsets
+     * seen under an earlier assignment (or before the topic was recreated) cannot overtake anything.
+     */
+    void forget(int partition);
+
+    /** A stream task now processes this partition (after {@link #forget}). */
+    default void following(int partition) {
+    }
+
+    /** The stream task of this partition closed (a rebalance moved it, or the service stops). */
+    default void leaving(int partition) {
+        forget(partition);
+    }
+}

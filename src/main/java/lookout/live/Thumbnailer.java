@@ -1,0 +1,74 @@
+package lookout.live;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * A small JPEG of a frame for the live page. Decodes at 1/2, 1/4 or 1/8 scale when the frame is that
+ * much wider than the thumbnail (libjpeg scales while decoding, far cheaper than a full decode), then
+ * resizes to the thumbnail width. One instance per thread (the buffers are reused).
+ */
+final class Thumbnailer implements AutoCloseable {
+    private final int width;
+    private final IntPointer params;
+    private final BytePointer out = new BytePointer();
+    private final Mat scaled = new Mat();
+
+    Thumbnailer(int width, int quality) {
+        this.width = width;
+        this.params = new IntPointer(IMWRITE_JPEG_QUALITY, quality);
+    }
+
+    /**
+     * @param sourceWidth the frame's width as the detections record says (chooses the decode scale)
+     * @return the thumbnail's JPEG bytes, or null when the frame does not decode
+     */
+    byte[] thumbnail(byte[] encoded, int sourceWidth) {
+        int ratio = sourceWidth / width;
+        int flag = ratio >= 8 ? IMREAD_REDUCED_COLOR_8 : ratio >= 4 ? IMREAD_REDUCED_COLOR_4
+                : ratio >= 2 ? IMREAD_REDUCED_COLOR_2 : IMREAD_COLOR;
+        try (BytePointer data = new BytePointer(encoded);
+                Mat buffer = new Mat(1, encoded.length, opencv_core.CV_8UC1, data);
+                Mat bgr = imdecode(buffer, flag)) {
+            if (bgr == null || bgr.empty()) {
+                return null;
+            }
+            Mat image = bgr;
+            if (bgr.cols() > width) {
+                int height = Math.max(1, (int) Math.round((double) bgr.rows() * width / bgr.cols()));
+                try (Size size = new Size(width, height)) {
+                    resize(bgr, scaled, size, 0, 0, INTER_AREA);
+                }
+                image = scaled;
+            }
+            if (!imencode(".jpg", image, out, params)) {
+                return null;
+            }
+            byte[] jpeg = new byte[(int) out.limit()];
+            out.get(jpeg);
+            return jpeg;
+        } catch (RuntimeException e) {
+            return null; // a frame the detector dead-letters has no thumbnail either
+        }
+    }
+
+    @Override
+    public void close() {
+        scaled.close();
+        out.close();
+        params.close();
+    }
+}

@@ -1,0 +1,81 @@
+package lookout.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A role of the packaged app run as its own process ({@link LookoutProcess}) with HTTP on a free
+ * port: readiness, GETs, the page. Stopped with SIGTERM.
+ */
+public final class AppProcess implements AutoCloseable {
+    private final LookoutProcess process;
+    private final int httpPort;
+
+    private AppProcess(LookoutProcess process, int httpPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts {@code role} with these environment overrides (plus the launcher's own) and HTTP on a free port. */
+    public static AppProcess start(String name, String role, Map<String, String> env) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> all = new HashMap<>(env);
+        all.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        return new AppProcess(LookoutProcess.start(name, "2g", Map.of("quarkus.http.host-enabled", "true"), all, role),
+                port);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail if the process dies or time runs out. */
+    public AppProcess awaitReady(Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.alive()) {
+                throw new IllegalStateException("the app exited:\n" + process.tail());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the app was not ready within " + timeout + ":\n" + process.tail());
+    }
+
+    public String get(String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    /** The last lines of the app's output. */
+    public String tail() {
+        return process.tail();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.close();
+    }
+}
