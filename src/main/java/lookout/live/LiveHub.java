@@ -87,7 +87,10 @@ public final class LiveHub implements AutoCloseable {
         }
         List<DetectionRecord.Item> items = r.detections() == null ? List.of() : r.detections();
         double fps = view.arrived(now, r.analysed() ? items.size() : null);
-        if (!view.mayPush(now, (long) (1000 / settings.maxRate()))) {
+        // A superseded frame has no boxes and a newer frame of the camera is about to be analysed:
+        // showing it would blank the picture between analysed frames whenever the camera outpaces the model.
+        if (DetectionRecord.SUPERSEDED.equals(r.reason())
+                || !view.mayPush(now, (long) (1000 / settings.maxRate()))) {
             return;
         }
         ObjectNode u = Json.MAPPER.createObjectNode();

@@ -140,4 +140,21 @@ class LiveHubTest {
         assertThat(Json.MAPPER.readTree(hub.state()).get("cameras").get(0).get("history").get("max"))
                 .allMatch(JsonNode::isNull);
     }
+
+    @Test
+    void shouldKeepShowingTheLastAnalysedFrameWhileNewerFramesSupersedeOthers() throws Exception {
+        listen();
+        // Given an analysed frame, then a frame answered superseded a second later (a camera faster than the model)
+        hub.frame("door", 1, TestFrames.jpeg(64, 48));
+        hub.detections(record("door", 1, 2));
+        now.addAndGet(1000);
+        hub.detections(new DetectionRecord("door", 2, T0 + 900, 320, 240, new DetectionRecord.ModelRef("m", "3"),
+                DetectionRecord.SKIPPED, DetectionRecord.SUPERSEDED, List.of(), null,
+                new DetectionRecord.Timings(null, null, null, 5)));
+        // Then no update blanks the picture: pages and new pages still see frame 1 with its boxes
+        assertThat(sent).extracting(u -> u.get("seq").asLong()).containsExactly(1L);
+        JsonNode latest = Json.MAPPER.readTree(hub.state()).get("cameras").get(0).get("latest");
+        assertThat(latest.get("seq").asLong()).isEqualTo(1);
+        assertThat(latest.get("people").asInt()).isEqualTo(2);
+    }
 }
