@@ -315,6 +315,7 @@ public final class DetectionTopology {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for inference", e);
             }
+            newer.analysed(result.queueNanos() + result.inferenceNanos());
             List<DetectionRecord.Item> items = result.detections().stream()
                     .filter(d -> d.score() >= settings.scoreThreshold())
                     .sorted((a, b) -> Float.compare(b.score(), a.score()))

@@ -92,6 +92,11 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
     }
 
     @Override
+    public void analysed(long nanos) {
+        frames.analysed(nanos);
+    }
+
+    @Override
     public void forget(int partition) {
         frames.forget(partition);
     }

@@ -30,6 +30,13 @@ public interface NewerFrames {
      */
     void forget(int partition);
 
+    /**
+     * A frame was analysed, {@code nanos} from submission to result: what analysing one more frame
+     * costs, against which chasing a newer frame that is only in the log is weighed.
+     */
+    default void analysed(long nanos) {
+    }
+
     /** A stream task now processes this partition (after {@link #forget}). */
     default void following(int partition) {
     }

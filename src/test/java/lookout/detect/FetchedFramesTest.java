@@ -1,0 +1,39 @@
+package lookout.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class FetchedFramesTest {
+    private final FetchedFrames frames = new FetchedFrames();
+
+    @Test
+    void shouldChaseAFrameInTheLogOnlyWhenItIsMoreThanOneAnalysisNewer() {
+        // Given analyses of 100 ms each and frame 0 of cam1 in hand, captured at t = 1000 ms
+        for (int i = 0; i < 5; i++) {
+            frames.analysed(100_000_000L);
+        }
+        assertThat(frames.chaseGainMs()).isEqualTo(100);
+        frames.fetched(0, "cam1", 0);
+        // When the log holds a frame captured 89 ms later (a camera slightly faster than the model)
+        frames.logged(0, "cam1", 1, 1_089);
+        // Then the frame in hand is analysed: a poll for one 89 ms fresher would leave the model idle
+        assertThat(frames.newerWaiting(0, "cam1", 0, 1_000)).isFalse();
+        // When the log holds one captured 150 ms later, Then it is worth the poll
+        frames.logged(0, "cam1", 2, 1_150);
+        assertThat(frames.newerWaiting(0, "cam1", 0, 1_000)).isTrue();
+    }
+
+    @Test
+    void shouldKeepAFloorOfFiftyMillisecondsForAFastModel() {
+        // Given analyses of 5 ms
+        for (int i = 0; i < 5; i++) {
+            frames.analysed(5_000_000L);
+        }
+        // Then a poll is still only worth a frame more than 50 ms fresher
+        assertThat(frames.chaseGainMs()).isEqualTo(FetchedFrames.CHASE_MIN_GAIN_MS);
+        frames.fetched(0, "cam1", 0);
+        frames.logged(0, "cam1", 1, 1_040);
+        assertThat(frames.newerWaiting(0, "cam1", 0, 1_000)).isFalse();
+    }
+}
