@@ -139,7 +139,8 @@ class DetectionServiceIT {
     void shouldAnswerEveryRealFrameOnceAndDeadLetterBrokenOnes() throws Exception {
         // Given the service with the real tiny model on a real broker
         Path model = TestModels.tinyModelDir();
-        startService(settings(model, "it-contract"));
+        DetectorSettings settings = settings(model, "it-contract");
+        startService(settings);
         String now = String.valueOf(System.currentTimeMillis());
         // broken frames by seq header, with the reason each must be dead-lettered for
         Map<String, byte[]> broken = new HashMap<>();
@@ -184,7 +185,8 @@ class DetectionServiceIT {
             assertThat(d.get("timings").get("batchSize").asInt()).isBetween(1, 2);
             assertThat(d.get("timings").get("inferenceMs").asDouble()).isPositive();
             for (JsonNode det : d.get("detections")) {
-                assertThat(det.get("score").asDouble()).isBetween(0.5, 1.0);
+                // only what scores at least the configured threshold is published
+                assertThat(det.get("score").asDouble()).isBetween((double) settings.scoreThreshold(), 1.0);
                 JsonNode box = det.get("box");
                 assertThat(box.get(0).asDouble()).isGreaterThanOrEqualTo(0).isLessThan(box.get(2).asDouble());
                 assertThat(box.get(2).asDouble()).isLessThanOrEqualTo(320);
