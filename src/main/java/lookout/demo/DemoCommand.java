@@ -34,6 +34,7 @@ import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.KafkaSettings;
 import lookout.config.LookoutConfig;
+import lookout.detect.DetectionRecord;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 import lookout.service.DetectionService;
@@ -280,7 +281,7 @@ public class DemoCommand implements Callable<Integer> {
                                     latencies.removeFirst();
                                 }
                             }
-                        } else if ("superseded".equals(d.path("reason").asText())) {
+                        } else if (DetectionRecord.SUPERSEDED.equals(d.path("reason").asText())) {
                             superseded.incrementAndGet();
                         } else {
                             stale.incrementAndGet();

@@ -39,8 +39,7 @@ public final class FetchedFrames implements NewerFrames {
     /** Cameras whose last frame was superseded on the log's word alone. */
     private final Set<Key> chased = ConcurrentHashMap.newKeySet();
     /** Running average of one analysis, submission to result (ms); 0 until the first. */
-    private double analysisMs;
-    private volatile long chaseGainMs = CHASE_MIN_GAIN_MS;
+    private volatile double analysisMs;
 
     /** A frame of {@code camera} at {@code offset} was fetched by the stream thread that owns {@code partition}. */
     public void fetched(int partition, String camera, long offset) {
@@ -56,12 +55,11 @@ public final class FetchedFrames implements NewerFrames {
     public synchronized void analysed(long nanos) {
         double ms = nanos / 1e6;
         analysisMs = analysisMs == 0 ? ms : analysisMs + ANALYSIS_WEIGHT * (ms - analysisMs);
-        chaseGainMs = Math.max(CHASE_MIN_GAIN_MS, Math.round(analysisMs));
     }
 
     /** The capture-time gain a frame in the log must have over the frame in hand to be chased (ms). */
     long chaseGainMs() {
-        return chaseGainMs;
+        return Math.max(CHASE_MIN_GAIN_MS, Math.round(analysisMs));
     }
 
     @Override
@@ -71,7 +69,7 @@ public final class FetchedFrames implements NewerFrames {
             return true;
         }
         Landed newest = logged.get(key);
-        if (newest != null && newest.offset() > offset && newest.captureTs() - captureTs > chaseGainMs
+        if (newest != null && newest.offset() > offset && newest.captureTs() - captureTs > chaseGainMs()
                 && chased.add(key)) {
             return true;
         }
