@@ -23,7 +23,8 @@ import lookout.kafka.Topics;
  */
 final class Answers implements AutoCloseable {
     /** One detections record as received. */
-    record Answer(String camera, long seq, long captureTs, long receivedAt, String outcome) {
+    record Answer(String camera, long seq, long captureTs, long receivedAt, String outcome, double inferenceMs,
+            int batchSize) {
         boolean analysed() {
             return outcome.equals("ok");
         }
@@ -55,7 +56,9 @@ final class Answers implements AutoCloseable {
                     String outcome = d.path("status").asText() + (d.has("reason") ? "/" + d.path("reason").asText() : "");
                     synchronized (answers) {
                         answers.add(new Answer(d.path("camera").asText(), d.path("seq").asLong(),
-                                d.path("captureTs").asLong(), now, outcome));
+                                d.path("captureTs").asLong(), now, outcome,
+                                d.path("timings").path("inferenceMs").asDouble(0),
+                                Math.max(1, d.path("timings").path("batchSize").asInt(1))));
                     }
                 }
             }

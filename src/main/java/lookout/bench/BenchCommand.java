@@ -54,6 +54,10 @@ public class BenchCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--window", defaultValue = "20s", converter = DurationConverter.class,
             description = "measuring window of each load step (default ${DEFAULT-VALUE})")
     Duration window;
+    @CommandLine.Option(names = "--warm-up", defaultValue = "30s", converter = DurationConverter.class,
+            description = "unmeasured load before the first step, so both JVMs have compiled the hot path "
+                    + "(default ${DEFAULT-VALUE}; the JIT took a tenth of the CPU for the first minute)")
+    Duration warmUp;
     @CommandLine.Option(names = "--cameras", defaultValue = "4", description = "cameras for saturation and fairness (default ${DEFAULT-VALUE})")
     int cameras;
     @CommandLine.Option(names = "--loads", defaultValue = "0.5,1,2", split = ",",
@@ -150,6 +154,13 @@ public class BenchCommand implements Callable<Integer> {
 
     private void runService(ServiceProcess service, Answers answers, Cameras cams, RawModelBench.Result raw,
             int partitions) throws Exception {
+        if (!warmUp.isZero()) {
+            say("warm-up: %d s at twice the raw rate, 2 cameras, not measured", warmUp.toSeconds());
+            Map<String, Long> sent = cams.send(Map.of("warm-0", raw.batch1Fps(), "warm-1", raw.batch1Fps()),
+                    warmUp.toMillis() / 1000.0);
+            answers.await(c -> c.startsWith("warm-"), sent.values().stream().mapToLong(Long::longValue).sum(),
+                    Duration.ofSeconds(60));
+        }
         // saturation: a little more than the model can do, the analysed frames per second (far more would
         // measure the cost of answering superseded frames too)
         Map<String, Object> sat1 = step(answers, cams, "sat1-", 1, SATURATING * raw.batch1Fps(), null);
@@ -213,8 +224,9 @@ public class BenchCommand implements Callable<Integer> {
                     / ((to - from) / 1000.0));
         }
         r.put("analysedFpsPerCamera", perCamera);
-        say("  analysed %.2f frames/s, latency p50 %.0f p99 %.0f ms, %s", r.get("analysedFps"), r.get("p50Ms"),
-                r.get("p99Ms"), r.get("outcomes"));
+        say("  analysed %.2f frames/s, latency p50 %.0f p99 %.0f ms, %s; inference p50 %.0f ms, model busy %.0f%%",
+                r.get("analysedFps"), r.get("p50Ms"), r.get("p99Ms"), r.get("outcomes"), r.get("inferenceP50Ms"),
+                100 * (double) r.get("modelBusy"));
         return r;
     }
 
@@ -227,6 +239,12 @@ public class BenchCommand implements Callable<Integer> {
         r.put("p90Ms", Stats.percentile(latency, 0.9));
         r.put("p99Ms", Stats.percentile(latency, 0.99));
         r.put("maxMs", Stats.percentile(latency, 1.0));
+        // inside the detector: time per inference, and the share of the window the model ran (a model
+        // idle between frames shows as busy < 1; one slowed by other work on the CPU, as ms above raw)
+        List<Double> inference = answers.stream().filter(Answer::analysed).map(Answer::inferenceMs).toList();
+        r.put("inferenceP50Ms", Stats.percentile(inference, 0.5));
+        r.put("modelBusy", answers.stream().filter(Answer::analysed).mapToDouble(a -> a.inferenceMs() / a.batchSize())
+                .sum() / (1000.0 * seconds));
         return r;
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 /**
@@ -71,6 +72,8 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
     private final Map<Long, Integer> queuedOfThread = new HashMap<>();
     private volatile int size;
     private volatile boolean closed;
+    /** Whether a worker with nothing queued has other work (see {@link #idleWork}). */
+    private volatile BooleanSupplier idleWork = () -> false;
 
     /**
      * @param maxBatchSize   largest batch handed to a worker (at least 1)
@@ -86,6 +89,25 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
         this.maxDelayNanos = maxDelay.toNanos();
         this.capacity = capacity;
         this.queueTimeNanos = queueTimeNanos;
+    }
+
+    /**
+     * Work a worker may do while nothing is queued ({@link Lookahead}): {@link #nextBatch()} then
+     * returns an empty batch instead of waiting. {@code ready} is asked under this aggregator's lock,
+     * so it must not take locks of its own; call {@link #wake()} when it turns true.
+     */
+    public void idleWork(BooleanSupplier ready) {
+        this.idleWork = ready;
+    }
+
+    /** Wakes workers waiting for items, to look at {@link #idleWork} again. */
+    public void wake() {
+        lock.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues one item without a key (all such items count as one key). */
@@ -129,7 +151,8 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
     /**
      * The next batch: blocks until at least one item is queued, then gathers more (one per key and
      * round, see the class comment) until the batch is full or the oldest item has waited
-     * {@code maxDelay}. Returns an empty list once closed.
+     * {@code maxDelay}. Returns an empty list once closed, or when nothing is queued and
+     * {@link #idleWork} has something.
      */
     public List<Job<I, O>> nextBatch() throws InterruptedException {
         List<Job<I, O>> batch = new ArrayList<>(maxBatchSize);
@@ -141,6 +164,9 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
                     return List.of();
                 }
                 first = take(true);
+                if (first == null && size == 0 && idleWork.getAsBoolean()) {
+                    return List.of();
+                }
                 if (first == null) {
                     arrived.awaitNanos(size == 0 ? IDLE_POLL_NANOS : TimeUnit.MILLISECONDS.toNanos(1));
                 }

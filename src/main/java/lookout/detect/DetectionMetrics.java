@@ -105,6 +105,20 @@ public final class DetectionMetrics {
      * A frame whose answer Kafka refused after all (the last line of defence behind the size checks;
      * should stay 0) [lookout_frames_unanswered_total{stage}].
      */
+    /** A frame answered with the analysis a worker started ahead of its stream thread (see {@link Lookahead}). */
+    public void lookaheadTaken() {
+        Counter.builder("lookout.lookahead.taken")
+                .description("frames answered with an analysis started before their stream thread reached them")
+                .register(registry).increment();
+    }
+
+    /** A frame analysed ahead of its stream thread that no stream thread took (see {@link Lookahead}). */
+    public void lookaheadWasted(String camera) {
+        Counter.builder("lookout.lookahead.wasted")
+                .description("frames analysed ahead of their stream thread that none took (compute spent for nothing)")
+                .register(registry).increment();
+    }
+
     public void unanswered(String stage) {
         Counter.builder("lookout.frames.unanswered").description("frames whose record could not be produced")
                 .tag("stage", stage).register(registry).increment();

@@ -59,6 +59,12 @@ import lookout.model.ModelMetadata;
  * camera. Every frame still gets its one record in the same transaction. Frames older than
  * {@code maxFrameAge} are answered {@code stale} (the safety net), a full queue {@code overload}.
  *
+ * <p><b>Looking ahead.</b> Submit-and-wait leaves the model idle while a stream thread publishes,
+ * commits and polls. Under the latest-frame policy {@link Lookahead} fills that gap: an idle worker
+ * starts on the newest frame {@link FrameTail} saw land, and the stream thread, when it reaches that
+ * frame, takes the result instead of submitting it (the frames it overtakes are superseded). Only
+ * the computation moves ahead; the record is still produced here, in the frame's transaction.
+ *
  * <p><b>After detection.</b> A {@link Stage} (the tracker and camera statistics) may sit between the
  * detect processor and the publish step, on the same task: its stores change in the same transaction
  * as the frame's offset and answer. Keys stay the frame's bytes all the way to the sinks.
@@ -90,6 +96,7 @@ public final class DetectionTopology {
     private final DetectionMetrics metrics;
     private final Clock clock;
     private final NewerFrames newer;
+    private final Lookahead lookahead;
 
     /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
@@ -100,6 +107,16 @@ public final class DetectionTopology {
     /** Frames that {@code newer} says are overtaken by a newer one of their camera are answered superseded. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
             Clock clock, NewerFrames newer) {
+        this(settings, decoder, pool, metrics, clock, newer, null);
+    }
+
+    /**
+     * As above, and frames whose analysis a worker started ahead of the stream thread
+     * ({@code lookahead}, may be null) take that result; a frame is overtaken by such a newer one too.
+     */
+    public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
+            Clock clock, NewerFrames newer, Lookahead lookahead) {
+        this.lookahead = lookahead;
         this.settings = settings;
         this.decoder = decoder;
         this.pool = pool;
@@ -271,7 +288,10 @@ public final class DetectionTopology {
             }
             long now = clock.millis();
             int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-            if (offset >= 0 && newer.newerWaiting(partition, camera, offset, captureTs)) {
+            Lookahead.Decision ahead = offset >= 0 && lookahead != null
+                    ? lookahead.decide(partition, camera, offset) : Lookahead.USUAL;
+            if (ahead instanceof Lookahead.Overtaken || ahead instanceof Lookahead.Usual && offset >= 0
+                    && newer.newerWaiting(partition, camera, offset, captureTs)) {
                 skip(frame, camera, seq, captureTs, size, DetectionRecord.SUPERSEDED, now);
                 return;
             }
@@ -279,41 +299,14 @@ public final class DetectionTopology {
                 skip(frame, camera, seq, captureTs, size, DetectionRecord.STALE, now);
                 return;
             }
-            DecodedImage image;
-            try {
-                image = decoder.decode(frame.value());
-            } catch (InvalidFrameException e) {
-                deadLetter(frame, camera, e.reason(), e.detail());
-                return;
-            } catch (RuntimeException e) {
-                deadLetter(frame, camera, DeadLetterReason.CORRUPT, "decoder error: " + e);
-                return;
-            }
-            Future<InferencePool.Result> pending;
-            try {
-                pending = pool.submit(camera, image);
-            } catch (BatchAggregator.QueueFullException e) {
-                skip(frame, camera, seq, captureTs, size, DetectionRecord.OVERLOAD, now);
-                return;
-            }
-            InferencePool.Result result;
-            try {
-                result = pending.get(settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof BatchAggregator.ShutdownException closing) {
-                    // the service is stopping: fail the task so this frame is not committed (it is redone)
-                    throw closing;
+            InferencePool.Result result = ahead instanceof Lookahead.Started started ? awaitStarted(started) : null;
+            if (result != null) {
+                metrics.lookaheadTaken();
+            } else {
+                result = analyse(frame, camera, seq, captureTs, size, now);
+                if (result == null) {
+                    return; // answered otherwise (dead letter, overload)
                 }
-                deadLetter(frame, camera, DeadLetterReason.INFERENCE_FAILED, String.valueOf(e.getCause()));
-                return;
-            } catch (TimeoutException e) {
-                pending.cancel(false);
-                deadLetter(frame, camera, DeadLetterReason.INFERENCE_FAILED,
-                        "no result within " + settings.inferenceTimeout().toMillis() + " ms");
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for inference", e);
             }
             newer.analysed(result.queueNanos() + result.inferenceNanos());
             List<DetectionRecord.Item> items = result.detections().stream()
@@ -322,7 +315,7 @@ public final class DetectionTopology {
                     .map(DetectionRecord.Item::of)
                     .toList();
             long published = clock.millis();
-            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, image.width(), image.height(),
+            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),
                     modelRef(result.model()), DetectionRecord.OK, null, items, null,
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
                             result.batchSize(), age(published, captureTs)));
@@ -340,6 +333,65 @@ public final class DetectionTopology {
             emit(frame, out);
             metrics.skipped(camera, reason);
             metrics.frameOut(camera, DetectionRecord.SKIPPED);
+        }
+
+        /** Decodes and submits the frame and waits for its result; null once it was answered another way. */
+        private InferencePool.Result analyse(Record<byte[], byte[]> frame, String camera, long seq, long captureTs,
+                ImageSize size, long now) {
+            DecodedImage image;
+            try {
+                image = decoder.decode(frame.value());
+            } catch (InvalidFrameException e) {
+                deadLetter(frame, camera, e.reason(), e.detail());
+                return null;
+            } catch (RuntimeException e) {
+                deadLetter(frame, camera, DeadLetterReason.CORRUPT, "decoder error: " + e);
+                return null;
+            }
+            Future<InferencePool.Result> pending;
+            try {
+                pending = pool.submit(camera, image);
+            } catch (BatchAggregator.QueueFullException e) {
+                skip(frame, camera, seq, captureTs, size, DetectionRecord.OVERLOAD, now);
+                return null;
+            }
+            try {
+                return pending.get(settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof BatchAggregator.ShutdownException closing) {
+                    // the service is stopping: fail the task so this frame is not committed (it is redone)
+                    throw closing;
+                }
+                deadLetter(frame, camera, DeadLetterReason.INFERENCE_FAILED, String.valueOf(e.getCause()));
+            } catch (TimeoutException e) {
+                pending.cancel(false);
+                deadLetter(frame, camera, DeadLetterReason.INFERENCE_FAILED,
+                        "no result within " + settings.inferenceTimeout().toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for inference", e);
+            }
+            return null;
+        }
+
+        /**
+         * The result of an analysis a worker started ahead of this thread; null when it failed or is
+         * late, so that the usual path redoes the frame and answers any failure with its own reason.
+         */
+        private InferencePool.Result awaitStarted(Lookahead.Started started) {
+            try {
+                return started.result().get(settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof BatchAggregator.ShutdownException closing) {
+                    throw closing;
+                }
+                return null;
+            } catch (TimeoutException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for inference", e);
+            }
         }
 
         private void emit(Record<byte[], byte[]> frame, DetectionRecord out) {

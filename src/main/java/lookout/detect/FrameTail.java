@@ -21,22 +21,28 @@ import lookout.kafka.Topics;
  * fetches ahead only once per poll, and polls only between frames, so while a frame is analysed
  * the frames arriving meanwhile are unknown to it: without the tail the "newest" frame it picks
  * next is the first to arrive after its last poll, about one inference time old. With it, that
- * frame is superseded and the thread polls again for what is really the newest. Reads from the
- * log end, read_committed, with its own consumer (no group) that drops the values unread; the
- * frames cross the network twice to a replica, which costs bandwidth, not inference.
+ * frame is superseded and the thread polls again for what is really the newest. It also hands each
+ * frame to {@link Lookahead} (when there is one), so that an idle worker can start on it before
+ * the stream thread gets there. Reads from the log end, read_committed, with its own consumer (no
+ * group); the frames cross the network twice to a replica, which costs bandwidth, not inference.
  */
 public final class FrameTail implements NewerFrames, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FrameTail.class);
 
     private final FetchedFrames frames;
-    private final Consumer<byte[], Void> consumer;
+    private final Lookahead lookahead;
+    private final Consumer<byte[], byte[]> consumer;
     private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** Starts following (nothing until a stream task starts); {@code consumer} is used by the tail's thread only. */
-    public FrameTail(FetchedFrames frames, Consumer<byte[], Void> consumer) {
+    /**
+     * Starts following (nothing until a stream task starts); {@code consumer} is used by the tail's
+     * thread only; {@code lookahead} may be null (frames are then only recorded as landed).
+     */
+    public FrameTail(FetchedFrames frames, Lookahead lookahead, Consumer<byte[], byte[]> consumer) {
         this.frames = frames;
+        this.lookahead = lookahead;
         this.consumer = consumer;
         this.thread = new Thread(this::loop, "frame-tail");
         thread.setDaemon(true);
@@ -59,9 +65,13 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
                     Thread.sleep(50);
                     continue;
                 }
-                for (ConsumerRecord<byte[], Void> r : consumer.poll(Duration.ofMillis(50))) {
-                    frames.logged(r.partition(), DetectionTopology.camera(r.key()), r.offset(),
-                            captureTs(r));
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    String camera = DetectionTopology.camera(r.key());
+                    long ts = captureTs(r);
+                    frames.logged(r.partition(), camera, r.offset(), ts);
+                    if (lookahead != null) {
+                        lookahead.landed(r.partition(), camera, r.offset(), ts, r.value());
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -77,7 +87,7 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
     }
 
     /** As the topology reads it: the capture-time header, else the record timestamp. */
-    private static long captureTs(ConsumerRecord<byte[], Void> r) {
+    private static long captureTs(ConsumerRecord<byte[], byte[]> r) {
         try {
             Long ts = DetectionTopology.headerLong(r.headers(), Topics.HEADER_TS);
             return ts != null ? ts : r.timestamp();
@@ -99,6 +109,9 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
     @Override
     public void forget(int partition) {
         frames.forget(partition);
+        if (lookahead != null) {
+            lookahead.forget(partition);
+        }
     }
 
     @Override
@@ -109,7 +122,7 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
     @Override
     public void leaving(int partition) {
         wanted.remove(partition);
-        frames.forget(partition);
+        forget(partition);
     }
 
     @Override

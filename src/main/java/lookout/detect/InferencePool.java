@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import lookout.detect.BatchAggregator.Job;
 import lookout.frames.DecodedImage;
+import lookout.frames.InvalidFrameException;
 import lookout.model.ModelMetadata;
 
 /**
@@ -58,6 +59,7 @@ public final class InferencePool implements AutoCloseable {
     private final BatchAggregator<DecodedImage, Result> batcher;
     private final DetectionMetrics metrics;
     private final List<Thread> workers = new ArrayList<>();
+    private volatile Lookahead lookahead;
 
     public InferencePool(List<? extends Detector> detectors, int maxBatchSize, Duration maxDelay, int queueCapacity,
             DetectionMetrics metrics) {
@@ -100,6 +102,16 @@ public final class InferencePool implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets idle workers analyse frames ahead of their stream threads (latest-frame policy): a worker
+     * with nothing queued takes {@link Lookahead#next()}. Call before {@link #start()}.
+     */
+    public void lookAhead(Lookahead ahead) {
+        this.lookahead = ahead;
+        batcher.idleWork(ahead::hasWork);
+        ahead.onLanded(batcher::wake);
+    }
+
     /** Starts one worker thread per detector. */
     public synchronized InferencePool start() {
         if (!workers.isEmpty()) {
@@ -125,6 +137,11 @@ public final class InferencePool implements AutoCloseable {
                 return;
             }
             if (batch.isEmpty()) {
+                Lookahead ahead = lookahead;
+                Lookahead.Analysis next = ahead == null || batcher.isClosed() ? null : ahead.next();
+                if (next != null) {
+                    analyseAhead(slot, next);
+                }
                 continue;
             }
             Generation gen = acquire();
@@ -150,6 +167,24 @@ public final class InferencePool implements AutoCloseable {
             } finally {
                 gen.lock.readLock().unlock();
             }
+        }
+    }
+
+    /** One frame the stream thread has not reached yet (see {@link Lookahead}); its failure is its stream thread's to handle. */
+    private void analyseAhead(int slot, Lookahead.Analysis analysis) {
+        Generation gen = acquire();
+        Detector detector = gen.detectors.get(slot);
+        try {
+            DecodedImage image = analysis.decode();
+            long start = System.nanoTime();
+            List<List<Detection>> out = detector.detect(List.of(image));
+            long took = System.nanoTime() - start;
+            metrics.batch(1, took);
+            analysis.complete(new Result(out.get(0), 0, took, 1, gen.model));
+        } catch (InvalidFrameException | RuntimeException e) {
+            analysis.fail(e);
+        } finally {
+            gen.lock.readLock().unlock();
         }
     }
 

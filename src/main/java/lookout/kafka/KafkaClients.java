@@ -13,7 +13,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -101,13 +100,12 @@ public final class KafkaClients {
     }
 
     /**
-     * A read_committed consumer without group that reads keys and offsets only: values are dropped
-     * unread (not copied), and fetches stay small, for following what lands in a topic.
+     * A read_committed consumer without group, with small fetches, for following what lands at the
+     * end of a topic (the detector's frame tail).
      */
-    public KafkaConsumer<byte[], Void> keysConsumer(String clientId) {
-        Deserializer<Void> drop = (topic, data) -> null;
+    public KafkaConsumer<byte[], byte[]> tailConsumer(String clientId) {
         return new KafkaConsumer<>(consumerProperties(null, clientId, false, 1024 * 1024), new ByteArrayDeserializer(),
-                drop);
+                new ByteArrayDeserializer());
     }
 
     Map<String, Object> consumerProperties(String groupId, String clientId, boolean member) {

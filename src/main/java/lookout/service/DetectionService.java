@@ -30,6 +30,7 @@ import lookout.detect.FetchedFrames;
 import lookout.detect.FetchedFramesInterceptor;
 import lookout.detect.FrameTail;
 import lookout.detect.InferencePool;
+import lookout.detect.Lookahead;
 import lookout.detect.LastLineHandlers;
 import lookout.detect.NewerFrames;
 import lookout.frames.FrameDecoder;
@@ -96,15 +97,20 @@ public final class DetectionService implements AutoCloseable {
         LOG.infof("model %s v%s loaded on %d worker(s) and warmed up in %d ms", pool.model().name(),
                 pool.model().version(), pool.workers(), (System.nanoTime() - t0) / 1_000_000);
         modelReady = true;
-        pool.start();
         NewerFrames newer = NewerFrames.NONE;
+        FrameDecoder decoder = new FrameDecoder(settings.frames());
+        Lookahead lookahead = null;
         if (latestFrame()) {
-            tail = new FrameTail(fetched, clients.keysConsumer("frame-tail"));
+            // idle workers start on each camera's newest frame before its stream thread gets there
+            lookahead = new Lookahead(decoder, metrics::lookaheadWasted);
+            pool.lookAhead(lookahead);
+            tail = new FrameTail(fetched, lookahead, clients.tailConsumer("frame-tail"));
             newer = tail;
         }
+        pool.start();
         Properties config = streamsConfig();
-        DetectionTopology topology = new DetectionTopology(topologySettings(limits, config),
-                new FrameDecoder(settings.frames()), pool, metrics, clock, newer);
+        DetectionTopology topology = new DetectionTopology(topologySettings(limits, config), decoder, pool, metrics,
+                clock, newer, lookahead);
         streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
         streams.setUncaughtExceptionHandler(DetectionService::onStreamThreadFailure);
         streamsMetrics = new KafkaStreamsMetrics(streams);

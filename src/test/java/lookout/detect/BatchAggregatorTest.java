@@ -279,4 +279,31 @@ class BatchAggregatorTest {
         // Then a and b are not held to half of what c and d get (a plain FIFO gives them 67% of a fair share)
         assertFairShares(served, List.of("a", "b", "c", "d"));
     }
+
+    @Test
+    void shouldHandAWorkerAnEmptyBatchForIdleWorkOnlyWhenNothingIsQueued() throws Exception {
+        // Given idle work waiting
+        var batcher = batcher(4, Duration.ofMillis(1), 100);
+        java.util.concurrent.atomic.AtomicBoolean idle = new java.util.concurrent.atomic.AtomicBoolean(true);
+        batcher.idleWork(idle::get);
+        // When nothing is queued, Then a worker gets an empty batch at once (to do the idle work)
+        assertThat(batcher.nextBatch()).isEmpty();
+        // When an item is queued, Then the item comes first
+        batcher.submit(1);
+        assertThat(batcher.nextBatch()).hasSize(1);
+        // When a worker waits with no idle work and some arrives, Then a wake() sends it to that work
+        idle.set(false);
+        CompletableFuture<List<Job<Integer, String>>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return batcher.nextBatch();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(100);
+        assertThat(waiting).isNotDone();
+        idle.set(true);
+        batcher.wake();
+        assertThat(waiting.get(2, TimeUnit.SECONDS)).isEmpty();
+    }
 }

@@ -54,6 +54,7 @@ class DetectionTopologyTest {
     /** What the stream thread's consumer fetched: the tests feed it as the consumer interceptor would. */
     private final FetchedFrames fetched = new FetchedFrames();
     private NewerFrames newer = NewerFrames.NONE;
+    private Lookahead lookahead;
 
     @BeforeEach
     void setUp() {
@@ -69,7 +70,7 @@ class DetectionTopologyTest {
         DetectionTopology topology = new DetectionTopology(
                 new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer);
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
@@ -513,5 +514,57 @@ class DetectionTopologyTest {
         // When frame 0 is processed, Then it is analysed: another poll would cost more than 20 ms of freshness is worth
         send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
         assertThat(statuses(allDetections())).containsExactly("ok");
+    }
+
+    @Test
+    void shouldTakeTheResultOfAFrameAnalysedAheadOfTheStreamThreadAndSupersedeTheFramesItOvertakes() throws Exception {
+        // Given the latest-frame policy with a lookahead, and frame 2 of cam1 landing in the log while the
+        // stream thread is behind: an idle worker analyses it before the thread gets there
+        lookahead = new Lookahead(new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), c -> { });
+        pool.lookAhead(lookahead);
+        latestFrame();
+        byte[] jpeg = TestFrames.jpeg(64, 48);
+        lookahead.landed(0, "cam1", 2, NOW - 50, jpeg);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (detector.batchSizes.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(detector.batchSizes).containsExactly(1);
+        // When the stream thread processes frames 0..3 (offsets 0..3)
+        for (int seq = 1; seq <= 4; seq++) {
+            send("cam1", jpeg, headers(String.valueOf(seq), String.valueOf(NOW - 100 + 10 * seq)), NOW);
+        }
+        // Then 0 and 1 are superseded, 2 is answered with the result computed ahead (not analysed again),
+        // 3 is analysed as usual: one record per frame, two inferences in all
+        List<JsonNode> out = allDetections();
+        assertThat(statuses(out)).containsExactly("skipped/superseded", "skipped/superseded", "ok", "ok");
+        assertThat(out.get(2).get("seq").asLong()).isEqualTo(3);
+        assertThat(out.get(2).get("width").asInt()).isEqualTo(64);
+        assertThat(out.get(2).get("detections")).hasSize(1);
+        assertThat(detector.batchSizes).containsExactly(1, 1);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldAnalyseAFrameAgainTheUsualWayWhenItsAnalysisAheadFailed() throws Exception {
+        // Given frame 0 of cam1 analysed ahead by a worker whose model failed on it
+        lookahead = new Lookahead(new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), c -> { });
+        pool.lookAhead(lookahead);
+        latestFrame();
+        detector.failWith = new IllegalStateException("transient");
+        byte[] jpeg = TestFrames.jpeg(64, 48);
+        lookahead.landed(0, "cam1", 0, NOW - 50, jpeg);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (detector.batchSizes.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50); // the failure reaches the analysis
+        detector.failWith = null;
+        // When the stream thread reaches it
+        send("cam1", jpeg, headers("1", String.valueOf(NOW - 50)), NOW);
+        // Then it is submitted and analysed again, and answered ok (not dead-lettered for a failure it recovered from)
+        assertThat(statuses(allDetections())).containsExactly("ok");
+        assertThat(detector.batchSizes).containsExactly(1, 1);
+        assertThat(dlq.isEmpty()).isTrue();
     }
 }

@@ -18,18 +18,18 @@ class FrameTailTest {
     void shouldRecordFramesLandingInTheFollowedPartitionsFromTheirEnd() throws Exception {
         // Given a tail over a consumer whose partition 1 already holds 10 frames
         FetchedFrames frames = new FetchedFrames();
-        MockConsumer<byte[], Void> consumer = new MockConsumer<>("earliest");
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
         TopicPartition p1 = new TopicPartition(Topics.FRAMES, 1);
         consumer.updateBeginningOffsets(Map.of(p1, 0L));
         consumer.updateEndOffsets(Map.of(p1, 10L));
-        try (FrameTail tail = new FrameTail(frames, consumer)) {
+        try (FrameTail tail = new FrameTail(frames, null, consumer)) {
             // When the task of partition 1 starts and a frame lands there
             tail.following(1);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!consumer.assignment().contains(p1) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<byte[], Void>(Topics.FRAMES, 1, 10, 1000L,
+            consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<byte[], byte[]>(Topics.FRAMES, 1, 10, 1000L,
                     org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, "cam1".getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
                     new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty())));
             while (!tail.newerWaiting(1, "cam1", 9, 0) && System.nanoTime() < deadline) {

@@ -50,6 +50,8 @@ class LatestFrameIT {
     @RegisterExtension
     static final TestBroker broker = new TestBroker();
     final List<DetectionService> services = new ArrayList<>();
+    /** The meters of the service started last. */
+    SimpleMeterRegistry meters;
 
     @AfterEach
     void stopServices() {
@@ -66,8 +68,9 @@ class LatestFrameIT {
         DetectorSettings settings = new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(),
                 d.batchMaxDelay(), d.batchQueueCapacity(), Duration.ofSeconds(60), d.scoreThreshold(), d.inferenceTimeout(),
                 d.processingGuarantee(), streamThreads, d.commitInterval(), appId, d.frames(), d.stateDir(), FramePolicy.LATEST_FRAME);
+        meters = new SimpleMeterRegistry();
         DetectionService service = new DetectionService(settings, new KafkaClients(broker.kafka(PARTITIONS)),
-                new SimpleMeterRegistry(), costing(msPerFrame), Clock.systemUTC());
+                meters, costing(msPerFrame), Clock.systemUTC());
         services.add(service);
         service.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -172,6 +175,10 @@ class LatestFrameIT {
                 .map(r -> r.get("timings").get("endToEndMs").asLong()).toList();
         assertThat(latency.size()).isGreaterThan(5);
         assertThat(percentile(latency, 0.95)).as("p95 end-to-end ms of analysed frames %s", latency).isLessThan(1500);
+        // And the model did not wait for the stream thread to commit and poll: an idle worker started each newest
+        // frame as it landed, and most analysed frames were answered with that analysis
+        double taken = meters.counter("lookout.lookahead.taken").count();
+        assertThat(taken).as("analysed ahead, of %s analysed", outcomes.get("ok")).isGreaterThan(outcomes.get("ok") / 2.0);
     }
 
     @Test
