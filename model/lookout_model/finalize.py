@@ -24,11 +24,16 @@ def load_checkpoint_model(run_dir: str, **overrides):
     if arch != "centernet_rcnn":
         kw.pop("trainable", None)
     model = build_model(arch, random=True, **{k: v for k, v in kw.items() if k in (
-        "min_size", "max_size", "trainable", "distill", "top_n_test", "box_score_thresh", "box_detections_per_img")})
+        "min_size", "max_size", "trainable", "distill", "top_n_test", "box_score_thresh", "box_detections_per_img",
+        "second_proposals")})
     model.load_state_dict(ck["model"])
     if arch == "centernet_rcnn":
         from .two_stage import to_channels_last
         to_channels_last(model)
+        # the retraining loop fine-tunes stage 2 only: the second proposal head stays as trained here
+        for n, p in model.named_parameters():
+            if n.startswith("backbone.prop2_"):
+                p.requires_grad_(False)
     return model.eval(), ck, arch
 
 

@@ -187,7 +187,8 @@ def augmented(pool: List[Dict], i: int, rng: random.Random, p_mosaic: float, p_z
 
 # ----------------------------------------------------------------------------- training
 
-ARCH_KEYS = ("min_size", "max_size", "trainable", "distill", "top_n_train", "top_n_test", "roi_channels", "head_dim")
+ARCH_KEYS = ("min_size", "max_size", "trainable", "distill", "top_n_train", "top_n_test", "roi_channels", "head_dim",
+             "second_proposals")
 
 
 def main(argv=None):
@@ -207,6 +208,8 @@ def main(argv=None):
     ap.add_argument("--trainable", default="heads", help="centernet_rcnn: none | heads | head | all")
     ap.add_argument("--distill", action="store_true",
                     help="centernet_rcnn: stage 1 also learns the COCO teacher's heatmap (soft targets)")
+    ap.add_argument("--second-proposals", action="store_true",
+                    help="centernet_rcnn: a second, trained heatmap head proposes beside the frozen teacher's")
     ap.add_argument("--fg-iou", type=float, default=0.5,
                     help="centernet_rcnn stage 2: proposals at least this IoU with a person are positives; "
                          "lower lets the box head learn to fix near misses (small people)")
@@ -235,10 +238,11 @@ def main(argv=None):
     if a.arch == "centernet_rcnn":
         kw["trainable"] = a.trainable
         kw["distill"] = a.distill
+        kw["second_proposals"] = a.second_proposals
         kw["box_fg_iou_thresh"] = kw["box_bg_iou_thresh"] = a.fg_iou
     model = build_model(a.arch, centernet_dir=a.centernet, **kw)
     model.transform.min_size = tuple(int(v) for v in a.train_sizes.split(","))  # random per batch
-    stage1 = ("backbone.features.", "backbone.body.")
+    stage1 = ("backbone.features.", "backbone.body.", "backbone.prop2_")
     g1 = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith(stage1)]
     g2 = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith(stage1)]
     print(f"trainable parameters: {sum(p.numel() for p in g1)} stage-1 (lr x{a.stage1_lr_mult}), "
@@ -250,6 +254,10 @@ def main(argv=None):
     if a.init:
         missing, unexpected = model.load_state_dict(torch.load(a.init, map_location="cpu")["model"], strict=False)
         print(f"initialised from {a.init} (missing {missing}, unexpected {unexpected})", flush=True)
+        if any(m.startswith("backbone.prop2_") for m in missing):
+            # a checkpoint without the second head: start it as a copy of the teacher's
+            model.backbone.prop2_cls.load_state_dict(model.backbone.features.cls.state_dict())
+            model.backbone.prop2_wh.load_state_dict(model.backbone.features.wh.state_dict())
     if a.resume and os.path.exists(last):
         ck = torch.load(last, map_location="cpu")
         model.load_state_dict(ck["model"])

@@ -41,11 +41,21 @@ ROI_LEVELS = ["r4", "r8", "r16"]
 
 class TwoStageBackbone(nn.Module):
     """CenterNet features plus 1x1 lateral projections (GroupNorm) of the stride 4/8/16 maps to
-    one width for RoIAlign. Returns the RoI levels and the stage-1 outputs in one dict."""
+    one width for RoIAlign. Returns the RoI levels and the stage-1 outputs in one dict.
 
-    def __init__(self, features: CenterNetFeatures, roi_channels: int = 64):
+    second_proposals: a second, trainable person heatmap + side-distance head on the same stride-4
+    map (initialised as a copy of the teacher's), whose peaks are proposed beside the frozen
+    teacher's: it learns the small, far people the COCO heatmap misses without the teacher's own
+    proposals being trained away (training the teacher's head itself made it forget COCO)."""
+
+    def __init__(self, features: CenterNetFeatures, roi_channels: int = 64, second_proposals: bool = False):
         super().__init__()
         self.features = features
+        self.second_proposals = second_proposals
+        self.prop2_cls: nn.Module = copy.deepcopy(features.cls) if second_proposals else nn.Identity()
+        self.prop2_wh: nn.Module = copy.deepcopy(features.wh) if second_proposals else nn.Identity()
+        for p in list(self.prop2_cls.parameters()) + list(self.prop2_wh.parameters()):
+            p.requires_grad_(True)
         self.l4 = nn.Sequential(nn.Conv2d(128, roi_channels, 1), nn.GroupNorm(8, roi_channels))
         self.l8 = nn.Sequential(nn.Conv2d(192, roi_channels, 1), nn.GroupNorm(8, roi_channels))
         self.l16 = nn.Sequential(nn.Conv2d(256, roi_channels, 1), nn.GroupNorm(8, roi_channels))
@@ -63,6 +73,9 @@ class TwoStageBackbone(nn.Module):
         out["heat"] = f["heat"]
         out["wh"] = f["wh"]
         out["p4"] = f["p4"]
+        if self.second_proposals:
+            out["heat2"] = self.prop2_cls(f["p4"])
+            out["wh2"] = self.prop2_wh(f["p4"]) * 16.0
         return out
 
 
@@ -120,8 +133,29 @@ class CenterNetProposals(nn.Module):
                 targets: Optional[List[Dict[str, Tensor]]] = None) -> Tuple[List[Tensor], Dict[str, Tensor]]:
         heat = features["heat"]
         wh = features["wh"]
-        prob = torch.sigmoid(heat.detach())
         k = self.top_n_train if self.training else self.top_n_test
+        second = "heat2" in features
+        proposals = self.peak_boxes(images, heat, wh, k)
+        if second:
+            extra = self.peak_boxes(images, features["heat2"], features["wh2"], k)
+            proposals = [torch.cat([a, b], 0) for a, b in zip(proposals, extra)]
+        losses: Dict[str, Tensor] = {}
+        if self.training and targets is not None:
+            if second:
+                # the second head learns the labels; where the frozen teacher sees a person, that is
+                # not a negative (unlabelled people), as with distillation
+                soft = torch.sigmoid(heat.detach())
+                losses = self.loss(features["heat2"], features["wh2"], targets, soft)
+            else:
+                soft = torch.zeros_like(heat)
+                if self.distill:
+                    with torch.no_grad():
+                        soft = torch.sigmoid(self.teacher_cls(features["p4"]))
+                losses = self.loss(heat, wh, targets, soft)
+        return proposals, losses
+
+    def peak_boxes(self, images: ImageList, heat: Tensor, wh: Tensor, k: int) -> List[Tensor]:
+        prob = torch.sigmoid(heat.detach())
         proposals: List[Tensor] = []
         for i in range(len(images.image_sizes)):
             ih, iw = images.image_sizes[i]
@@ -130,14 +164,7 @@ class CenterNetProposals(nn.Module):
             b = box_ops.clip_boxes_to_image(b, (ih, iw))
             keep = box_ops.remove_small_boxes(b, self.min_size)
             proposals.append(torch.cat([b[keep], s[keep].unsqueeze(1)], 1))
-        losses: Dict[str, Tensor] = {}
-        if self.training and targets is not None:
-            soft = torch.zeros_like(heat)
-            if self.distill:
-                with torch.no_grad():
-                    soft = torch.sigmoid(self.teacher_cls(features["p4"]))
-            losses = self.loss(heat, wh, targets, soft)
-        return proposals, losses
+        return proposals
 
     def loss(self, heat: Tensor, wh: Tensor, targets: List[Dict[str, Tensor]], soft: Tensor) -> Dict[str, Tensor]:
         h, w = heat.shape[-2], heat.shape[-1]
@@ -220,11 +247,12 @@ def build_centernet_rcnn(centernet_dir: Optional[str], random: bool = False, min
                          box_nms_thresh: float = 0.5, box_detections_per_img: int = 100,
                          box_batch_size_per_image: int = 64, box_positive_fraction: float = 0.5,
                          box_fg_iou_thresh: float = 0.5, box_bg_iou_thresh: float = 0.5,
-                         trainable: str = "heads", distill: bool = False) -> GeneralizedRCNN:
+                         trainable: str = "heads", distill: bool = False,
+                         second_proposals: bool = False) -> GeneralizedRCNN:
     """trainable: which CenterNet parts learn ('none': only stage 2 and the laterals; 'heads': also
     the heatmap and box convs of stage 1; 'head': the whole top-down head; 'all': the backbone too,
     except stem and first blocks). distill: stage 1 learns against the COCO teacher's heatmap as
-    well as the labels (see CenterNetProposals)."""
+    well as the labels (see CenterNetProposals). second_proposals: see TwoStageBackbone."""
     feats = random_features() if random else build_features(centernet_dir)
     feats.keep_person_only()
     for p in feats.parameters():
@@ -241,7 +269,7 @@ def build_centernet_rcnn(centernet_dir: Optional[str], random: bool = False, min
         for m in (feats.b4, feats.b5_expand, feats.b5_rest, feats.mid, feats.top):
             for p in m.parameters():
                 p.requires_grad_(True)
-    backbone = TwoStageBackbone(feats, roi_channels)
+    backbone = TwoStageBackbone(feats, roi_channels, second_proposals)
     teacher_cls: Optional[nn.Module] = None
     if distill:
         if trainable not in ("none", "heads"):
