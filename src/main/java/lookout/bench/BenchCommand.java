@@ -139,7 +139,9 @@ public class BenchCommand implements Callable<Integer> {
                 try (ServiceProcess service = ServiceProcess.start(home, env, EmbeddedBroker.freePort(),
                         outDir.resolve("serve.log"), Duration.ofMinutes(5));
                         Answers answers = new Answers(clients)) {
-                    runService(service, answers, new Cameras(producer, frames), raw, kafka.topics().partitions());
+                    Callable<RawModelBench.Result> rawNow = () -> RawModelBench.run(modelDir, device, frames, decoder,
+                            detector.batchMaxSize(), frames.size() / 2);
+                    runService(service, answers, new Cameras(producer, frames), raw, rawNow, kafka.topics().partitions());
                 }
             }
         }
@@ -153,6 +155,7 @@ public class BenchCommand implements Callable<Integer> {
     }
 
     private void runService(ServiceProcess service, Answers answers, Cameras cams, RawModelBench.Result raw,
+            Callable<RawModelBench.Result> rawNow,
             int partitions) throws Exception {
         if (!warmUp.isZero()) {
             say("warm-up: %d s at twice the raw rate, 2 cameras, not measured", warmUp.toSeconds());
@@ -163,14 +166,27 @@ public class BenchCommand implements Callable<Integer> {
         }
         // saturation: a little more than the model can do, the analysed frames per second (far more would
         // measure the cost of answering superseded frames too)
+        // The CPU's speed drifts by a quarter within minutes on a shared host, so each saturation step is
+        // also compared with the raw model measured right before and right after it (the service idle).
+        RawModelBench.Result before1 = rawNow.call();
         Map<String, Object> sat1 = step(answers, cams, "sat1-", 1, SATURATING * raw.batch1Fps(), null);
+        RawModelBench.Result after1 = rawNow.call();
         Map<String, Object> satN = step(answers, cams, "sat" + cameras + "-", cameras, SATURATING * raw.bestFps(), null);
+        RawModelBench.Result afterN = rawNow.call();
         double s1 = (double) sat1.get("analysedFps");
         double sN = (double) satN.get("analysedFps");
         report.put("saturation1", sat1);
         report.put("saturationN", satN);
         report.put("serviceOverRaw1", s1 / raw.batch1Fps());
         report.put("serviceOverRawN", sN / raw.bestFps());
+        report.put("rawAroundSteps", List.of(before1, after1, afterN));
+        double around1 = (before1.batch1Fps() + after1.batch1Fps()) / 2;
+        double aroundN = (after1.bestFps() + afterN.bestFps()) / 2;
+        report.put("serviceOverRawAround1", s1 / around1);
+        report.put("serviceOverRawAroundN", sN / aroundN);
+        say("  raw model right before/after: 1 camera %.2f/%.2f frames/s (service/raw %.2f), %d cameras %.2f/%.2f (%.2f)",
+                before1.batch1Fps(), after1.batch1Fps(), s1 / around1, cameras, after1.bestFps(), afterN.bestFps(),
+                sN / aroundN);
         List<Map<String, Object>> latency = new ArrayList<>();
         for (double load : loads) {
             Map<String, Object> r = step(answers, cams, "load" + Math.round(100 * load) + "-", 1, load * s1, null);
@@ -394,14 +410,20 @@ public class BenchCommand implements Callable<Integer> {
             rows.add(new String[] {"Python confluent-kafka consumer, one frame at a time",
                     f("%.2f frames/s", r.path("pythonConsumer").path("fps").asDouble())});
         }
-        rows.add(new String[] {"service at saturation, 1 camera", f("%.2f frames/s (service/raw %.2f)",
-                r.path("saturation1").path("analysedFps").asDouble(), r.path("serviceOverRaw1").asDouble())});
-        rows.add(new String[] {"service at saturation, " + cameras + " cameras", f("%.2f frames/s (service/raw %.2f)",
-                r.path("saturationN").path("analysedFps").asDouble(), r.path("serviceOverRawN").asDouble())});
+        rows.add(new String[] {"service at saturation, 1 camera", f("%.2f frames/s (service/raw %.2f; %.2f against the raw "
+                + "model right before and after the step); model busy %.0f%%", r.path("saturation1").path("analysedFps").asDouble(),
+                r.path("serviceOverRaw1").asDouble(), r.path("serviceOverRawAround1").asDouble(),
+                100 * r.path("saturation1").path("modelBusy").asDouble())});
+        rows.add(new String[] {"service at saturation, " + cameras + " cameras", f("%.2f frames/s (service/raw %.2f; %.2f "
+                + "against the raw model around the step); model busy %.0f%%", r.path("saturationN").path("analysedFps").asDouble(),
+                r.path("serviceOverRawN").asDouble(), r.path("serviceOverRawAroundN").asDouble(),
+                100 * r.path("saturationN").path("modelBusy").asDouble())});
         for (JsonNode l : r.path("latency")) {
             rows.add(new String[] {f("end-to-end latency at %.0f%% of saturation (1 camera)", 100 * l.path("load").asDouble()),
-                    f("p50 %.0f, p90 %.0f, p99 %.0f ms = %.1fx inference; %s", l.path("p50Ms").asDouble(), l.path("p90Ms").asDouble(),
-                            l.path("p99Ms").asDouble(), l.path("p99Ms").asDouble() / inference, l.path("outcomes"))});
+                    f("p50 %.0f, p90 %.0f, p99 %.0f ms = %.1fx raw inference (%.1fx the step's own inference p50, %.0f ms); %s",
+                            l.path("p50Ms").asDouble(), l.path("p90Ms").asDouble(), l.path("p99Ms").asDouble(),
+                            l.path("p99Ms").asDouble() / inference, l.path("p99Ms").asDouble() / l.path("inferenceP50Ms").asDouble(),
+                            l.path("inferenceP50Ms").asDouble(), l.path("outcomes"))});
         }
         JsonNode fair = r.path("fairness");
         double worst = 1e9;

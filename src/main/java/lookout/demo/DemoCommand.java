@@ -30,6 +30,7 @@ import lookout.broker.EmbeddedBroker;
 import lookout.camera.CameraBridge;
 import lookout.camera.CameraProducers;
 import lookout.camera.CameraSpec;
+import lookout.common.FileTrees;
 import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.KafkaSettings;
@@ -123,9 +124,14 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println("demo: one camera, so no batch can form: batch max-delay 0 (configured "
                     + detector.batchMaxDelay().toMillis() + " ms)");
         }
+        // The demo's broker is new on every run, so Streams state of an earlier demo only describes
+        // topics that are gone (Streams would log the task as corrupted and rebuild it): start clean,
+        // in a folder of the demo's own so that a detector sharing the host keeps its state.
+        Path demoState = detector.stateDir().resolve("demo");
+        FileTrees.delete(demoState);
         DetectionService service;
         try {
-            service = runtime.start(kafka, detector.withBatchMaxDelay(Duration.ZERO));
+            service = runtime.start(kafka, detector.withBatchMaxDelay(Duration.ZERO).withStateDir(demoState));
         } catch (RuntimeException e) {
             System.err.println("lookout demo: " + e.getMessage());
             shutdown.closeAll();
