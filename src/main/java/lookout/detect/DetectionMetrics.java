@@ -116,7 +116,7 @@ public final class DetectionMetrics {
     public void lookaheadWasted(String camera) {
         Counter.builder("lookout.lookahead.wasted")
                 .description("frames analysed ahead of their stream thread that none took (compute spent for nothing)")
-                .register(registry).increment();
+                .tag("camera", cameraTag(camera)).register(registry).increment();
     }
 
     public void unanswered(String stage) {

@@ -144,45 +144,56 @@ public final class InferencePool implements AutoCloseable {
                 }
                 continue;
             }
-            Generation gen = acquire();
-            Detector detector = gen.detectors.get(slot);
             List<DecodedImage> images = batch.stream().map(Job::input).toList();
-            long start = System.nanoTime();
             try {
-                List<List<Detection>> out = detector.detect(images);
-                long took = System.nanoTime() - start;
-                if (out.size() != images.size()) {
-                    throw new IllegalStateException("detector returned " + out.size() + " results for " + images.size() + " images");
-                }
-                metrics.batch(images.size(), took);
+                Ran ran = run(slot, images);
                 for (int i = 0; i < batch.size(); i++) {
                     Job<DecodedImage, Result> job = batch.get(i);
-                    job.complete(new Result(out.get(i), job.queueNanos(), took, images.size(), gen.model));
+                    job.complete(new Result(ran.out().get(i), job.queueNanos(), ran.nanos(), images.size(), ran.model()));
                 }
-            } catch (RuntimeException e) {
-                LOG.warnf("inference failed on %s for a batch of %d: %s", detector.device(), images.size(), e.toString());
+            } catch (InferenceException e) {
+                LOG.warnf("inference failed for a batch of %d: %s", images.size(), e.getMessage());
                 for (Job<DecodedImage, Result> job : batch) {
-                    job.fail(new InferenceException(detector.device() + ": " + e.getMessage(), e));
+                    job.fail(e);
                 }
-            } finally {
-                gen.lock.readLock().unlock();
             }
         }
     }
 
     /** One frame the stream thread has not reached yet (see {@link Lookahead}); its failure is its stream thread's to handle. */
     private void analyseAhead(int slot, Lookahead.Analysis analysis) {
-        Generation gen = acquire();
-        Detector detector = gen.detectors.get(slot);
         try {
-            DecodedImage image = analysis.decode();
-            long start = System.nanoTime();
-            List<List<Detection>> out = detector.detect(List.of(image));
-            long took = System.nanoTime() - start;
-            metrics.batch(1, took);
-            analysis.complete(new Result(out.get(0), 0, took, 1, gen.model));
+            Ran ran = run(slot, List.of(analysis.decode()));
+            analysis.complete(new Result(ran.out().get(0), 0, ran.nanos(), 1, ran.model()));
         } catch (InvalidFrameException | RuntimeException e) {
             analysis.fail(e);
+        }
+    }
+
+    /** What {@link #run} returns: per image its detections, the batch's inference time, the model that ran it. */
+    private record Ran(List<List<Detection>> out, long nanos, ModelMetadata model) {
+    }
+
+    /**
+     * Runs one batch on this worker's detector of the serving generation (read-locked meanwhile,
+     * so a swap waits for it), recording the batch metrics.
+     *
+     * @throws InferenceException when the detector fails or answers for a different number of images
+     */
+    private Ran run(int slot, List<DecodedImage> images) {
+        Generation gen = acquire();
+        Detector detector = gen.detectors.get(slot);
+        long start = System.nanoTime();
+        try {
+            List<List<Detection>> out = detector.detect(images);
+            long took = System.nanoTime() - start;
+            if (out.size() != images.size()) {
+                throw new IllegalStateException("detector returned " + out.size() + " results for " + images.size() + " images");
+            }
+            metrics.batch(images.size(), took);
+            return new Ran(out, took, gen.model);
+        } catch (RuntimeException e) {
+            throw new InferenceException(detector.device() + ": " + e.getMessage(), e);
         } finally {
             gen.lock.readLock().unlock();
         }
