@@ -151,8 +151,8 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
     /**
      * The next batch: blocks until at least one item is queued, then gathers more (one per key and
      * round, see the class comment) until the batch is full or the oldest item has waited
-     * {@code maxDelay}. Returns an empty list once closed, or when nothing is queued and
-     * {@link #idleWork} has something.
+     * {@code maxDelay}. Returns an empty list once closed, or when nothing is queued, no key of the
+     * round is due and {@link #idleWork} has something.
      */
     public List<Job<I, O>> nextBatch() throws InterruptedException {
         List<Job<I, O>> batch = new ArrayList<>(maxBatchSize);
@@ -164,7 +164,9 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
                     return List.of();
                 }
                 first = take(true);
-                if (first == null && size == 0 && idleWork.getAsBoolean()) {
+                // idle work waits while a camera of the round is due, as a new round does: else a
+                // camera sharing its stream thread with a faster one would lose its turn to it
+                if (first == null && size == 0 && !anyDue(System.nanoTime()) && idleWork.getAsBoolean()) {
                     return List.of();
                 }
                 if (first == null) {
