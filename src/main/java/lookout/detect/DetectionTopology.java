@@ -65,6 +65,14 @@ import lookout.model.ModelMetadata;
  * frame, takes the result instead of submitting it (the frames it overtakes are superseded). Only
  * the computation moves ahead; the record is still produced here, in the frame's transaction.
  *
+ * <p><b>Answers visible at once.</b> Under latest-frame the processor requests a commit right after
+ * each analysed frame's answer ({@code ProcessorContext.commit()}), so a {@code read_committed}
+ * consumer sees it without waiting for the commit interval, which could otherwise fall after the
+ * next frame's analysis. Not when a frame of another camera already waits on the same stream thread
+ * (cameras sharing a partition): the commit would delay that camera's turn and cost it frames.
+ * Superseded and stale answers, which cost nothing to produce, wait for the interval; under
+ * every-frame (offline footage, throughput first) everything does.
+ *
  * <p><b>After detection.</b> A {@link Stage} (the tracker and camera statistics) may sit between the
  * detect processor and the publish step, on the same task: its stores change in the same transaction
  * as the frame's offset and answer. Keys stay the frame's bytes all the way to the sinks.
@@ -97,6 +105,8 @@ public final class DetectionTopology {
     private final Clock clock;
     private final NewerFrames newer;
     private final Lookahead lookahead;
+    /** Under latest-frame each analysed frame's answer is committed at once (see {@link DetectProcessor}). */
+    private final boolean commitEachAnalysed;
 
     /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
@@ -123,6 +133,7 @@ public final class DetectionTopology {
         this.metrics = metrics;
         this.clock = clock;
         this.newer = newer;
+        this.commitEachAnalysed = newer != NewerFrames.NONE;
     }
 
     /**
@@ -156,6 +167,11 @@ public final class DetectionTopology {
         topology.addSink(DETECTIONS_SINK, Topics.DETECTIONS, new ByteArraySerializer(), new ByteArraySerializer(), PUBLISH);
         topology.addSink(DLQ_SINK, Topics.FRAMES_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
+    }
+
+    /** The detect processor alone (its answers go to the publisher), for tests on a mock context. */
+    Processor<byte[], byte[], byte[], Object> detectProcessor() {
+        return new DetectProcessor(PUBLISH);
     }
 
     /** A header value as a non-negative long: decimal ASCII, or 8 bytes big-endian (frames' seq and capture time). */
@@ -320,6 +336,13 @@ public final class DetectionTopology {
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
                             result.batchSize(), age(published, captureTs)));
             emit(frame, out);
+            if (commitEachAnalysed && !newer.otherCameraWaiting(partition, camera, offset)) {
+                // make the answer visible now: Kafka Streams would otherwise commit on its interval,
+                // and a record can then wait in the open transaction while this thread analyses the
+                // next frame (about one more inference on a read_committed consumer's clock). Not when
+                // another camera's frame waits on this thread: the commit would delay its turn.
+                context.commit();
+            }
             metrics.frameOut(camera, DetectionRecord.OK);
             metrics.analysed(camera);
             metrics.endToEnd(age(published, captureTs));

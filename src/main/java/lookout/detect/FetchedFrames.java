@@ -78,6 +78,25 @@ public final class FetchedFrames implements NewerFrames {
     }
 
     @Override
+    public boolean otherCameraWaiting(int partition, String camera, long offset) {
+        for (Map.Entry<Key, Long> e : fetched.entrySet()) {
+            if (e.getValue() > offset && other(e.getKey(), partition, camera)) {
+                return true;
+            }
+        }
+        for (Map.Entry<Key, Landed> e : logged.entrySet()) {
+            if (e.getValue().offset() > offset && other(e.getKey(), partition, camera)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean other(Key key, int partition, String camera) {
+        return key.partition() == partition && !key.camera().equals(camera);
+    }
+
+    @Override
     public void forget(int partition) {
         fetched.keySet().removeIf(k -> k.partition() == partition);
         logged.keySet().removeIf(k -> k.partition() == partition);

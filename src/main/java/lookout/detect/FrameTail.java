@@ -102,6 +102,11 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
     }
 
     @Override
+    public boolean otherCameraWaiting(int partition, String camera, long offset) {
+        return frames.otherCameraWaiting(partition, camera, offset);
+    }
+
+    @Override
     public void analysed(long nanos) {
         frames.analysed(nanos);
     }

@@ -25,6 +25,14 @@ public interface NewerFrames {
     boolean newerWaiting(int partition, String camera, long offset, long captureTs);
 
     /**
+     * Whether a frame of another camera than {@code camera}, after {@code offset}, is already in this
+     * input partition: the stream thread reaches it next, so anything it does first delays that camera.
+     */
+    default boolean otherCameraWaiting(int partition, String camera, long offset) {
+        return false;
+    }
+
+    /**
      * Drops what is known about a partition: called when a stream task (re)starts on it, so offsets
      * seen under an earlier assignment (or before the topic was recreated) cannot overtake anything.
      */

@@ -21,6 +21,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,10 +70,7 @@ class DetectionTopologyTest {
 
     private void start(InferencePool p, float scoreThreshold) {
         pool = p;
-        DetectionTopology topology = new DetectionTopology(
-                new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT),
-                new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead);
+        DetectionTopology topology = topology(scoreThreshold);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
@@ -78,6 +78,13 @@ class DetectionTopologyTest {
         frames = driver.createInputTopic(Topics.FRAMES, new StringSerializer(), new ByteArraySerializer());
         detections = driver.createOutputTopic(Topics.DETECTIONS, new StringDeserializer(), new ByteArrayDeserializer());
         dlq = driver.createOutputTopic(Topics.FRAMES_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private DetectionTopology topology(float scoreThreshold) {
+        return new DetectionTopology(
+                new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT),
+                new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead);
     }
 
     @AfterEach
@@ -514,6 +521,45 @@ class DetectionTopologyTest {
         // When frame 0 is processed, Then it is analysed: another poll would cost more than 20 ms of freshness is worth
         send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
         assertThat(statuses(allDetections())).containsExactly("ok");
+    }
+
+    /** Feeds one frame straight to the detect processor on a mock context; true when it asked for a commit. */
+    private boolean commitRequestedFor(long captureTs) {
+        return commitRequestedFor(captureTs, () -> { });
+    }
+
+    /** As above, {@code fetch} run once the processor's task has started (which forgets earlier fetches). */
+    private boolean commitRequestedFor(long captureTs, Runnable fetch) {
+        MockProcessorContext<byte[], Object> context = new MockProcessorContext<>();
+        Processor<byte[], byte[], byte[], Object> processor = topology(0.5f).detectProcessor();
+        processor.init(context);
+        fetch.run();
+        context.setRecordMetadata(Topics.FRAMES, 0, 7);
+        processor.process(new Record<>("cam1".getBytes(StandardCharsets.UTF_8), TestFrames.jpeg(64, 48), captureTs,
+                headers("7", String.valueOf(captureTs))));
+        assertThat(context.forwarded()).hasSize(1);
+        return context.committed();
+    }
+
+    @Test
+    void shouldCommitEachAnalysedAnswerAtOnceUnderLatestFrameSoTheNextAnalysisDoesNotHoldItBack() {
+        newer = fetched;
+        assertThat(commitRequestedFor(NOW - 100)).isTrue();
+    }
+
+    @Test
+    void shouldNotCommitAnAnalysedAnswerWhileAnotherCamerasFrameWaitsOnTheSameStreamThread() {
+        // a commit would delay cam2's turn on this thread (cameras sharing a partition)
+        newer = fetched;
+        assertThat(commitRequestedFor(NOW - 100, () -> fetched.fetched(0, "cam2", 8))).isFalse();
+    }
+
+    @Test
+    void shouldLeaveSkippedAnswersAndEveryFrameAnswersToTheCommitInterval() {
+        newer = fetched;
+        assertThat(commitRequestedFor(NOW - MAX_AGE.toMillis() - 1)).as("stale, latest-frame").isFalse();
+        newer = NewerFrames.NONE;
+        assertThat(commitRequestedFor(NOW - 100)).as("analysed, every-frame").isFalse();
     }
 
     @Test

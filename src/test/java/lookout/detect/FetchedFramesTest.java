@@ -36,4 +36,20 @@ class FetchedFramesTest {
         frames.logged(0, "cam1", 1, 1_040);
         assertThat(frames.newerWaiting(0, "cam1", 0, 1_000)).isFalse();
     }
+
+    @Test
+    void shouldSayAnotherCamerasFrameWaitsOnlyForALaterFrameOfAnotherCameraInTheSamePartition() {
+        frames.fetched(0, "cam1", 9);
+        frames.fetched(1, "cam2", 9);
+        frames.fetched(0, "cam3", 4);
+        // the camera itself, another partition, an earlier offset: nothing waits behind frame 5 of cam1
+        assertThat(frames.otherCameraWaiting(0, "cam1", 5)).isFalse();
+        // cam1's later frame waits behind frame 5 of cam3 on partition 0, fetched
+        assertThat(frames.otherCameraWaiting(0, "cam3", 5)).isTrue();
+        // or only landed in the log
+        frames.logged(1, "cam4", 12, 1000);
+        assertThat(frames.otherCameraWaiting(1, "cam2", 9)).isTrue();
+        frames.forget(1);
+        assertThat(frames.otherCameraWaiting(1, "cam2", 9)).isFalse();
+    }
 }
