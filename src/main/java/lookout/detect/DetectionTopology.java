@@ -105,8 +105,6 @@ public final class DetectionTopology {
     private final Clock clock;
     private final NewerFrames newer;
     private final Lookahead lookahead;
-    /** Under latest-frame each analysed frame's answer is committed at once (see {@link DetectProcessor}). */
-    private final boolean commitEachAnalysed;
 
     /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
@@ -133,7 +131,6 @@ public final class DetectionTopology {
         this.metrics = metrics;
         this.clock = clock;
         this.newer = newer;
-        this.commitEachAnalysed = newer != NewerFrames.NONE;
     }
 
     /**
@@ -336,11 +333,11 @@ public final class DetectionTopology {
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
                             result.batchSize(), age(published, captureTs)));
             emit(frame, out);
-            if (commitEachAnalysed && !newer.otherCameraWaiting(partition, camera, offset)) {
-                // make the answer visible now: Kafka Streams would otherwise commit on its interval,
-                // and a record can then wait in the open transaction while this thread analyses the
-                // next frame (about one more inference on a read_committed consumer's clock). Not when
-                // another camera's frame waits on this thread: the commit would delay its turn.
+            if (newer != NewerFrames.NONE && !newer.otherCameraWaiting(partition, camera, offset)) {
+                // latest-frame: make the answer visible now. Kafka Streams would otherwise commit on
+                // its interval, and a record can then wait in the open transaction while this thread
+                // analyses the next frame (about one more inference on a read_committed consumer's
+                // clock). Not when another camera's frame waits on this thread: it would delay its turn.
                 context.commit();
             }
             metrics.frameOut(camera, DetectionRecord.OK);
