@@ -321,7 +321,7 @@ public final class DetectionTopology {
                     return; // answered otherwise (dead letter, overload)
                 }
             }
-            newer.analysed(result.queueNanos() + result.inferenceNanos());
+            newer.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
             List<DetectionRecord.Item> items = result.detections().stream()
                     .filter(d -> d.score() >= settings.scoreThreshold())
                     .sorted((a, b) -> Float.compare(b.score(), a.score()))

@@ -21,6 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * analysed rate. And only once per camera in a row: then the
  * newest fetched frame is analysed whatever the log holds by then, or a camera faster than a poll
  * could be chased forever and never analysed.
+ *
+ * <p><b>Cameras sharing a partition take turns.</b> Its stream thread reaches their frames in log
+ * order, so when it runs late, the camera whose frames come second in the log found its frame
+ * overtaken each time by the next one, which lay behind the first camera's next frame: analysed
+ * frames went to the first camera and the second was superseded again and again (a quarter of its
+ * fair share lost in bench runs). So a camera whose turn it is on its partition (another camera
+ * was analysed there after it) has its frame analysed when only one newer frame of it waits: that
+ * costs it one frame interval of freshness, once per turn. With two or more newer frames waiting
+ * (a backlog) the frame is superseded as usual, so a backlog still collapses to the newest frames.
  */
 public final class FetchedFrames implements NewerFrames {
     /** The least capture-time gain that is worth another poll, whatever the model's speed. */
@@ -31,28 +40,45 @@ public final class FetchedFrames implements NewerFrames {
     private record Key(int partition, String camera) {
     }
 
-    private record Landed(long offset, long captureTs) {
+    /** A camera's newest frame in a partition and the offset of the one before it (-1: none). */
+    private record Landed(long offset, long captureTs, long before) {
+        Landed then(long nextOffset, long nextCaptureTs) {
+            if (nextOffset > offset) {
+                return new Landed(nextOffset, nextCaptureTs, offset);
+            }
+            return nextOffset > before && nextOffset < offset ? new Landed(offset, captureTs, nextOffset) : this;
+        }
+
+        /** Whether at most one of these frames lies after {@code o}. */
+        boolean atMostOneAfter(long o) {
+            return before <= o;
+        }
     }
 
-    private final Map<Key, Long> fetched = new ConcurrentHashMap<>();
+    private static final Landed NONE_LANDED = new Landed(-1, 0, -1);
+
+    private final Map<Key, Landed> fetched = new ConcurrentHashMap<>();
     private final Map<Key, Landed> logged = new ConcurrentHashMap<>();
     /** Cameras whose last frame was superseded on the log's word alone. */
     private final Set<Key> chased = ConcurrentHashMap.newKeySet();
+    /** Per partition, the camera whose frame was analysed last. */
+    private final Map<Integer, String> lastAnalysed = new ConcurrentHashMap<>();
     /** Running average of one analysis, submission to result (ms); 0 until the first. */
     private volatile double analysisMs;
 
     /** A frame of {@code camera} at {@code offset} was fetched by the stream thread that owns {@code partition}. */
     public void fetched(int partition, String camera, long offset) {
-        fetched.merge(new Key(partition, camera), offset, Math::max);
+        fetched.compute(new Key(partition, camera), (k, seen) -> (seen == null ? NONE_LANDED : seen).then(offset, 0));
     }
 
     /** A frame of {@code camera} captured at {@code captureTs} is at {@code offset} in the log of {@code partition}. */
     public void logged(int partition, String camera, long offset, long captureTs) {
-        logged.merge(new Key(partition, camera), new Landed(offset, captureTs), (a, b) -> a.offset() >= b.offset() ? a : b);
+        logged.compute(new Key(partition, camera), (k, seen) -> (seen == null ? NONE_LANDED : seen).then(offset, captureTs));
     }
 
     @Override
-    public synchronized void analysed(long nanos) {
+    public synchronized void analysed(int partition, String camera, long nanos) {
+        lastAnalysed.put(partition, camera);
         double ms = nanos / 1e6;
         analysisMs = analysisMs == 0 ? ms : analysisMs + ANALYSIS_WEIGHT * (ms - analysisMs);
     }
@@ -65,22 +91,28 @@ public final class FetchedFrames implements NewerFrames {
     @Override
     public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
         Key key = new Key(partition, camera);
-        if (fetched.getOrDefault(key, -1L) > offset) {
-            return true;
-        }
-        Landed newest = logged.get(key);
-        if (newest != null && newest.offset() > offset && newest.captureTs() - captureTs > chaseGainMs()
+        Landed inHand = fetched.getOrDefault(key, NONE_LANDED);
+        Landed inLog = logged.getOrDefault(key, NONE_LANDED);
+        if (inHand.offset() > offset || inLog.offset() > offset && inLog.captureTs() - captureTs > chaseGainMs()
                 && chased.add(key)) {
-            return true;
+            if (!(turnOf(partition, camera) && inHand.atMostOneAfter(offset) && inLog.atMostOneAfter(offset))) {
+                return true;
+            }
         }
         chased.remove(key);
         return false;
     }
 
+    /** Whether another camera was analysed on this partition after {@code camera}'s last analysis. */
+    private boolean turnOf(int partition, String camera) {
+        String last = lastAnalysed.get(partition);
+        return last != null && !last.equals(camera);
+    }
+
     @Override
     public boolean otherCameraWaiting(int partition, String camera, long offset) {
-        for (Map.Entry<Key, Long> e : fetched.entrySet()) {
-            if (e.getValue() > offset && other(e.getKey(), partition, camera)) {
+        for (Map.Entry<Key, Landed> e : fetched.entrySet()) {
+            if (e.getValue().offset() > offset && other(e.getKey(), partition, camera)) {
                 return true;
             }
         }
@@ -101,6 +133,7 @@ public final class FetchedFrames implements NewerFrames {
         fetched.keySet().removeIf(k -> k.partition() == partition);
         logged.keySet().removeIf(k -> k.partition() == partition);
         chased.removeIf(k -> k.partition() == partition);
+        lastAnalysed.remove(partition);
     }
 
     /** Cameras known, for tests and diagnostics. */

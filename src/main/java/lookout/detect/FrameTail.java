@@ -107,8 +107,8 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
     }
 
     @Override
-    public void analysed(long nanos) {
-        frames.analysed(nanos);
+    public void analysed(int partition, String camera, long nanos) {
+        frames.analysed(partition, camera, nanos);
     }
 
     @Override

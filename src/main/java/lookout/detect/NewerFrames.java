@@ -39,10 +39,11 @@ public interface NewerFrames {
     void forget(int partition);
 
     /**
-     * A frame was analysed, {@code nanos} from submission to result: what analysing one more frame
-     * costs, against which chasing a newer frame that is only in the log is weighed.
+     * A frame of {@code camera} in {@code partition} was analysed, {@code nanos} from submission to
+     * result: what analysing one more frame costs, against which chasing a newer frame that is only
+     * in the log is weighed; and whose turn it is next among the cameras of that partition.
      */
-    default void analysed(long nanos) {
+    default void analysed(int partition, String camera, long nanos) {
     }
 
     /** A stream task now processes this partition (after {@link #forget}). */

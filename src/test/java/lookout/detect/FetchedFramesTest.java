@@ -11,7 +11,7 @@ class FetchedFramesTest {
     void shouldChaseAFrameInTheLogOnlyWhenItIsMoreThanOneAnalysisNewer() {
         // Given analyses of 100 ms each and frame 0 of cam1 in hand, captured at t = 1000 ms
         for (int i = 0; i < 5; i++) {
-            frames.analysed(100_000_000L);
+            frames.analysed(0, "cam1", 100_000_000L);
         }
         assertThat(frames.chaseGainMs()).isEqualTo(100);
         frames.fetched(0, "cam1", 0);
@@ -28,7 +28,7 @@ class FetchedFramesTest {
     void shouldKeepAFloorOfFiftyMillisecondsForAFastModel() {
         // Given analyses of 5 ms
         for (int i = 0; i < 5; i++) {
-            frames.analysed(5_000_000L);
+            frames.analysed(0, "cam1", 5_000_000L);
         }
         // Then a poll is still only worth a frame more than 50 ms fresher
         assertThat(frames.chaseGainMs()).isEqualTo(FetchedFrames.CHASE_MIN_GAIN_MS);
@@ -51,5 +51,51 @@ class FetchedFramesTest {
         assertThat(frames.otherCameraWaiting(1, "cam2", 9)).isTrue();
         frames.forget(1);
         assertThat(frames.otherCameraWaiting(1, "cam2", 9)).isFalse();
+    }
+
+    @Test
+    void shouldAnalyseASharedPartitionsSecondCameraOnItsTurnThoughItsNextFrameHasArrived() {
+        // Given cam1 and cam2 on partition 0, their frames interleaved in the log, cam1 analysed last
+        frames.fetched(0, "cam1", 10);
+        frames.fetched(0, "cam2", 11);
+        frames.analysed(0, "cam2", 100_000_000L);
+        frames.analysed(0, "cam1", 100_000_000L);
+        // When the thread, running late, reaches frame 11 of cam2 with cam1's 12 and cam2's 13 fetched
+        frames.fetched(0, "cam1", 12);
+        frames.fetched(0, "cam2", 13);
+        // Then cam2's frame is analysed: superseding it would hand cam1 the next analysis again
+        assertThat(frames.newerWaiting(0, "cam2", 11, 1_000)).isFalse();
+        // but cam1, whose turn it is not, still goes to its newest frame (were 14 fetched)
+        frames.fetched(0, "cam1", 14);
+        assertThat(frames.newerWaiting(0, "cam1", 12, 1_000)).isTrue();
+    }
+
+    @Test
+    void shouldStillCollapseABacklogToTheNewestFrameOnACamerasTurn() {
+        // Given cam2's turn on partition 0 (cam1 analysed last)
+        frames.analysed(0, "cam1", 100_000_000L);
+        // When two newer frames of cam2 wait behind its frame 3, fetched or only in the log
+        frames.fetched(0, "cam2", 3);
+        frames.fetched(0, "cam2", 5);
+        frames.fetched(0, "cam2", 7);
+        assertThat(frames.newerWaiting(0, "cam2", 3, 1_000)).isTrue();
+        frames.logged(1, "cam2", 20, 5_000);
+        frames.logged(1, "cam2", 21, 5_200);
+        frames.analysed(1, "cam1", 100_000_000L);
+        assertThat(frames.newerWaiting(1, "cam2", 19, 4_800)).isTrue();
+    }
+
+    @Test
+    void shouldGiveALoneCameraNoTurnExceptionSoItsNewestFrameIsAnalysed() {
+        frames.analysed(0, "cam1", 100_000_000L);
+        frames.fetched(0, "cam1", 4);
+        frames.fetched(0, "cam1", 5);
+        assertThat(frames.newerWaiting(0, "cam1", 4, 1_000)).isTrue();
+        // nor after a restart of the task, which forgets whose turn it was
+        frames.analysed(2, "cam2", 100_000_000L);
+        frames.forget(2);
+        frames.fetched(2, "cam1", 4);
+        frames.fetched(2, "cam1", 5);
+        assertThat(frames.newerWaiting(2, "cam1", 4, 1_000)).isTrue();
     }
 }
