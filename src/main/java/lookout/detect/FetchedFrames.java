@@ -40,13 +40,17 @@ public final class FetchedFrames implements NewerFrames {
     private record Key(int partition, String camera) {
     }
 
-    /** A camera's newest frame in a partition and the offset of the one before it (-1: none). */
-    private record Landed(long offset, long captureTs, long before) {
-        Landed then(long nextOffset, long nextCaptureTs) {
+    /**
+     * A camera's newest frame known in a partition, its capture time (of logged frames only) and the
+     * offset of the camera's frame before it (-1: none).
+     */
+    private record Newest(long offset, long captureTs, long before) {
+        /** What is known once the frame at {@code nextOffset} is known too (records may repeat after a rebalance). */
+        Newest then(long nextOffset, long nextCaptureTs) {
             if (nextOffset > offset) {
-                return new Landed(nextOffset, nextCaptureTs, offset);
+                return new Newest(nextOffset, nextCaptureTs, offset);
             }
-            return nextOffset > before && nextOffset < offset ? new Landed(offset, captureTs, nextOffset) : this;
+            return nextOffset > before && nextOffset < offset ? new Newest(offset, captureTs, nextOffset) : this;
         }
 
         /** Whether at most one of these frames lies after {@code o}. */
@@ -55,10 +59,10 @@ public final class FetchedFrames implements NewerFrames {
         }
     }
 
-    private static final Landed NONE_LANDED = new Landed(-1, 0, -1);
+    private static final Newest NOTHING = new Newest(-1, 0, -1);
 
-    private final Map<Key, Landed> fetched = new ConcurrentHashMap<>();
-    private final Map<Key, Landed> logged = new ConcurrentHashMap<>();
+    private final Map<Key, Newest> fetched = new ConcurrentHashMap<>();
+    private final Map<Key, Newest> logged = new ConcurrentHashMap<>();
     /** Cameras whose last frame was superseded on the log's word alone. */
     private final Set<Key> chased = ConcurrentHashMap.newKeySet();
     /** Per partition, the camera whose frame was analysed last. */
@@ -68,12 +72,12 @@ public final class FetchedFrames implements NewerFrames {
 
     /** A frame of {@code camera} at {@code offset} was fetched by the stream thread that owns {@code partition}. */
     public void fetched(int partition, String camera, long offset) {
-        fetched.compute(new Key(partition, camera), (k, seen) -> (seen == null ? NONE_LANDED : seen).then(offset, 0));
+        fetched.compute(new Key(partition, camera), (k, seen) -> (seen == null ? NOTHING : seen).then(offset, 0));
     }
 
     /** A frame of {@code camera} captured at {@code captureTs} is at {@code offset} in the log of {@code partition}. */
     public void logged(int partition, String camera, long offset, long captureTs) {
-        logged.compute(new Key(partition, camera), (k, seen) -> (seen == null ? NONE_LANDED : seen).then(offset, captureTs));
+        logged.compute(new Key(partition, camera), (k, seen) -> (seen == null ? NOTHING : seen).then(offset, captureTs));
     }
 
     @Override
@@ -91,8 +95,8 @@ public final class FetchedFrames implements NewerFrames {
     @Override
     public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
         Key key = new Key(partition, camera);
-        Landed inHand = fetched.getOrDefault(key, NONE_LANDED);
-        Landed inLog = logged.getOrDefault(key, NONE_LANDED);
+        Newest inHand = fetched.getOrDefault(key, NOTHING);
+        Newest inLog = logged.getOrDefault(key, NOTHING);
         if (inHand.offset() > offset || inLog.offset() > offset && inLog.captureTs() - captureTs > chaseGainMs()
                 && chased.add(key)) {
             if (!(turnOf(partition, camera) && inHand.atMostOneAfter(offset) && inLog.atMostOneAfter(offset))) {
@@ -111,12 +115,12 @@ public final class FetchedFrames implements NewerFrames {
 
     @Override
     public boolean otherCameraWaiting(int partition, String camera, long offset) {
-        for (Map.Entry<Key, Landed> e : fetched.entrySet()) {
+        for (Map.Entry<Key, Newest> e : fetched.entrySet()) {
             if (e.getValue().offset() > offset && other(e.getKey(), partition, camera)) {
                 return true;
             }
         }
-        for (Map.Entry<Key, Landed> e : logged.entrySet()) {
+        for (Map.Entry<Key, Newest> e : logged.entrySet()) {
             if (e.getValue().offset() > offset && other(e.getKey(), partition, camera)) {
                 return true;
             }
