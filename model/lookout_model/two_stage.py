@@ -204,8 +204,10 @@ class TwoStageRoIHeads(RoIHeads):
     head again on its own boxes at inference; refine_score 1 then averages the passes' scores, 0
     keeps the first pass's."""
 
-    refine_steps: int = 1
-    refine_score: int = 0
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refine_steps = 1
+        self.refine_score = 0
 
     def forward(self, features: Dict[str, Tensor], proposals: List[Tensor], image_shapes: List[Tuple[int, int]],
                 targets: Optional[List[Dict[str, Tensor]]] = None) -> Tuple[List[Dict[str, Tensor]], Dict[str, Tensor]]:
@@ -221,7 +223,8 @@ class TwoStageRoIHeads(RoIHeads):
             return result, losses
         x = self.box_head(self.box_roi_pool(features, boxes, image_shapes))
         class_logits, box_regression = self.box_predictor(x)
-        pred_boxes = self.box_coder.decode(box_regression, boxes)[:, 1]
+        # reshape: decode returns [0, 8], not [0, 2, 4], when there is no proposal at all
+        pred_boxes = self.box_coder.decode(box_regression, boxes).reshape(-1, 2, 4)[:, 1]
         pred_scores = F.softmax(class_logits, -1)[:, 1]
         counts = [b.shape[0] for b in boxes]
         for _ in range(self.refine_steps - 1):
@@ -231,7 +234,7 @@ class TwoStageRoIHeads(RoIHeads):
                        for b, shape in zip(pred_boxes.split(counts, 0), image_shapes)]
             x = self.box_head(self.box_roi_pool(features, refined, image_shapes))
             class_logits, box_regression = self.box_predictor(x)
-            pred_boxes = self.box_coder.decode(box_regression, refined)[:, 1]
+            pred_boxes = self.box_coder.decode(box_regression, refined).reshape(-1, 2, 4)[:, 1]
             if self.refine_score == 1:
                 pred_scores = 0.5 * (pred_scores + F.softmax(class_logits, -1)[:, 1])
         for b, s2, prop, shape in zip(pred_boxes.split(counts, 0), pred_scores.split(counts, 0), proposals,

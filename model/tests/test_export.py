@@ -100,3 +100,21 @@ def test_reference_script(tiny_artifact, tmp_path):
     ref = json.load(open(out))
     assert len(ref["boxes"]) == len(ref["scores"]) == len(ref["labels"])
     assert ref["width"] == 320 and ref["height"] == 240
+
+
+def test_centernet_rcnn_answers_no_boxes_when_stage_one_proposes_nothing():
+    # a random stage 1 proposes only boxes under its 2 px minimum: every proposal is dropped, and the
+    # box head must still answer an empty result (torchvision's decode then returns [0, 8], not [0, 2, 4])
+    from lookout_model.two_stage import build_centernet_rcnn
+    m = build_centernet_rcnn(None, random=True).eval()
+    torch.manual_seed(0)
+    img = torch.rand(3, 240, 320)
+    with torch.no_grad():
+        assert all(len(p) == 0 for p in m.rpn(*_stage_one_inputs(m, img))[0])
+        out = torch.jit.script(m)([img])[1][0]
+    assert out["boxes"].shape == (0, 4) and out["scores"].shape == (0,)
+
+
+def _stage_one_inputs(m, img):
+    images, _ = m.transform([img])
+    return images, m.backbone(images.tensors)
