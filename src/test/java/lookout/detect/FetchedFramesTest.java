@@ -75,9 +75,7 @@ class FetchedFramesTest {
         // Given cam2's turn on partition 0 (cam1 analysed last)
         frames.analysed(0, "cam1", 100_000_000L);
         // When two newer frames of cam2 wait behind its frame 3, fetched or only in the log
-        frames.fetched(0, "cam2", 3);
-        frames.fetched(0, "cam2", 5);
-        frames.fetched(0, "cam2", 7);
+        fetch(0, "cam2", 3, 5, 7);
         assertThat(frames.newerWaiting(0, "cam2", 3, 1_000)).isTrue();
         frames.logged(1, "cam2", 20, 5_000);
         frames.logged(1, "cam2", 21, 5_200);
@@ -88,14 +86,18 @@ class FetchedFramesTest {
     @Test
     void shouldGiveALoneCameraNoTurnExceptionSoItsNewestFrameIsAnalysed() {
         frames.analysed(0, "cam1", 100_000_000L);
-        frames.fetched(0, "cam1", 4);
-        frames.fetched(0, "cam1", 5);
+        fetch(0, "cam1", 4, 5);
         assertThat(frames.newerWaiting(0, "cam1", 4, 1_000)).isTrue();
         // nor after a restart of the task, which forgets whose turn it was
         frames.analysed(2, "cam2", 100_000_000L);
         frames.forget(2);
-        frames.fetched(2, "cam1", 4);
-        frames.fetched(2, "cam1", 5);
+        fetch(2, "cam1", 4, 5);
         assertThat(frames.newerWaiting(2, "cam1", 4, 1_000)).isTrue();
+    }
+
+    private void fetch(int partition, String camera, long... offsets) {
+        for (long offset : offsets) {
+            frames.fetched(partition, camera, offset);
+        }
     }
 }
