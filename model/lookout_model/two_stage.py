@@ -200,14 +200,7 @@ class CenterNetProposals(nn.Module):
 
 class TwoStageRoIHeads(RoIHeads):
     """torchvision's RoIHeads (sampling, matching, Fast R-CNN losses) with proposals that carry the
-    stage-1 score; at inference the score is sqrt(stage-1 x stage-2). refine_steps > 1 runs the box
-    head again on its own boxes at inference; refine_score 1 then averages the passes' scores, 0
-    keeps the first pass's."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.refine_steps = 1
-        self.refine_score = 0
+    stage-1 score; at inference the score is sqrt(stage-1 x stage-2)."""
 
     def forward(self, features: Dict[str, Tensor], proposals: List[Tensor], image_shapes: List[Tuple[int, int]],
                 targets: Optional[List[Dict[str, Tensor]]] = None) -> Tuple[List[Dict[str, Tensor]], Dict[str, Tensor]]:
@@ -227,16 +220,6 @@ class TwoStageRoIHeads(RoIHeads):
         pred_boxes = self.box_coder.decode(box_regression, boxes).reshape(-1, 2, 4)[:, 1]
         pred_scores = F.softmax(class_logits, -1)[:, 1]
         counts = [b.shape[0] for b in boxes]
-        for _ in range(self.refine_steps - 1):
-            # iterative refinement: the box head again on its own boxes (coarse stride-4 proposals of
-            # small people often end between IoU 0.3 and 0.5, which one regression step does not fix)
-            refined = [box_ops.clip_boxes_to_image(b, shape)
-                       for b, shape in zip(pred_boxes.split(counts, 0), image_shapes)]
-            x = self.box_head(self.box_roi_pool(features, refined, image_shapes))
-            class_logits, box_regression = self.box_predictor(x)
-            pred_boxes = self.box_coder.decode(box_regression, refined).reshape(-1, 2, 4)[:, 1]
-            if self.refine_score == 1:
-                pred_scores = 0.5 * (pred_scores + F.softmax(class_logits, -1)[:, 1])
         for b, s2, prop, shape in zip(pred_boxes.split(counts, 0), pred_scores.split(counts, 0), proposals,
                                       image_shapes):
             s = torch.sqrt(s2 * prop[:, 4])
