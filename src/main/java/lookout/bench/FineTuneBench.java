@@ -45,7 +45,8 @@ final class FineTuneBench {
         Files.createDirectories(work);
         tuner.run(ModelArtifact.open(model), samples, work.resolve("out"));
         List<Double> perStep = new ArrayList<>();
-        for (int i = warmup + 1; i < cumulative.size(); i++) {
+        // cumulative.get(i) is the time to the end of step i + 1: the first timed step is i = warmup
+        for (int i = warmup; i < cumulative.size(); i++) {
             perStep.add(cumulative.get(i) - cumulative.get(i - 1));
         }
         return 1000 * Stats.median(perStep);
