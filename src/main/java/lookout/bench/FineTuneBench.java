@@ -26,7 +26,7 @@ final class FineTuneBench {
 
     static double msPerStep(Path model, String className, List<byte[]> jpegs, FrameDecoder decoder, int batch,
             int steps, Path work) throws Exception {
-        int warmup = 1;
+        int warmup = 3; // as bench/python_compare.py: the first steps still compile and allocate
         List<TrainingSample> samples = new ArrayList<>();
         for (int i = 0; i < batch * (steps + warmup); i++) {
             byte[] jpeg = jpegs.get(i % jpegs.size());

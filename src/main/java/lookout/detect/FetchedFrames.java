@@ -1,5 +1,6 @@
 package lookout.detect;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,7 +100,9 @@ public final class FetchedFrames implements NewerFrames {
         Newest inLog = logged.getOrDefault(key, NOTHING);
         if (inHand.offset() > offset || inLog.offset() > offset && inLog.captureTs() - captureTs > chaseGainMs()
                 && chased.add(key)) {
-            if (!(turnOf(partition, camera) && inHand.atMostOneAfter(offset) && inLog.atMostOneAfter(offset))) {
+            long next = Math.max(inHand.offset(), inLog.offset());
+            if (!(turnOf(partition, camera) && inHand.atMostOneAfter(offset) && inLog.atMostOneAfter(offset)
+                    && otherNewestBetween(partition, camera, offset, next))) {
                 return true;
             }
         }
@@ -111,6 +114,23 @@ public final class FetchedFrames implements NewerFrames {
     private boolean turnOf(int partition, String camera) {
         String last = lastAnalysed.get(partition);
         return last != null && !last.equals(camera);
+    }
+
+    /**
+     * Whether another camera's newest known frame in the partition lies between {@code from} and
+     * {@code to}: the stream thread analyses that one first, so the frame at {@code to} would come
+     * only after that camera's turn.
+     */
+    private boolean otherNewestBetween(int partition, String camera, long from, long to) {
+        Map<Key, Long> newest = new HashMap<>();
+        fetched.forEach((k, v) -> newest.merge(k, v.offset(), Math::max));
+        logged.forEach((k, v) -> newest.merge(k, v.offset(), Math::max));
+        for (Map.Entry<Key, Long> e : newest.entrySet()) {
+            if (other(e.getKey(), partition, camera) && e.getValue() > from && e.getValue() < to) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -71,6 +71,19 @@ class FetchedFramesTest {
     }
 
     @Test
+    void shouldSupersedeACamerasFrameOnItsTurnWhenItsNextFrameComesBeforeTheOtherCamerasNewest() {
+        // Given slow cam2's turn on partition 0 (cam1 analysed last) and cam1 sending five times as fast
+        frames.analysed(0, "cam1", 100_000_000L);
+        fetch(0, "cam2", 10);
+        fetch(0, "cam1", 11, 12, 13);
+        fetch(0, "cam2", 14);
+        fetch(0, "cam1", 15, 16);
+        // Then frame 10 of cam2 is superseded: the thread reaches cam2's frame 14 before cam1's newest
+        // (16), so cam2 keeps its turn with a fresher frame, and analysing 10 too would take cam1's
+        assertThat(frames.newerWaiting(0, "cam2", 10, 1_000)).isTrue();
+    }
+
+    @Test
     void shouldStillCollapseABacklogToTheNewestFrameOnACamerasTurn() {
         // Given cam2's turn on partition 0 (cam1 analysed last)
         frames.analysed(0, "cam1", 100_000_000L);

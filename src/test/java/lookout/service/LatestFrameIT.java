@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.utils.Utils;
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,6 +47,7 @@ import lookout.testing.TestSettings;
  */
 @Timeout(300)
 class LatestFrameIT {
+    private static final Logger LOG = Logger.getLogger(LatestFrameIT.class);
     static final int PARTITIONS = 3;
     @RegisterExtension
     static final TestBroker broker = new TestBroker();
@@ -244,6 +246,8 @@ class LatestFrameIT {
         ids.forEach(id -> analysed.put(id, 0L));
         answers.stream().filter(r -> outcome(r).equals("ok")).forEach(r -> analysed.merge(r.get("camera").asText(), 1L, Long::sum));
         long all = analysed.values().stream().mapToLong(Long::longValue).sum();
+        LOG.infof("MEASURED: analysed per camera %s, of %d (fair share %.1f); %s shares partition 0 with %s",
+                analysed, all, all / 4.0, ids.get(0), ids.get(1));
         assertThat(all).isGreaterThan(40);
         for (String id : ids) {
             assertThat(analysed.get(id)).as("%s analysed, of %d (fair share %.1f): %s", id, all, all / 4.0, analysed)
