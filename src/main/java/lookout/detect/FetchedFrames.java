@@ -28,9 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * overtaken each time by the next one, which lay behind the first camera's next frame: analysed
  * frames went to the first camera and the second was superseded again and again (a quarter of its
  * fair share lost in bench runs). So a camera whose turn it is on its partition (another camera
- * was analysed there after it) has its frame analysed when only one newer frame of it waits: that
- * costs it one frame interval of freshness, once per turn. With two or more newer frames waiting
- * (a backlog) the frame is superseded as usual, so a backlog still collapses to the newest frames.
+ * was analysed there after it) has its frame analysed when only one newer frame of it waits and
+ * that one lies behind another camera's newest frame (which the thread would analyse first): one
+ * frame interval of freshness, once per turn. Not when its next frame comes first: a slow camera
+ * sharing with a fast one then reaches its fresher frame in time, and keeping the older one too
+ * gave it two analyses in a row and the fast camera two thirds of its share (LatestFrameIT). With
+ * two or more newer frames waiting (a backlog) the frame is superseded as usual, so a backlog still
+ * collapses to the newest frames; a lone camera never has a turn.
  */
 public final class FetchedFrames implements NewerFrames {
     /** The least capture-time gain that is worth another poll, whatever the model's speed. */
