@@ -1,9 +1,10 @@
 package lookout.detect;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
+import java.util.stream.Stream;
 
 /**
  * What is known of each camera's newest frame per input partition, from two sources: the stream
@@ -102,16 +103,19 @@ public final class FetchedFrames implements NewerFrames {
         Key key = new Key(partition, camera);
         Newest inHand = fetched.getOrDefault(key, NOTHING);
         Newest inLog = logged.getOrDefault(key, NOTHING);
-        if (inHand.offset() > offset || inLog.offset() > offset && inLog.captureTs() - captureTs > chaseGainMs()
-                && chased.add(key)) {
-            long next = Math.max(inHand.offset(), inLog.offset());
-            if (!(turnOf(partition, camera) && inHand.atMostOneAfter(offset) && inLog.atMostOneAfter(offset)
-                    && otherNewestBetween(partition, camera, offset, next))) {
-                return true;
-            }
+        boolean overtaken = inHand.offset() > offset
+                || inLog.offset() > offset && inLog.captureTs() - captureTs > chaseGainMs() && chased.add(key);
+        if (overtaken && !keepsItsTurn(key, offset, inHand, inLog)) {
+            return true;
         }
         chased.remove(key);
         return false;
+    }
+
+    /** On its camera's turn, the frame at {@code offset} is analysed though one newer frame waits (see the class comment). */
+    private boolean keepsItsTurn(Key key, long offset, Newest inHand, Newest inLog) {
+        return turnOf(key.partition(), key.camera()) && inHand.atMostOneAfter(offset) && inLog.atMostOneAfter(offset)
+                && otherNewestBetween(key.partition(), key.camera(), offset, newestOffset(key));
     }
 
     /** Whether another camera was analysed on this partition after {@code camera}'s last analysis. */
@@ -126,30 +130,23 @@ public final class FetchedFrames implements NewerFrames {
      * only after that camera's turn.
      */
     private boolean otherNewestBetween(int partition, String camera, long from, long to) {
-        Map<Key, Long> newest = new HashMap<>();
-        fetched.forEach((k, v) -> newest.merge(k, v.offset(), Math::max));
-        logged.forEach((k, v) -> newest.merge(k, v.offset(), Math::max));
-        for (Map.Entry<Key, Long> e : newest.entrySet()) {
-            if (other(e.getKey(), partition, camera) && e.getValue() > from && e.getValue() < to) {
-                return true;
-            }
-        }
-        return false;
+        return anyOtherNewest(partition, camera, o -> o > from && o < to);
     }
 
     @Override
     public boolean otherCameraWaiting(int partition, String camera, long offset) {
-        for (Map.Entry<Key, Newest> e : fetched.entrySet()) {
-            if (e.getValue().offset() > offset && other(e.getKey(), partition, camera)) {
-                return true;
-            }
-        }
-        for (Map.Entry<Key, Newest> e : logged.entrySet()) {
-            if (e.getValue().offset() > offset && other(e.getKey(), partition, camera)) {
-                return true;
-            }
-        }
-        return false;
+        return anyOtherNewest(partition, camera, o -> o > offset);
+    }
+
+    /** Whether the newest known offset of some other camera in the partition passes {@code test}. */
+    private boolean anyOtherNewest(int partition, String camera, LongPredicate test) {
+        return Stream.concat(fetched.keySet().stream(), logged.keySet().stream())
+                .anyMatch(k -> other(k, partition, camera) && test.test(newestOffset(k)));
+    }
+
+    /** The newest offset known of a camera in a partition, fetched or logged (-1: none). */
+    private long newestOffset(Key key) {
+        return Math.max(fetched.getOrDefault(key, NOTHING).offset(), logged.getOrDefault(key, NOTHING).offset());
     }
 
     private static boolean other(Key key, int partition, String camera) {
