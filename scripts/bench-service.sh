@@ -11,7 +11,7 @@ cd "$HERE"
 MODEL=${1:-build/models/tiny}; BATCH=${2:-4}; CAMERAS=${3:-4}; WINDOW=${4:-60}
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-bench.XXXX)
-KPORT=$((20000 + RANDOM % 10000)); HPORT=$((30000 + RANDOM % 10000))
+read -r KPORT HPORT < <(/usr/bin/python3 scripts/free-ports.py 2)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT

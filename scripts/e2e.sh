@@ -18,8 +18,8 @@ fi
 TINY=build/models/tiny
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-e2e.XXXX)
-KPORT=$((20000 + RANDOM % 10000)); HPORT=$((30000 + RANDOM % 10000)); PPORT=$((40000 + RANDOM % 10000))
-CPORT=$((HPORT + 1)); TPORT=$((HPORT + 2)); H2PORT=$((HPORT + 3))
+# below the ephemeral range: a port picked in it can be taken by any outgoing connection before its bind
+read -r KPORT HPORT PPORT CPORT TPORT H2PORT < <(/usr/bin/python3 scripts/free-ports.py 6)
 B=localhost:$KPORT
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
