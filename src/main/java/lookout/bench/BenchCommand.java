@@ -169,9 +169,9 @@ public class BenchCommand implements Callable<Integer> {
         // The CPU's speed drifts by a quarter within minutes on a shared host, so each saturation step is
         // also compared with the raw model measured right before and right after it (the service idle).
         RawModelBench.Result before1 = rawNow.call();
-        Map<String, Object> sat1 = step(answers, cams, "sat1-", 1, SATURATING * raw.batch1Fps(), null);
+        Map<String, Object> sat1 = step(service, answers, cams, "sat1-", 1, SATURATING * raw.batch1Fps(), null);
         RawModelBench.Result after1 = rawNow.call();
-        Map<String, Object> satN = step(answers, cams, "sat" + cameras + "-", cameras, SATURATING * raw.bestFps(), null);
+        Map<String, Object> satN = step(service, answers, cams, "sat" + cameras + "-", cameras, SATURATING * raw.bestFps(), null);
         RawModelBench.Result afterN = rawNow.call();
         double s1 = (double) sat1.get("analysedFps");
         double sN = (double) satN.get("analysedFps");
@@ -189,7 +189,7 @@ public class BenchCommand implements Callable<Integer> {
                 sN / aroundN);
         List<Map<String, Object>> latency = new ArrayList<>();
         for (double load : loads) {
-            Map<String, Object> r = step(answers, cams, "load" + Math.round(100 * load) + "-", 1, load * s1, null);
+            Map<String, Object> r = step(service, answers, cams, "load" + Math.round(100 * load) + "-", 1, load * s1, null);
             r.put("load", load);
             latency.add(r);
         }
@@ -201,7 +201,7 @@ public class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < cameras; i++) {
             rates.put("fair-" + i, i == 0 ? 5 * unit : unit);
         }
-        Map<String, Object> fair = step(answers, cams, "fair-", cameras, 0, rates);
+        Map<String, Object> fair = step(service, answers, cams, "fair-", cameras, 0, rates);
         fair.put("partitions", partitionsOf(rates.keySet(), partitions));
         fair.put("fairShare", fairShares(rates, fair));
         report.put("fairness", fair);
@@ -209,7 +209,8 @@ public class BenchCommand implements Callable<Integer> {
     }
 
     /** One load step: send for WARM + window, read the answers, and summarise the window. */
-    private Map<String, Object> step(Answers answers, Cameras cams, String prefix, int n, double totalFps,
+    private Map<String, Object> step(ServiceProcess service, Answers answers, Cameras cams, String prefix, int n,
+            double totalFps,
             Map<String, Double> rates) throws InterruptedException {
         Map<String, Double> fps = rates;
         if (fps == null) {
@@ -222,7 +223,9 @@ public class BenchCommand implements Callable<Integer> {
         say("%s: %d camera(s), %.1f frames/s offered, %d s", prefix.replaceAll("-$", ""), fps.size(), offered,
                 WARM.plus(window).toSeconds());
         long start = System.currentTimeMillis();
+        CpuUse.Snapshot cpuFrom = CpuUse.now(service.pid());
         Map<String, Long> sent = cams.send(fps, WARM.plus(window).toMillis() / 1000.0);
+        Map<String, Object> cpu = CpuUse.between(cpuFrom, CpuUse.now(service.pid()));
         long sentTotal = sent.values().stream().mapToLong(Long::longValue).sum();
         Predicate<String> mine = c -> c.startsWith(prefix);
         List<Answer> all = answers.await(mine, sentTotal, Duration.ofSeconds(60));
@@ -234,15 +237,17 @@ public class BenchCommand implements Callable<Integer> {
         r.put("offeredFps", offered);
         r.put("sent", sentTotal);
         r.put("answered", all.size());
+        r.put("cpu", cpu);
         Map<String, Double> perCamera = new LinkedHashMap<>();
         for (String camera : fps.keySet()) {
             perCamera.put(camera, inWindow.stream().filter(a -> a.camera().equals(camera) && a.analysed()).count()
                     / ((to - from) / 1000.0));
         }
         r.put("analysedFpsPerCamera", perCamera);
-        say("  analysed %.2f frames/s, latency p50 %.0f p99 %.0f ms, %s; inference p50 %.0f ms, model busy %.0f%%",
+        say("  analysed %.2f frames/s, latency p50 %.0f p99 %.0f ms, %s; inference p50 %.0f ms, model busy %.0f%%;"
+                + " cores used: detector %.2f, broker + cameras %.2f, other %.2f",
                 r.get("analysedFps"), r.get("p50Ms"), r.get("p99Ms"), r.get("outcomes"), r.get("inferenceP50Ms"),
-                100 * (double) r.get("modelBusy"));
+                100 * (double) r.get("modelBusy"), cpu.get("serviceCores"), cpu.get("brokerAndLoadCores"), cpu.get("otherCores"));
         return r;
     }
 
@@ -411,13 +416,13 @@ public class BenchCommand implements Callable<Integer> {
                     f("%.2f frames/s", r.path("pythonConsumer").path("fps").asDouble())});
         }
         rows.add(new String[] {"service at saturation, 1 camera", f("%.2f frames/s (service/raw %.2f; %.2f against the raw "
-                + "model right before and after the step); model busy %.0f%%", r.path("saturation1").path("analysedFps").asDouble(),
+                + "model right before and after the step); model busy %.0f%%; %s", r.path("saturation1").path("analysedFps").asDouble(),
                 r.path("serviceOverRaw1").asDouble(), r.path("serviceOverRawAround1").asDouble(),
-                100 * r.path("saturation1").path("modelBusy").asDouble())});
+                100 * r.path("saturation1").path("modelBusy").asDouble(), cores(r.path("saturation1")))});
         rows.add(new String[] {"service at saturation, " + cameras + " cameras", f("%.2f frames/s (service/raw %.2f; %.2f "
-                + "against the raw model around the step); model busy %.0f%%", r.path("saturationN").path("analysedFps").asDouble(),
+                + "against the raw model around the step); model busy %.0f%%; %s", r.path("saturationN").path("analysedFps").asDouble(),
                 r.path("serviceOverRawN").asDouble(), r.path("serviceOverRawAroundN").asDouble(),
-                100 * r.path("saturationN").path("modelBusy").asDouble())});
+                100 * r.path("saturationN").path("modelBusy").asDouble(), cores(r.path("saturationN")))});
         for (JsonNode l : r.path("latency")) {
             rows.add(new String[] {f("end-to-end latency at %.0f%% of saturation (1 camera)", 100 * l.path("load").asDouble()),
                     f("p50 %.0f, p90 %.0f, p99 %.0f ms = %.1fx raw inference (%.1fx the step's own inference p50, %.0f ms); %s",
@@ -447,6 +452,13 @@ public class BenchCommand implements Callable<Integer> {
             System.out.printf("| %-" + width + "s | %s |%n", row[0], row[1]);
         }
         System.out.println();
+    }
+
+    /** A step's CPU use: what the broker and the load took from the cores the raw model had to itself. */
+    private static String cores(JsonNode step) {
+        JsonNode cpu = step.path("cpu");
+        return f("cores used: detector %.2f, broker + cameras %.2f, other %.2f of %d", cpu.path("serviceCores").asDouble(),
+                cpu.path("brokerAndLoadCores").asDouble(), cpu.path("otherCores").asDouble(), cpu.path("cpus").asInt());
     }
 
     private static String rates(JsonNode perCamera) {

@@ -59,6 +59,11 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The detector JVM's pid (the launcher execs java). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Resident set size of the detector's JVM (the launcher execs java, so its pid is the JVM's), in bytes. */
     long residentBytes() {
         try {
