@@ -38,7 +38,8 @@ import picocli.CommandLine;
  * {@code lookout bench}: the numbers that say whether the service adds anything to the model and
  * whether it stays current under overload, measured in one run on an embedded broker: the raw
  * model (Java and Python), a plain Python Kafka consumer with the same model, the detector
- * ({@code ./lookout serve}, its own process) at saturation with 1 and N cameras, end-to-end latency
+ * ({@code ./lookout serve}, its own process) at saturation with 1 and N cameras (in rounds, each
+ * against the raw model timed around it, with where the cores went), end-to-end latency
  * at fractions of saturation, the fair share of cameras when one sends 5x the others, the
  * detector's resident memory over a soak, and Java vs Python fine-tuning steps. Prints one table
  * and writes {@code report.json} and PNG plots.
@@ -236,7 +237,7 @@ public class BenchCommand implements Callable<Integer> {
             step.put("rawAroundFps", List.of(rawFps.applyAsDouble(before), rawFps.applyAsDouble(after)));
             step.put("serviceOverRawAround", (double) step.get("analysedFps") / around);
             say("  round %d: raw model before/after %.2f/%.2f frames/s, service/raw %.2f; cores while timing the raw model: "
-                    + "bench %.2f, detector (idle?) %.2f, other %.2f", round, rawFps.applyAsDouble(before),
+                    + "bench %.2f, detector %.2f, other %.2f", round, rawFps.applyAsDouble(before),
                     rawFps.applyAsDouble(after), step.get("serviceOverRawAround"), rawCpu.get("brokerAndLoadCores"),
                     rawCpu.get("serviceCores"), rawCpu.get("otherCores"));
             rounds.add(step);
@@ -255,8 +256,7 @@ public class BenchCommand implements Callable<Integer> {
 
     /** One load step: send for WARM + window, read the answers, and summarise the window. */
     private Map<String, Object> step(ServiceProcess service, Answers answers, Cameras cams, String prefix, int n,
-            double totalFps,
-            Map<String, Double> rates) throws InterruptedException {
+            double totalFps, Map<String, Double> rates) throws InterruptedException {
         Map<String, Double> fps = rates;
         if (fps == null) {
             fps = new LinkedHashMap<>();
