@@ -211,8 +211,7 @@ public class BenchCommand implements Callable<Integer> {
         RawModelBench.Result beforeSoak = rawNow.call();
         Map<String, Object> soak = soak(service, answers, cams, 2 * s1);
         RawModelBench.Result afterSoak = rawNow.call();
-        soak.put("rawAroundFps", List.of(beforeSoak.batch1Fps(), afterSoak.batch1Fps()));
-        soak.put("serviceOverRawAround", (double) soak.get("analysedFps") / ((beforeSoak.batch1Fps() + afterSoak.batch1Fps()) / 2));
+        againstRawAround(soak, beforeSoak.batch1Fps(), afterSoak.batch1Fps());
         report.put("soak", soak);
     }
 
@@ -233,9 +232,7 @@ public class BenchCommand implements Callable<Integer> {
             RawModelBench.Result after = rawNow.call();
             Map<String, Object> rawCpu = CpuUse.between(rawFrom, CpuUse.now(service.pid()));
             rawTimings.add(after);
-            double around = (rawFps.applyAsDouble(before) + rawFps.applyAsDouble(after)) / 2;
-            step.put("rawAroundFps", List.of(rawFps.applyAsDouble(before), rawFps.applyAsDouble(after)));
-            step.put("serviceOverRawAround", (double) step.get("analysedFps") / around);
+            againstRawAround(step, rawFps.applyAsDouble(before), rawFps.applyAsDouble(after));
             say("  round %d: raw model before/after %.2f/%.2f frames/s, service/raw %.2f; cores while timing the raw model: "
                     + "bench %.2f, detector %.2f, other %.2f", round, rawFps.applyAsDouble(before),
                     rawFps.applyAsDouble(after), step.get("serviceOverRawAround"), rawCpu.get("brokerAndLoadCores"),
@@ -252,6 +249,12 @@ public class BenchCommand implements Callable<Integer> {
         }
         median.put("rounds", summary);
         return median;
+    }
+
+    /** A saturated step's analysed rate against the raw model's, timed right before and after it. */
+    private static void againstRawAround(Map<String, Object> step, double rawBefore, double rawAfter) {
+        step.put("rawAroundFps", List.of(rawBefore, rawAfter));
+        step.put("serviceOverRawAround", (double) step.get("analysedFps") / ((rawBefore + rawAfter) / 2));
     }
 
     /** One load step: send for WARM + window, read the answers, and summarise the window. */
