@@ -66,7 +66,7 @@ public class AclsCommand {
         @Override
         public Integer call() {
             Map<Acls.Role, String> named = new EnumMap<>(Acls.Role.class);
-            users.forEach((role, name) -> named.put(Acls.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT)), name));
+            users.forEach((role, name) -> named.put(role(role), name));
             List<AclBinding> bindings = bindings(deployment(), named, cameraUsers);
             if (dryRun) {
                 bindings.forEach(System.out::println);
@@ -76,6 +76,16 @@ public class AclsCommand {
             System.out.printf("applied %d ACL bindings for %d roles%n", n, Acls.Role.values().length);
             return 0;
         }
+    }
+
+    static Acls.Role role(String id) {
+        for (Acls.Role r : Acls.Role.values()) {
+            if (r.id().equals(id)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown role " + id + "; roles: "
+                + java.util.Arrays.stream(Acls.Role.values()).map(Acls.Role::id).toList());
     }
 
     /** Every role's bindings under its user name (the default unless overridden; cameras may have several). */

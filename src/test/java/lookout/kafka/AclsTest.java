@@ -163,6 +163,13 @@ class AclsTest {
     }
 
     @Test
+    void shouldNameTheRolesAnOperatorMayRebindAndRefuseOthers() {
+        assertThat(AclsCommand.role("detector")).isEqualTo(Role.DETECTOR);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AclsCommand.role("bogus"))
+                .hasMessageContaining("unknown role bogus").hasMessageContaining("camera");
+    }
+
+    @Test
     void shouldSpellOperationsAsStrimziDoes() {
         assertThat(AclRender.strimziOperation(WRITE)).isEqualTo("Write");
         assertThat(AclRender.strimziOperation(DESCRIBE_CONFIGS)).isEqualTo("DescribeConfigs");
