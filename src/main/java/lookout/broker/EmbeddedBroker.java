@@ -52,9 +52,21 @@ public final class EmbeddedBroker implements AutoCloseable {
      *
      * @param keystore PKCS12 keystore holding the broker's key and certificate (CN/SAN localhost)
      * @param password the keystore's (and key's) password
-     * @param users    SCRAM-SHA-512 user name -> password, created at start
+     * @param users      SCRAM-SHA-512 user name -> password, created at start
+     * @param superUsers with any: the broker runs Kafka's {@code StandardAuthorizer}, these users may do
+     *                   everything and every other user only what ACLs allow (none exist at start); without:
+     *                   no authorizer, every authenticated user may do everything
      */
-    public record Security(Path keystore, String password, Map<String, String> users) {
+    public record Security(Path keystore, String password, Map<String, String> users, List<String> superUsers) {
+        public Security {
+            users = Map.copyOf(users);
+            superUsers = List.copyOf(superUsers);
+        }
+
+        /** Authentication only: every authenticated user may do everything. */
+        public Security(Path keystore, String password, Map<String, String> users) {
+            this(keystore, password, users, List.of());
+        }
     }
 
     private final int port;
@@ -169,6 +181,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.put("listener.name.external.ssl.keystore.password", security.password());
         p.put("listener.name.external.ssl.key.password", security.password());
         p.put("listener.name.external.ssl.keystore.type", "PKCS12");
+        if (!security.superUsers().isEmpty()) {
+            // KRaft's own authorizer. The controller and the internal listener are PLAINTEXT loopback
+            // ports whose principal is ANONYMOUS: the node's own traffic (broker to controller, start-up
+            // checks, creating users) runs as a super user there; clients only reach the SASL_SSL port.
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            List<String> supers = new ArrayList<>();
+            supers.add("User:ANONYMOUS");
+            security.superUsers().forEach(u -> supers.add("User:" + u));
+            p.put("super.users", String.join(";", supers));
+            p.put("allow.everyone.if.no.acl.found", "false");
+        }
     }
 
     /** SCRAM credentials live in the KRaft metadata: created through the Admin API on the internal listener. */

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
@@ -57,6 +58,13 @@ public final class TopicAdmin {
                     created.add(entry.getKey());
                     LOG.infof("created topic %s", entry.getKey());
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicAuthorizationException) {
+                        // on a cluster with ACLs the roles do not create topics: the admin provisions them
+                        throw new IllegalStateException("topic " + entry.getKey() + " is missing (or not visible to "
+                                + "this principal) and this principal may not create it: provision the topics with "
+                                + "the admin role (`lookout topics create`, or Strimzi KafkaTopic resources) and "
+                                + "check the role's ACLs (docs/kafka-acls.md)", e.getCause());
+                    }
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }

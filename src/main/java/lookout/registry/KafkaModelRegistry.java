@@ -38,7 +38,7 @@ public final class KafkaModelRegistry implements ModelRegistry, AutoCloseable {
         this.clients = clients;
         this.transactionalId = transactionalId;
         this.chunkBytes = chunkBytes;
-        TopicAdmin.ensure(clients.settings(), Topics.LOOP);
+        TopicAdmin.ensure(clients.settings(), List.of(Topics.MODELS));
     }
 
     /** The registry as it stands now, this writer's own committed writes included (read-your-writes). */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import lookout.config.LookoutConfig;
+import lookout.kafka.Groups;
 import lookout.kafka.KafkaOptions;
 import lookout.model.ModelMetadata;
 import picocli.CommandLine.Command;
@@ -28,7 +29,7 @@ public class ModelsCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (KafkaModelRegistry registry = new KafkaModelRegistry(kafka.clients(), "lookout-models-cli",
+            try (KafkaModelRegistry registry = new KafkaModelRegistry(kafka.clients(), Groups.MODELS_CLI_TRANSACTIONAL_ID,
                     LookoutConfig.current().models().chunkBytes())) {
                 return run(registry);
             }

@@ -41,6 +41,7 @@ import lookout.control.ControlParser;
 import lookout.events.EventSink;
 import lookout.control.InvalidCommandException;
 import lookout.events.Events;
+import lookout.kafka.Groups;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.TopicFollower;
@@ -71,7 +72,7 @@ import lookout.registry.ServingPointer;
  */
 public final class TrainerService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainerService.class);
-    public static final String GROUP = "lookout-trainer";
+    public static final String GROUP = Groups.TRAINER;
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final KafkaClients clients;
@@ -137,7 +138,7 @@ public final class TrainerService implements AutoCloseable {
             metrics = new TrainerMetrics(events, meters);
             sink = metrics;
         }
-        registry = new KafkaModelRegistry(clients, "lookout-trainer-" + clients.settings().group().instanceId(),
+        registry = new KafkaModelRegistry(clients, Groups.trainerTransactionalId(clients.settings().group().instanceId()),
                 chunkBytes);
         labels = new LabelsView(clients, codec, metrics == null ? set -> { } : metrics::labels).start();
         if (settings.policy().enabled()) {

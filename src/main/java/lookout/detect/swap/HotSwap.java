@@ -27,7 +27,8 @@ public final class HotSwap implements AutoCloseable {
      */
     public static HotSwap start(KafkaClients clients, InferencePool pool, List<String> devices, DetectionMetrics metrics,
             Path cacheDir) {
-        TopicAdmin.ensure(clients.settings(), Topics.LOOP);
+        // only the loop's topics a detector uses (not the labels: least privilege, see kafka.Acls)
+        TopicAdmin.ensure(clients.settings(), List.of(Topics.MODELS, Topics.CONTROL, Topics.EVENTS));
         Events events = Events.open(clients, "detector");
         ModelWatcher.Listener listener = new ModelWatcher.Listener() {
             @Override
