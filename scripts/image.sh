@@ -46,23 +46,14 @@ T_APP=$(secs "$T0")
 
 # 2. the base: Debian bookworm + the JRE + the app's user, from Debian's mirror. Tagged with a hash
 # of what makes it, so it is made once and reused until the recipe changes (CI's cache).
-BASE_PKGS="openjdk-17-jre-headless,ca-certificates,libstdc++6"
-BASE_ID=$(cat docker/base/Containerfile scripts/image.sh | sha256sum | cut -c1-12)
+BASE_ID=$(cat docker/base/Containerfile docker/base/make-rootfs.sh | sha256sum | cut -c1-12)
 BASE=localhost/lookout-base:bookworm-$BASE_ID
 T1=$(date +%s)
 if $REBUILD_BASE || ! buildah inspect --type image "$BASE" >/dev/null 2>&1; then
-  log "making the base $BASE with mmdebstrap (Debian bookworm: $BASE_PKGS)"
+  log "making the base $BASE with mmdebstrap (docker/base/make-rootfs.sh)"
   rm -rf build/image/base && mkdir -p build/image/base
   cp docker/base/Containerfile build/image/base/
-  mmdebstrap --variant=minbase --include="$BASE_PKGS" \
-    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-    --setup-hook='mkdir -p "$1/usr/share/man/man1"' \
-    --customize-hook='chroot "$1" groupadd --system --gid 10001 lookout' \
-    --customize-hook='chroot "$1" useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/lookout --no-create-home lookout' \
-    --customize-hook='mkdir -p "$1/var/lib/lookout" && chown 10001:10001 "$1/var/lib/lookout"' \
-    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
-    bookworm build/image/base/rootfs.tar http://deb.debian.org/debian > build/image/mmdebstrap.log 2>&1 \
+  bash docker/base/make-rootfs.sh build/image/base/rootfs.tar > build/image/mmdebstrap.log 2>&1 \
     || { tail -n 30 build/image/mmdebstrap.log; echo "image.sh: mmdebstrap failed (build/image/mmdebstrap.log)" >&2; exit 1; }
   buildah bud --quiet --isolation=chroot -f build/image/base/Containerfile -t "$BASE" build/image/base >/dev/null
   rm -f build/image/base/rootfs.tar
