@@ -79,7 +79,7 @@ $CHECK || exit 0
 # 4. the check: the image's own ENTRYPOINT + CMD against a broker on loopback, as uid 10001, with
 # nothing writable but the two volumes a pod mounts (/var/lib/lookout, /tmp)
 WORK=$(mktemp -d /tmp/lookout-image.XXXX)
-read -r KPORT HPORT < <(/usr/bin/python3 scripts/free-ports.py 2)
+read -r KPORT HPORT MPORT < <(/usr/bin/python3 scripts/free-ports.py 3)
 B=127.0.0.1:$KPORT
 pids=(); ctrs=()
 cleanup() {
@@ -107,9 +107,12 @@ ROOTFS=$(buildah mount "$CTR"); touch "$WORK/marker"
 T3=$(date +%s)
 # shellcheck disable=SC2046
 buildah run --isolation=chroot --network=host --user 10001:10001 $(volumes serve) \
-  --env KAFKA_BOOTSTRAP_SERVERS="$B" --env QUARKUS_HTTP_PORT="$HPORT" --env LOOKOUT_INSTANCE_ID=image-check \
+  --env KAFKA_BOOTSTRAP_SERVERS="$B" --env QUARKUS_HTTP_PORT="$HPORT" --env QUARKUS_MANAGEMENT_PORT="$MPORT" \
+  --env LOOKOUT_INSTANCE_ID=image-check \
   "$CTR" -- "${ENTRY[@]}" > "$WORK/serve.log" 2>&1 & pids+=($!)
-wait_for 240 "the image's detector to be ready" curl -sf "http://127.0.0.1:$HPORT/q/health/ready"
+# health is on the management port once the app has one (quarkus.management.*), else on the HTTP port
+ready() { curl -sf "http://127.0.0.1:$MPORT/q/health/ready" || curl -sf "http://127.0.0.1:$HPORT/q/health/ready"; }
+wait_for 240 "the image's detector to be ready" ready
 log "detector in the image ready after $(secs "$T3")s"
 
 ffmpeg -loglevel error -i /usr/share/doc/opencv-doc/examples/data/vtest.avi -frames:v 3 -q:v 3 "$WORK/f%d.jpg"
