@@ -63,7 +63,7 @@ if len(sys.argv) > 2 and sys.argv[1] == "--metrics":
         e = re.sub(r"\bby\s*\([^)]*\)|\{[^}]*\}|\[[^\]]*\]|\b\d+(\.\d+)?\b", " ", e)
         for metric in re.findall(r"\b[a-z_][a-z0-9_]*\b", e):
             if metric in ("sum", "rate", "max", "min", "histogram_quantile", "avg", "by", "increase", "time", "delta",
-                          "deriv", "and", "or", "le", "clamp_min", "count"):
+                          "deriv", "and", "or", "le", "clamp_min", "count", "vector"):
                 continue
             base = re.sub(r"(_total|_bucket|_sum|_count|_max)$", "", metric)
             if metric not in exported and base not in declared and re.sub(r"_seconds$", "", base) not in declared:
