@@ -154,8 +154,9 @@ sed "s/\"sha256\" *: *\"[0-9a-f]*\"/\"sha256\": \"$sha\"/" "$MODEL/model.json" >
 KAFKA_BOOTSTRAP_SERVERS=$B LOOKOUT_MODEL_DIR=$TINY QUARKUS_HTTP_PORT=$H2PORT LOOKOUT_MODELS_WATCH=false \
   LOOKOUT_INSTANCE_ID=e2e-replica-2 LOOKOUT_STATE_DIR="$WORK/streams-state" \
   LOOKOUT_STATS_WINDOW=15s ./lookout serve > "$WORK/serve2.log" 2>&1 & pids+=($!)
-wait_for 240 "second replica" curl -sf "http://localhost:$H2PORT/q/health/ready"
+# scraped from its start: while it loads and warms up, lookout_role_ready is 0 (LookoutNotReady pending)
 targets "$HPORT:detector" "$CPORT:camera" "$TPORT:trainer" "$H2PORT:detector"
+wait_for 240 "second replica" curl -sf "http://localhost:$H2PORT/q/health/ready"
 
 log "final: every query returned data, every rule loaded and its alert active"
 /usr/bin/python3 scripts/check_prometheus.py final "http://127.0.0.1:$PPORT" "$SINCE" --wait 300 \

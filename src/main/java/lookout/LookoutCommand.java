@@ -6,12 +6,14 @@ import lookout.broker.BrokerCommand;
 import lookout.camera.CameraCommand;
 import lookout.control.ControlCli;
 import lookout.demo.DemoCommand;
+import lookout.eval.EngineCommand;
 import lookout.eval.EvalCommand;
 import lookout.finetune.FineTuneCommand;
 import lookout.kafka.AclsCommand;
 import lookout.kafka.TopicsCommand;
 import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
+import lookout.service.LiveCommand;
 import lookout.service.ServeCommand;
 import lookout.trainer.TrainerCommand;
 import picocli.CommandLine;
@@ -20,9 +22,8 @@ import picocli.CommandLine;
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {BrokerCommand.class, ServeCommand.class, DemoCommand.class, CameraCommand.class,
-                EvalCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
-                TrainerCommand.class, ControlCli.class, BenchCommand.class, TopicsCommand.class,
-                AclsCommand.class})
+        subcommands = {BrokerCommand.class, ServeCommand.class, LiveCommand.class, DemoCommand.class, CameraCommand.class,
+                EvalCommand.class, EngineCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
+                TrainerCommand.class, ControlCli.class, TopicsCommand.class, AclsCommand.class, BenchCommand.class})
 public class LookoutCommand {
 }

@@ -19,6 +19,7 @@ public class LiveRuntime {
     Shutdown shutdown;
 
     private volatile LiveHub hub;
+    private volatile LiveFeed feed;
 
     /**
      * Starts following the frames and detections topics; stopped on shutdown.
@@ -30,8 +31,20 @@ public class LiveRuntime {
             return;
         }
         LiveHub h = shutdown.register(new LiveHub(settings, System::currentTimeMillis, lines));
-        shutdown.register(new LiveFeed(clients, h).start());
+        feed = shutdown.register(new LiveFeed(clients, h).start());
         hub = h;
+    }
+
+    /** The live role's liveness: its feed has not died (true before it starts). */
+    public boolean alive() {
+        LiveFeed f = feed;
+        return f == null || f.alive();
+    }
+
+    /** The live role's readiness: the feed follows both topics. */
+    public boolean following() {
+        LiveFeed f = feed;
+        return f != null && f.following();
     }
 
     /** The hub, or null when no live page runs in this process. */

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import lookout.camera.CameraConfigFile;
+import lookout.cli.RoleHealth;
 import lookout.cli.Shutdown;
 import lookout.config.DetectorSettings;
 import lookout.config.KafkaSettings;
@@ -21,6 +22,8 @@ import lookout.detect.DjlDetector;
 import lookout.detect.InferencePool;
 import lookout.detect.swap.HotSwap;
 import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicAdmin;
+import lookout.kafka.Topics;
 import lookout.live.LiveRuntime;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLine;
@@ -41,6 +44,8 @@ public class ServiceRuntime {
     Shutdown shutdown;
     @Inject
     LiveRuntime live;
+    @Inject
+    RoleHealth health;
 
     private volatile DetectionService current;
     private volatile KafkaClients clients;
@@ -48,6 +53,9 @@ public class ServiceRuntime {
 
     /** Starts the service with these settings; it is closed on shutdown. Blocks for topics, model loading and warm-up. */
     public DetectionService start(KafkaSettings kafka, DetectorSettings settings) {
+        // registered first: not ready while topics, model loading and warm-up take their time
+        health.register("detector", () -> current == null || current.alive(),
+                () -> current != null && current.ready());
         KafkaClients clients = new KafkaClients(kafka);
         this.clients = clients;
         LookoutConfig config = LookoutConfig.current();
@@ -60,10 +68,7 @@ public class ServiceRuntime {
         current = service;
         service.start();
         shutdown.register(CountingLineCommands.follow(clients, lines));
-        live.start(clients, config.live(), camera -> {
-            CountingLine line = lines.get(camera);
-            return line == null ? null : line.toArray();
-        });
+        startLive(clients, config, lines);
         ModelsSettings models = config.models();
         if (models.watch()) {
             // registered after the service: closed first
@@ -75,6 +80,32 @@ public class ServiceRuntime {
             service.metrics().watcherUp(() -> false);
         }
         return service;
+    }
+
+    /**
+     * The live page alone ({@code lookout live}): follows the frames and detections topics and the
+     * counting lines (cameras file, {@code counting-line} commands), analyses nothing.
+     */
+    public void startLive(KafkaSettings kafka) {
+        KafkaClients clients = new KafkaClients(kafka);
+        this.clients = clients;
+        LookoutConfig config = LookoutConfig.current();
+        if (!config.live().enabled()) {
+            throw new IllegalStateException("the live role with lookout.live.enabled=false has nothing to do");
+        }
+        health.register("live", live::alive, live::following);
+        TopicAdmin.ensure(clients.settings(), Topics.DETECTOR); // the page follows their partitions
+        CountingLines lines = CountingLines.of(countingLines(config.stats()));
+        this.lines = lines;
+        shutdown.register(CountingLineCommands.follow(clients, lines));
+        startLive(clients, config, lines);
+    }
+
+    private void startLive(KafkaClients clients, LookoutConfig config, CountingLines lines) {
+        live.start(clients, config.live(), camera -> {
+            CountingLine line = lines.get(camera);
+            return line == null ? null : line.toArray();
+        });
     }
 
     /** The Kafka clients the running service uses (the REST control door sends through them), or null. */

@@ -173,6 +173,12 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
+    /** False once the command loop has stopped (a failure it could not survive, or closing). */
+    public boolean alive() {
+        Thread t = thread;
+        return t == null || t.isAlive() || !running.get();
+    }
+
     /** True while a retrain runs. */
     public boolean busy() {
         Future<?> j = job;
