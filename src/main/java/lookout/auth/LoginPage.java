@@ -10,10 +10,10 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import io.vertx.core.http.HttpServerRequest;
 
@@ -45,9 +45,11 @@ public class LoginPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response login(@QueryParam("error") String error, @QueryParam("out") String out,
-            @Context HttpServerRequest request) {
-        if (error != null) {
+    public Response login(@Context UriInfo uri, @Context HttpServerRequest request) {
+        // "?error" and "?out" carry no value: their presence is the message
+        boolean error = uri.getQueryParameters().containsKey("error");
+        boolean out = uri.getQueryParameters().containsKey("out");
+        if (error) {
             long wait = users.throttle().lastRefusal(request.remoteAddress() == null ? null
                     : request.remoteAddress().hostAddress());
             if (wait > 0) {
@@ -57,13 +59,12 @@ public class LoginPage {
             }
             return page(200, "Wrong user name or password.", false).build();
         }
-        return page(200, out != null ? "Logged out." : null, true).build();
+        return page(200, out ? "Logged out." : null, true).build();
     }
 
     private static Response.ResponseBuilder page(int status, String message, boolean info) {
         String html = TEMPLATE.replace("<!--message-->", message == null ? ""
                 : "<p class=\"message" + (info ? " info" : "") + "\" role=\"alert\">" + message + "</p>");
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(html)
-                .header("Cache-Control", "no-store");
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(html);
     }
 }
