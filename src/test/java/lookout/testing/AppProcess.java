@@ -17,6 +17,8 @@ import java.util.Map;
  * management interface (health, metrics) on free ports: readiness, GETs, the page. Stopped with SIGTERM.
  */
 public final class AppProcess implements AutoCloseable {
+    /** One client for every test GET: one pooled connection, not one per call (the app caps connections). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final LookoutProcess process;
     private final int httpPort;
     private final int managementPort;
@@ -85,7 +87,7 @@ public final class AppProcess implements AutoCloseable {
 
     /** GET with basic credentials; fails unless 200. */
     public String get(String path, String user, String password) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(path)))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path)))
                 .header("Authorization", basic(user, password)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
