@@ -38,15 +38,20 @@ public class UsersCommand {
         }
     }
 
-    /** The password to set: read from stdin, or generated and printed once. */
-    static String password(boolean stdin, String name) throws IOException {
-        if (stdin) {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            return Passwords.requireStrong(line == null ? null : line.strip());
+    /** The password to set: read from stdin with {@code --password-stdin}, or generated and printed once. */
+    static class PasswordOption {
+        @Option(names = "--password-stdin", description = "read the password (at least 12 characters) from standard input")
+        boolean stdin;
+
+        String password(String name) throws IOException {
+            if (stdin) {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                return Passwords.requireStrong(line == null ? null : line.strip());
+            }
+            String generated = Passwords.generate();
+            System.out.println("password for " + name + " (shown once, only its bcrypt hash is kept): " + generated);
+            return generated;
         }
-        String generated = Passwords.generate();
-        System.out.println("password for " + name + " (shown once, only its bcrypt hash is kept): " + generated);
-        return generated;
     }
 
     static Map<String, UsersFile.User> read(Path file) throws IOException {
@@ -63,8 +68,8 @@ public class UsersCommand {
         String name;
         @Option(names = "--role", required = true, description = "viewer, operator, admin or metrics")
         String role;
-        @Option(names = "--password-stdin", description = "read the password (at least 12 characters) from standard input")
-        boolean stdin;
+        @picocli.CommandLine.Mixin
+        PasswordOption password = new PasswordOption();
         @picocli.CommandLine.Mixin
         FileOption file = new FileOption();
 
@@ -76,7 +81,7 @@ public class UsersCommand {
             if (users.containsKey(name)) {
                 throw new IllegalArgumentException("user " + name + " exists (passwd changes a password; remove, then add, changes a role)");
             }
-            users.put(name, new UsersFile.User(name, r, Passwords.hash(password(stdin, name))));
+            users.put(name, new UsersFile.User(name, r, Passwords.hash(password.password(name))));
             UsersFile.write(file.file(), users.values());
             System.out.println("added " + name + " (" + r.label() + ") to " + file.file());
             return 0;
@@ -87,8 +92,8 @@ public class UsersCommand {
     public static class Passwd implements Callable<Integer> {
         @Parameters(paramLabel = "NAME")
         String name;
-        @Option(names = "--password-stdin", description = "read the password (at least 12 characters) from standard input")
-        boolean stdin;
+        @picocli.CommandLine.Mixin
+        PasswordOption password = new PasswordOption();
         @picocli.CommandLine.Mixin
         FileOption file = new FileOption();
 
@@ -99,7 +104,7 @@ public class UsersCommand {
             if (u == null) {
                 throw new IllegalArgumentException("no user " + UsersFile.requireName(name) + " in " + file.file());
             }
-            users.put(name, new UsersFile.User(name, u.role(), Passwords.hash(password(stdin, name))));
+            users.put(name, new UsersFile.User(name, u.role(), Passwords.hash(password.password(name))));
             UsersFile.write(file.file(), users.values());
             System.out.println("new password set for " + name);
             return 0;
