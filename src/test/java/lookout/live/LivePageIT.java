@@ -211,6 +211,9 @@ class LivePageIT {
                 + " x.send(); return {status: x.status, url: x.responseURL, picture: x.responseText.includes('data:image')}; })()");
         assertThat(probe.get("picture").asBoolean()).as("/live/state after a wrong password: %s", probe).isFalse();
         assertThat(probe.get("url").asText()).as("/live/state after a wrong password: %s", probe).contains("/login");
+        // (that probe made /live/state the place to return to after the login: ask for the page again)
+        chromium.navigate(chromium.evaluate("location.origin").asText() + "/?verify=1");
+        waitForPage(chromium, "/login");
         submit(chromium, USER, PASSWORD);
         JsonNode page = waitForPage(chromium, "/?verify=1");
         assertThat(page.get("path").asText() + page.get("search").asText()).as("after the right password")
