@@ -360,7 +360,8 @@ class HttpSecurityIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         String cookie = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("lookout-session="))
                 .findFirst().orElseThrow(() -> new AssertionError("no session cookie: " + login.headers().map()));
-        assertThat(cookie).as("the session cookie over TLS").contains("Secure").contains("HttpOnly").containsIgnoringCase("SameSite=Strict");
+        assertThat(cookie).as("the session cookie over TLS").contains("Secure").containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict");
         String session = cookie.substring(0, cookie.indexOf(';'));
         HttpResponse<String> page = https.send(HttpRequest.newBuilder(URI.create(base + "/")).header("Cookie", session).build(),
                 HttpResponse.BodyHandlers.ofString());
