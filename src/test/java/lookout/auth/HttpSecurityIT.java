@@ -129,7 +129,12 @@ class HttpSecurityIT {
         } finally {
             frames.shutdownNow();
         }
-        findings.forEach(f -> System.out.println("http security: " + f));
+    }
+
+    /** What was measured, printed at once (a later failure does not hide it). */
+    private void found(String finding) {
+        findings.add(finding);
+        System.out.println("http security: " + finding);
     }
 
     private void sendFrame(KafkaProducer<String, byte[]> producer) {
@@ -213,7 +218,7 @@ class HttpSecurityIT {
             }
         }
         Thread.sleep(500);
-        findings.add("connections: " + MAX_CONNECTIONS + " answered, the " + (MAX_CONNECTIONS + 1)
+        found("connections: " + MAX_CONNECTIONS + " answered, the " + (MAX_CONNECTIONS + 1)
                 + "th closed unanswered, answered again after one closed");
     }
 
@@ -261,7 +266,7 @@ class HttpSecurityIT {
         assertThat(bearer.body()).doesNotContain("data:image");
         HttpResponse<String> command = postControl(app, null, "{\"command\":\"reload\"}");
         assertThat(command.statusCode()).as("POST /api/control without credentials").isIn(302, 401);
-        findings.add("without credentials: " + String.join(", ", seen) + "; POST /api/control " + command.statusCode());
+        found("without credentials: " + String.join(", ", seen) + "; POST /api/control " + command.statusCode());
     }
 
     private void eachRoleGetsItsOwnAndNoMore(AppProcess app, KafkaProducer<String, byte[]> camera) throws Exception {
@@ -287,7 +292,7 @@ class HttpSecurityIT {
                     .map(r -> readJson(r.value())).filter(e -> "it-by".equals(e.path("id").asText())).findFirst()
                     .orElseThrow(() -> new AssertionError("no event for command it-by"));
             assertThat(event.path("by").asText()).as("the event of the operator's command: %s", event).isEqualTo(OPERATOR);
-            findings.add("roles: viewer 200 on /live/state, 403 on POST /api/control; scraper 403 on /live/state; operator 202,"
+            found("roles: viewer 200 on /live/state, 403 on POST /api/control; scraper 403 on /live/state; operator 202,"
                     + " lookout.control got by=" + ControlParser.by(cmd.value()) + ", lookout.events: " + event);
         }
         assertThat(get(app.url("/api/models"), OPERATOR).statusCode()).isEqualTo(200);
@@ -320,7 +325,7 @@ class HttpSecurityIT {
             }
             elsewhere.add(p + " " + get(app.managementUrl(p), SCRAPER).statusCode());
         }
-        findings.add("management port: health 200 open; metrics 401 anonymous, 403 viewer, 200 scraper; elsewhere "
+        found("management port: health 200 open; metrics 401 anonymous, 403 viewer, 200 scraper; elsewhere "
                 + String.join(", ", elsewhere));
     }
 
@@ -334,7 +339,7 @@ class HttpSecurityIT {
             assertThat(r.headers().firstValue("Referrer-Policy")).as(where).hasValue("no-referrer");
             assertThat(r.headers().allValues("Cache-Control")).as(where).contains("no-store");
         }
-        findings.add("headers on /login, /, /live/state, /live.js: " + get(app.url("/live/state"), VIEWER).headers().map()
+        found("headers on /login, /, /live/state, /live.js: " + get(app.url("/live/state"), VIEWER).headers().map()
                 .entrySet().stream().filter(e -> List.of("content-security-policy", "x-content-type-options",
                         "referrer-policy", "cache-control", "x-frame-options").contains(e.getKey().toLowerCase()))
                 .map(e -> e.getKey() + ": " + String.join(",", e.getValue())).toList());
@@ -370,7 +375,7 @@ class HttpSecurityIT {
         HttpResponse<String> state = https.send(HttpRequest.newBuilder(URI.create(base + "/live/state")).header("Cookie", session)
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(state.body()).contains("data:image/jpeg");
-        findings.add("TLS: " + page.sslSession().map(s -> s.getProtocol() + " " + s.getCipherSuite()).orElse("?")
+        found("TLS: " + page.sslSession().map(s -> s.getProtocol() + " " + s.getCipherSuite()).orElse("?")
                 + ", page and state over https after a form login; cookie " + cookie.replaceAll("=[^;]*;", "=...;"));
     }
 
@@ -404,7 +409,7 @@ class HttpSecurityIT {
                 }
             }
             assertThat(status).as("an event stream after one closed").isEqualTo(200);
-            findings.add("event streams: " + MAX_PAGES + " open, the next 503 (Retry-After "
+            found("event streams: " + MAX_PAGES + " open, the next 503 (Retry-After "
                     + extra.headers().firstValue("Retry-After").orElse("") + "), 200 again after one closed");
         } finally {
             for (HttpResponse<InputStream> r : streams) {
@@ -470,7 +475,7 @@ class HttpSecurityIT {
             again = get(app.url("/live/state"), "piet").statusCode();
         }
         assertThat(again).as("piet's right password after the window").isEqualTo(200);
-        findings.add(String.format("failed logins: %d wrong passwords for one user checked (%.0f ms each: bcrypt), then"
+        found(String.format("failed logins: %d wrong passwords for one user checked (%.0f ms each: bcrypt), then"
                 + " 429 (Retry-After %d s) even for the right one; the form: %s, then the form page 429; one address:"
                 + " %d failures in all, then 429 for basic and form alike; let in again %.0f s after the lock",
                 PER_USER, perGuessMs, retryAfter, anna, before + letThrough, (System.nanoTime() - waited) / 1e9));
