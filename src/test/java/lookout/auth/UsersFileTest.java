@@ -25,6 +25,7 @@ class UsersFileTest {
         String text = Files.readString(file);
         assertThat(text).doesNotContain(password).contains("admin:admin:$2a$");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
         UsersFile.User admin = UsersFile.read(file).users().get("admin");
         assertThat(admin.role()).isEqualTo(Role.ADMIN);
         assertThat(Passwords.matches(password, admin.hash())).isTrue();
