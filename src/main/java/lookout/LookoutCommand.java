@@ -1,6 +1,7 @@
 package lookout;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import lookout.auth.UsersCommand;
 import lookout.bench.BenchCommand;
 import lookout.broker.BrokerCommand;
 import lookout.camera.CameraCommand;
@@ -24,6 +25,6 @@ import picocli.CommandLine;
         description = "Kafka-native pedestrian detection.",
         subcommands = {BrokerCommand.class, ServeCommand.class, LiveCommand.class, DemoCommand.class, CameraCommand.class,
                 EvalCommand.class, EngineCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
-                TrainerCommand.class, ControlCli.class, TopicsCommand.class, AclsCommand.class, BenchCommand.class})
+                TrainerCommand.class, ControlCli.class, TopicsCommand.class, AclsCommand.class, UsersCommand.class, BenchCommand.class})
 public class LookoutCommand {
 }

@@ -248,8 +248,26 @@ public final class LookoutConfig {
         return get("quarkus.http.port", Integer.class);
     }
 
+    /** The management port of serve and demo (health, metrics). */
+    public int managementPort() {
+        return get("quarkus.management.port", Integer.class);
+    }
+
     public RestSettings rest() {
-        return new RestSettings(get("lookout.rest.enabled", Boolean.class),
-                config.getOptionalValue("lookout.rest.token", String.class).orElse(""));
+        return new RestSettings(get("lookout.rest.enabled", Boolean.class));
+    }
+
+    /** The users file and the failed-login limits of the HTTP side (pages, streams, REST, metrics). */
+    public AuthSettings auth() {
+        return new AuthSettings(path("lookout.auth.users-file"),
+                get("lookout.auth.login.max-failures-per-user", Integer.class),
+                get("lookout.auth.login.max-failures-per-address", Integer.class),
+                get("lookout.auth.login.window", Duration.class),
+                get("lookout.auth.credential-cache", Duration.class));
+    }
+
+    /** Live pages (event streams) open at once in this process; one more is answered 503. */
+    public int liveMaxPages() {
+        return get("lookout.live.max-pages", Integer.class);
     }
 }

@@ -1,5 +1,6 @@
 package lookout.live;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ public class LiveRuntime {
 
     private volatile LiveHub hub;
     private volatile LiveFeed feed;
+    private final AtomicInteger pages = new AtomicInteger();
 
     /**
      * Starts following the frames and detections topics; stopped on shutdown.
@@ -45,6 +47,29 @@ public class LiveRuntime {
     public boolean following() {
         LiveFeed f = feed;
         return f != null && f.following();
+    }
+
+    /** Counts one more open page (event stream) unless {@code max} are open already. */
+    public boolean openPage(int max) {
+        while (true) {
+            int n = pages.get();
+            if (n >= max) {
+                return false;
+            }
+            if (pages.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A page's stream ended (closed by the browser, cut off for being too slow, or the hub closed). */
+    public void pageClosed() {
+        pages.decrementAndGet();
+    }
+
+    /** Pages open now. */
+    public int pages() {
+        return pages.get();
     }
 
     /** The hub, or null when no live page runs in this process. */

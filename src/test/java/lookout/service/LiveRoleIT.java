@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,30 +19,38 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import lookout.broker.EmbeddedBroker;
+import lookout.auth.Role;
 import lookout.common.Json;
 import lookout.kafka.Topics;
+import lookout.testing.AppProcess;
 import lookout.testing.LookoutProcess;
 import lookout.testing.TestBroker;
 import lookout.testing.TestFrames;
 import lookout.testing.TestModels;
+import lookout.testing.TestUsers;
 
 /**
  * The live page as its own role, as k8s/base deploys it: a detector with {@code lookout.live.enabled=false}
  * and a {@code lookout live} process, both the packaged app. The live process shows the camera the
  * detector analyses (picture and that frame's detections), is ready once it follows the topics, and
- * the detector serves no page (so it reads no frame for one).
+ * the detector serves no page (so it reads no frame for one). Both behind the login, as deployed.
  */
 @Timeout(300)
 class LiveRoleIT {
     @RegisterExtension
     static final TestBroker broker = new TestBroker();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    LookoutProcess detector;
-    LookoutProcess live;
+    static final String USER = "olga";
+    static final String PASSWORD = "olga's long password";
+    AppProcess detector;
+    AppProcess live;
+
+    @TempDir
+    Path tmp;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -52,56 +62,38 @@ class LiveRoleIT {
         }
     }
 
-    static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static void awaitReady(LookoutProcess p, int port, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(p.alive()).as("process running: " + p.tail()).isTrue();
-            try {
-                if (get(port, "/q/health/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("not ready within " + timeout + ": " + p.tail());
-    }
-
-    static Map<String, String> config(int httpPort) {
-        Map<String, String> c = new HashMap<>();
-        c.put("quarkus.http.port", String.valueOf(httpPort));
-        c.put("lookout.topics.partitions", "2");
-        return c;
+    static HttpResponse<String> get(AppProcess p, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(p.url(path))).header("Authorization",
+                AppProcess.basic(USER, PASSWORD)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void givenADetectorWithoutThePageAndALiveProcessWhenACameraSendsThenOnlyTheLiveProcessShowsItsAnalysedFrame()
             throws Exception {
-        // Given a detector with the page off and the live role beside it
+        // Given a detector with the page off and the live role beside it, one viewer in the users file
         LookoutProcess.assumePackaged();
-        int detectorPort = EmbeddedBroker.freePort();
-        int livePort = EmbeddedBroker.freePort();
-        Map<String, String> d = config(detectorPort);
-        d.put("lookout.model.dir", TestModels.tinyModelDir().toAbsolutePath().toString());
-        d.put("lookout.live.enabled", "false");
-        d.put("lookout.models.watch", "false");
-        d.put("lookout.instance-id", "live-role-it-detector");
-        d.put("lookout.application-id", "live-role-it");
-        d.put("lookout.state-dir", java.nio.file.Files.createTempDirectory("live-role-it-").toString());
-        detector = LookoutProcess.start("live-role-detector", d, Map.of(), "serve", "--bootstrap-servers",
-                broker.bootstrapServers());
-        Map<String, String> l = config(livePort);
-        l.put("lookout.instance-id", "live-role-it-live");
-        live = LookoutProcess.start("live-role-live", l, Map.of(), "live", "--bootstrap-servers", broker.bootstrapServers());
-        awaitReady(live, livePort, Duration.ofSeconds(120));
-        awaitReady(detector, detectorPort, Duration.ofSeconds(180));
-        assertThat(get(livePort, "/q/health/ready").body()).contains("\"live\"").contains("ready");
+        Path users = new TestUsers().add(USER, Role.VIEWER, PASSWORD).write(tmp.resolve("users"));
+        Map<String, String> d = new HashMap<>();
+        d.put("LOOKOUT_AUTH_USERS_FILE", users.toString());
+        d.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        d.put("LOOKOUT_TOPICS_PARTITIONS", "2");
+        d.put("LOOKOUT_MODEL_DIR", TestModels.tinyModelDir().toAbsolutePath().toString());
+        d.put("LOOKOUT_LIVE_ENABLED", "false");
+        d.put("LOOKOUT_MODELS_WATCH", "false");
+        d.put("LOOKOUT_INSTANCE_ID", "live-role-it-detector");
+        d.put("LOOKOUT_APPLICATION_ID", "live-role-it");
+        d.put("LOOKOUT_STATE_DIR", Files.createTempDirectory("live-role-it-").toString());
+        detector = AppProcess.start("live-role-detector", "serve", d);
+        Map<String, String> l = new HashMap<>();
+        l.put("LOOKOUT_AUTH_USERS_FILE", users.toString());
+        l.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        l.put("LOOKOUT_TOPICS_PARTITIONS", "2");
+        l.put("LOOKOUT_INSTANCE_ID", "live-role-it-live");
+        live = AppProcess.start("live-role-live", "live", l);
+        live.awaitReady(Duration.ofSeconds(120));
+        detector.awaitReady(Duration.ofSeconds(180));
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(live.managementUrl("/q/health/ready"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("\"live\"").contains("ready");
 
         // When a camera sends frames
         byte[] jpeg = TestFrames.jpeg(160, 120);
@@ -114,7 +106,7 @@ class LiveRoleIT {
                 r.headers().add(Topics.HEADER_TS, String.valueOf(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
                 producer.send(r).get();
                 Thread.sleep(500);
-                JsonNode state = Json.MAPPER.readTree(get(livePort, "/live/state").body());
+                JsonNode state = Json.MAPPER.readTree(get(live, "/live/state").body());
                 for (JsonNode c : state.findValues("camera")) {
                     if (c.asText().equals("live-role-cam")) {
                         camera = state;
@@ -126,7 +118,7 @@ class LiveRoleIT {
         // Then the live process shows the camera the detector analysed, and the detector serves no page
         assertThat(camera).as("the live role shows live-role-cam: " + live.tail()).isNotNull();
         assertThat(camera.toString()).contains("live-role-cam");
-        HttpResponse<String> detectorPage = get(detectorPort, "/live/state");
+        HttpResponse<String> detectorPage = get(detector, "/live/state");
         assertThat(detectorPage.statusCode()).isEqualTo(503);
         assertThat(detectorPage.body()).contains("no live page in this process");
     }
