@@ -23,12 +23,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import lookout.config.DetectorSettings;
 import lookout.config.FramePolicy;
+import lookout.detect.CaptureClock;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
 import lookout.detect.Detector;
 import lookout.detect.FetchedFrames;
 import lookout.detect.FetchedFramesInterceptor;
 import lookout.detect.FrameTail;
+import lookout.detect.FrameTimestamps;
 import lookout.detect.InferencePool;
 import lookout.detect.Lookahead;
 import lookout.detect.LastLineHandlers;
@@ -104,7 +106,8 @@ public final class DetectionService implements AutoCloseable {
             // idle workers start on each camera's newest frame before its stream thread gets there
             lookahead = new Lookahead(decoder, metrics::lookaheadWasted);
             pool.lookAhead(lookahead);
-            tail = new FrameTail(fetched, lookahead, clients.tailConsumer("frame-tail"));
+            tail = new FrameTail(fetched, lookahead, clients.tailConsumer("frame-tail"),
+                    new CaptureClock(settings.clockMaxSkew(), clock));
             newer = tail;
         }
         pool.start();
@@ -112,7 +115,14 @@ public final class DetectionService implements AutoCloseable {
         DetectionTopology topology = new DetectionTopology(topologySettings(limits, config), decoder, pool, metrics,
                 clock, newer, lookahead);
         streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
-        streams.setUncaughtExceptionHandler(DetectionService::onStreamThreadFailure);
+        metrics.streamThreadsWatched();
+        streams.setUncaughtExceptionHandler(e -> {
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = onStreamThreadFailure(e);
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                metrics.streamThreadReplaced();
+            }
+            return response;
+        });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.start();
@@ -127,7 +137,7 @@ public final class DetectionService implements AutoCloseable {
         int producerLimit = (Integer) config.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         return new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(),
                 settings.inferenceTimeout(), Math.min(producerLimit, topicLimits.get(Topics.DETECTIONS)),
-                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)));
+                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)), settings.clockMaxSkew());
     }
 
     /**
@@ -198,6 +208,8 @@ public final class DetectionService implements AutoCloseable {
         // one state directory per replica name: where the process id (so the transactional ids) is kept
         required.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().resolve(clients.settings().group().instanceId())
                 .toAbsolutePath().toString());
+        // no record's timestamp may fail a stream thread (Kafka Streams' default extractor does, on a negative one)
+        required.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, FrameTimestamps.class);
         required.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Production.class);
         required.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Processing.class);
         required.put(LastLineHandlers.METRICS, metrics);
