@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -73,6 +74,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile BooleanSupplier watcherAlive = () -> true;
     private DetectionTopology.Stage stage;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final AtomicBoolean readyLogged = new AtomicBoolean();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
             DetectorFactory factory, Clock clock) {
@@ -116,6 +118,14 @@ public final class DetectionService implements AutoCloseable {
                 clock, newer, lookahead);
         streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
         metrics.streamThreadsWatched();
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING && modelReady && readyLogged.compareAndSet(false, true)) {
+                // the figure start-up measurements read (see docs/service.md, start-up)
+                LOG.infof("detector ready to answer frames %.1f s after the process started",
+                        (System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
+                                .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis())) / 1000.0);
+            }
+        });
         streams.setUncaughtExceptionHandler(e -> {
             StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = onStreamThreadFailure(e);
             if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
@@ -158,14 +168,20 @@ public final class DetectionService implements AutoCloseable {
     }
 
     private InferencePool openPool() {
+        long t0 = System.nanoTime();
         List<Detector> detectors = new ArrayList<>();
         try {
             for (String device : InferencePool.workerDevices(settings.devices(), settings.workersPerDevice())) {
                 detectors.add(factory.open(settings.modelDir(), device));
             }
+            long loaded = System.nanoTime();
             InferencePool p = new InferencePool(detectors, settings.batchMaxSize(), settings.batchMaxDelay(),
                     settings.batchQueueCapacity(), metrics);
-            p.warmUp();
+            // the first sizes now, the rest by the workers while idle: frames are answered meanwhile
+            p.warmUp(settings.warmBeforeReady());
+            LOG.infof("model loaded in %d ms, batch sizes 1-%d warmed up in %d ms%s", (loaded - t0) / 1_000_000,
+                    p.warmedBatchSize(), (System.nanoTime() - loaded) / 1_000_000,
+                    p.warming() ? " (the workers warm up to " + settings.batchMaxSize() + " while idle)" : "");
             return p;
         } catch (Exception e) {
             detectors.forEach(Detector::close);

@@ -69,7 +69,7 @@ class DetectionServiceIT {
                 d.batchQueueCapacity(), d.maxFrameAge(), d.scoreThreshold(), d.inferenceTimeout(),
                 d.processingGuarantee(), d.streamThreads(), d.commitInterval(), d.applicationId(),
                 new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()), d.stateDir(), FramePolicy.EVERY_FRAME,
-                d.clockMaxSkew());
+                d.clockMaxSkew(), d.warmBeforeReady());
     }
 
     DetectionService startService(DetectorSettings settings) throws InterruptedException {

@@ -26,7 +26,7 @@ class DetectionServiceTest {
         return new DetectorSettings(Path.of("m"), devices, workers, batch, Duration.ofMillis(5), 64, Duration.ofSeconds(10),
                 0.5f, Duration.ofSeconds(60), guarantee, threads, Duration.ofMillis(100), "app-x",
                 new FrameLimits(8_388_608, 8192, 37_748_736L), Path.of("state"), FramePolicy.LATEST_FRAME,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), 1);
     }
 
     @Test

@@ -70,7 +70,7 @@ class LatestFrameIT {
         DetectorSettings settings = new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(),
                 d.batchMaxDelay(), d.batchQueueCapacity(), Duration.ofSeconds(60), d.scoreThreshold(), d.inferenceTimeout(),
                 d.processingGuarantee(), streamThreads, d.commitInterval(), appId, d.frames(), d.stateDir(), FramePolicy.LATEST_FRAME,
-                d.clockMaxSkew());
+                d.clockMaxSkew(), d.warmBeforeReady());
         meters = new SimpleMeterRegistry();
         DetectionService service = new DetectionService(settings, new KafkaClients(broker.kafka(PARTITIONS)),
                 meters, costing(msPerFrame), Clock.systemUTC());
