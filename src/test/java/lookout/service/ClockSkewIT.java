@@ -118,7 +118,13 @@ class ClockSkewIT {
                         new StatsSettings(WINDOW, GRACE, 0.02, null), d.clockMaxSkew(), new CountingLines(),
                         new CameraMetrics(registry)));
         services.add(service);
-        return DetectionServiceIT.awaitReady(service.start());
+        DetectionServiceIT.awaitReady(service.start());
+        // the latency comparison starts once the workers warmed every batch size (they do so while idle)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (service.pool().warming() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return service;
     }
 
     /** Streams the cameras at FPS each for SECONDS, each frame stamped by its camera's clock. */
