@@ -7,14 +7,18 @@
 # `cpu-exclusive --quiet`: it times things.
 #   scripts/measure-startup.sh [MODEL_DIR=models/default] [ROUNDS=2]
 # Variants (env of the serve process; override with BEFORE_ENV / AFTER_ENV):
-#   before: every batch size warmed up before the detector takes frames (the old start-up)
+#   before: every batch size warmed up before the detector takes frames (lookout.batch.warm-before-ready=4);
+#           BEFORE_HOME=DIR runs DIR's ./lookout instead (another checkout, e.g. the commit before a change:
+#           `git archive REV | tar -x -C DIR && (cd DIR && mvn -q -o -DskipTests package)`)
 #   after:  batch size 1 warmed first, the rest while idle (lookout.batch.warm-before-ready=1)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$HERE"
 MODEL=${1:-models/default}; ROUNDS=${2:-2}
+case $MODEL in /*) ;; *) MODEL=$HERE/$MODEL ;; esac
 BEFORE_ENV=${BEFORE_ENV:-"LOOKOUT_BATCH_WARM_BEFORE_READY=4"}
 AFTER_ENV=${AFTER_ENV:-"LOOKOUT_BATCH_WARM_BEFORE_READY=1"}
+BEFORE_HOME=${BEFORE_HOME:-$HERE}
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-startup.XXXX)
 read -r KPORT HPORT < <(/usr/bin/python3 scripts/free-ports.py 2)
@@ -45,11 +49,12 @@ fi
 
 # starts serve with the variant's env; sets serve_pid
 serve() {
-  local variant=$1 log=$2 envs
+  local variant=$1 log=$2 envs home=$HERE
   envs=$([ "$variant" = before ] && echo "$BEFORE_ENV" || echo "$AFTER_ENV")
+  [ "$variant" = before ] && home=$BEFORE_HOME
   env $envs KAFKA_BOOTSTRAP_SERVERS="$B" LOOKOUT_MODEL_DIR="$MODEL" QUARKUS_HTTP_PORT="$HPORT" LOOKOUT_MODELS_WATCH=false \
     LOOKOUT_LIVE_ENABLED=false LOOKOUT_INSTANCE_ID="startup-$variant" LOOKOUT_STATE_DIR="$WORK/state" \
-    ./lookout serve > "$log" 2>&1 &
+    "$home/lookout" serve > "$log" 2>&1 &
   serve_pid=$!
 }
 await_ready() {
@@ -74,12 +79,12 @@ for r in $(seq 1 "$ROUNDS"); do
     kill -9 "$serve_pid"; tk=$(now)
     serve "$variant" "$log.restart"; ready2=$(await_ready "$log.restart")
     wait "$reader" || true; back=$(now)
-    line=$(grep -o "model loaded in [0-9]* ms, batch sizes 1-[0-9]* warmed up in [0-9]* ms" "$log.restart" | head -1)
+    line=$(grep -o "loaded on [0-9]* worker(s) .*warmed up in [0-9]* ms" "$log.restart" | head -1)
     results+=("$variant round $r: start -> ready $(secs "$t0" "$ready") s; SIGKILL -> ready $(secs "$tk" "$ready2") s, -> first answer $(secs "$tk" "$back") s ($line)")
     echo "${results[-1]}"
     sleep 4
     kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=
   done
 done
-echo "startup: model $MODEL, before=[$BEFORE_ENV] after=[$AFTER_ENV], JAVA_OPTS=[${JAVA_OPTS:-}]"
+echo "startup: model $MODEL, before=[$BEFORE_HOME $BEFORE_ENV] after=[$HERE $AFTER_ENV], JAVA_OPTS=[${JAVA_OPTS:-}]"
 printf 'startup: %s\n' "${results[@]}"
