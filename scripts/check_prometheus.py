@@ -31,9 +31,10 @@ RULE_CONDITIONS = {
     "LookoutCameraStalled": "STALL: camera cam-e2e sends 10 frames, then nothing (unplugged)",
     "LookoutLagGrowing": "BURST: 795 frames at once on one camera",
     "LookoutDeadLetters": "JUNK: random bytes sent as a frame",
-    "LookoutLatencySLO": "OLD: frames whose capture time is 5 s before they are sent",
+    "LookoutLatencySLO": "OLD: frames whose capture time is 4 s before they are sent (within the clock bound)",
     "LookoutModelRefused": "SWAP: a version whose model.pt is not a TorchScript file is published as serving",
     "LookoutModelWatcherStopped": "REPLICA: a second detector replica runs with lookout.models.watch=false",
+    "LookoutCameraClockSkew": "SKEW: camera cam-skew sends frames whose lookout.ts is 2 hours ahead (a time-zone mistake)",
 }
 # Alerts whose condition this run does not create (an overload under latest-frame, a refused answer,
 # a failing retrain, a dead target, 5 GiB of RSS, a camera that refuses its stream): they must load and

@@ -122,7 +122,7 @@ log "baseline: with frames flowing, every query that needs no condition must ret
   > "$WORK/prometheus-baseline.txt" || { cat "$WORK/prometheus-baseline.txt"; fail "baseline queries without data"; }
 grep -E "^prometheus" "$WORK/prometheus-baseline.txt"
 
-log "conditions, wave 1: labels + retrain, counting line, junk, old frames, a burst"
+log "conditions, wave 1: labels + retrain, counting line, junk, old frames, a clock 2 h ahead, a burst"
 mkdir -p "$WORK/yolo/images" "$WORK/yolo/labels"
 echo "names: [person]" > "$WORK/yolo/data.yaml"
 ffmpeg -loglevel error -i "$VIDEO" -frames:v 10 -q:v 3 "$WORK/yolo/images/v%03d.jpg"
@@ -139,9 +139,15 @@ for f in "$WORK"/yolo/images/*.jpg; do echo "0 0.349 0.455 0.042 0.148" > "$WORK
 # junk again from cam-e2e (its dead-letter counter goes 1 -> 2) and from a new camera (a counter born at 1)
 kcat -P -b "$B" -t lookout.frames -k cam-e2e -H "lookout.seq=12" "$WORK/junk.bin"
 kcat -P -b "$B" -t lookout.frames -k cam-junk -H "lookout.seq=1" "$WORK/junk.bin"
-old=$(( $(date +%s%3N) - 5000 ))
+# 4 s old: within lookout.clock.max-skew (5 s), so the capture time is trusted and the latency counts from it
+old=$(( $(date +%s%3N) - 4000 ))
 for i in $(seq 1 5); do
   kcat -P -b "$B" -t lookout.frames -k cam-old -H "lookout.seq=$i" -H "lookout.ts=$old" "$WORK/f$(printf %03d "$i").jpg"
+done
+# a camera set two hours ahead (a time-zone mistake): answered as usual, its skew on the gauge and the alert
+skew=$(( $(date +%s%3N) + 7200000 ))
+for i in $(seq 1 5); do
+  kcat -P -b "$B" -t lookout.frames -k cam-skew -H "lookout.seq=$i" -H "lookout.ts=$((skew + 200 * i))" "$WORK/f$(printf %03d "$i").jpg"
 done
 ./lookout camera --camera-id burst --source "$VIDEO" --as-fast-as-possible --bootstrap-servers "$B" \
   > "$WORK/burst.log" 2>&1 || fail "burst camera"

@@ -7,7 +7,11 @@ import java.util.Arrays;
 /**
  * The detector's settings (serve, demo); the keys are listed in docs/service.md.
  * {@code stateDir} ({@code lookout.state-dir}) holds Kafka Streams' state, one folder per replica name;
- * {@code scheduling} ({@code lookout.scheduling}) says which frames of a camera are analysed.
+ * {@code scheduling} ({@code lookout.scheduling}) says which frames of a camera are analysed;
+ * {@code clockMaxSkew} ({@code lookout.clock.max-skew}) how far a camera's clock may be off before the
+ * service places its frames by the time they were sent; {@code warmBeforeReady}
+ * ({@code lookout.batch.warm-before-ready}) how many batch sizes are warmed up before the detector
+ * takes frames (the workers warm the rest while idle).
  */
 public record DetectorSettings(
         Path modelDir,
@@ -25,7 +29,9 @@ public record DetectorSettings(
         String applicationId,
         FrameLimits frames,
         Path stateDir,
-        FramePolicy scheduling) {
+        FramePolicy scheduling,
+        Duration clockMaxSkew,
+        int warmBeforeReady) {
 
     /** Stream threads to run: the configured number, or (0 = auto) max batch size x workers. */
     public int effectiveStreamThreads() {
@@ -40,24 +46,36 @@ public record DetectorSettings(
     public DetectorSettings withBatchMaxDelay(Duration delay) {
         return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, delay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames, stateDir, scheduling);
+                applicationId, frames, stateDir, scheduling, clockMaxSkew, warmBeforeReady);
     }
 
     public DetectorSettings withModelDir(Path dir) {
         return new DetectorSettings(dir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames, stateDir, scheduling);
+                applicationId, frames, stateDir, scheduling, clockMaxSkew, warmBeforeReady);
     }
 
     public DetectorSettings withStateDir(Path dir) {
         return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames, dir, scheduling);
+                applicationId, frames, dir, scheduling, clockMaxSkew, warmBeforeReady);
     }
 
     public DetectorSettings withScheduling(FramePolicy policy) {
         return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
                 maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
-                applicationId, frames, stateDir, policy);
+                applicationId, frames, stateDir, policy, clockMaxSkew, warmBeforeReady);
+    }
+
+    public DetectorSettings withClockMaxSkew(Duration skew) {
+        return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
+                applicationId, frames, stateDir, scheduling, skew, warmBeforeReady);
+    }
+
+    public DetectorSettings withWarmBeforeReady(int sizes) {
+        return new DetectorSettings(modelDir, devices, workersPerDevice, batchMaxSize, batchMaxDelay, batchQueueCapacity,
+                maxFrameAge, scoreThreshold, inferenceTimeout, processingGuarantee, streamThreads, commitInterval,
+                applicationId, frames, stateDir, scheduling, clockMaxSkew, sizes);
     }
 }

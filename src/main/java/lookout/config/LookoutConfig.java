@@ -173,7 +173,9 @@ public final class LookoutConfig {
                 get("lookout.application-id", String.class),
                 frameLimits(),
                 path("lookout.state-dir"),
-                FramePolicy.of(get("lookout.scheduling", String.class)));
+                FramePolicy.of(get("lookout.scheduling", String.class)),
+                get("lookout.clock.max-skew", Duration.class),
+                get("lookout.batch.warm-before-ready", Integer.class));
     }
 
     /** The tracker after detection ({@code lookout.track.*}); frame counts are meant for {@link #trackerFrameRate()}. */

@@ -72,6 +72,8 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
     private final Map<Long, Integer> queuedOfThread = new HashMap<>();
     private volatile int size;
     private volatile boolean closed;
+    /** The largest batch handed out for now (at most maxBatchSize): batch sizes not warmed up yet are held back. */
+    private volatile int limit;
     /** Whether a worker with nothing queued has other work (see {@link #idleWork}). */
     private volatile BooleanSupplier idleWork = () -> false;
 
@@ -86,6 +88,7 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
             throw new IllegalArgumentException("need maxBatchSize >= 1, capacity >= 1, maxDelay >= 0");
         }
         this.maxBatchSize = maxBatchSize;
+        this.limit = maxBatchSize;
         this.maxDelayNanos = maxDelay.toNanos();
         this.capacity = capacity;
         this.queueTimeNanos = queueTimeNanos;
@@ -98,6 +101,16 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
      */
     public void idleWork(BooleanSupplier ready) {
         this.idleWork = ready;
+    }
+
+    /** Hands out batches of at most {@code size} items (clamped to [1, maxBatchSize]) from now on. */
+    public void limit(int size) {
+        this.limit = Math.max(1, Math.min(maxBatchSize, size));
+    }
+
+    /** The largest batch handed out for now. */
+    public int limit() {
+        return limit;
     }
 
     /** Wakes workers waiting for items, to look at {@link #idleWork} again. */
@@ -175,7 +188,8 @@ public final class BatchAggregator<I, O> implements AutoCloseable {
             }
             batch.add(first);
             long deadline = first.enqueuedNanos + maxDelayNanos;
-            while (batch.size() < maxBatchSize && !closed) {
+            int most = limit;
+            while (batch.size() < most && !closed) {
                 Job<I, O> next = take(false);
                 if (next != null) {
                     batch.add(next);

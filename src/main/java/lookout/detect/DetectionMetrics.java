@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -23,7 +24,11 @@ import lookout.model.ModelMetadata;
  * end-to-end latency capture to publish [lookout_latency_end_to_end_seconds], inference time per batch
  * [lookout_inference_seconds], time in the batching queue [lookout_queue_time_seconds], batch sizes
  * [lookout_batch_size], queue depth [lookout_queue_depth], the model in use [lookout_model_info{name,version}]
- * and each camera's analysed frames per second over the last 10 s [lookout_camera_analysed_fps{camera}].
+ * and each camera's analysed frames per second over the last 10 s [lookout_camera_analysed_fps{camera}];
+ * each camera's clock skew on its last frame [lookout_camera_clock_skew_seconds{camera}] and the frames placed
+ * by the time they were sent because the camera's clock was off by more than the bound
+ * [lookout_frames_clock_rebased_total{camera}] (see {@link CaptureClock}); stream threads replaced after a
+ * failure [lookout_stream_threads_replaced_total].
  */
 public final class DetectionMetrics {
     private static final int ANALYSED_WINDOW_SECONDS = 10;
@@ -35,6 +40,7 @@ public final class DetectionMetrics {
     private final Timer endToEnd;
     private final DistributionSummary batchSize;
     private final Map<String, RateMeter> analysed = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> skewMillis = new ConcurrentHashMap<>();
 
     public DetectionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -94,6 +100,47 @@ public final class DetectionMetrics {
                     .tag("camera", c).register(registry);
             return rate;
         }).mark();
+    }
+
+    /**
+     * The camera's clock against the time its frame was sent (ms, + = ahead), and whether it was
+     * within the bound; a frame outside it was placed by its send time. Both meters exist from the
+     * camera's first frame (the counter at 0, so the first re-based frame shows in increase()).
+     */
+    public void clockSkew(String camera, long skewMs, boolean trusted) {
+        String tag = cameraTag(camera);
+        skewMillis.computeIfAbsent(tag, c -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder("lookout.camera.clock.skew", v, a -> a.get() / 1000.0)
+                    .description("capture time minus the time the frame was sent, last frame of the camera (+ = clock ahead)")
+                    .baseUnit("seconds").tag("camera", c).register(registry);
+            return v;
+        }).set(skewMs);
+        Counter rebased = Counter.builder("lookout.frames.clock.rebased")
+                .description("frames placed by the time they were sent: the camera's clock was off by more than lookout.clock.max-skew")
+                .tag("camera", tag).register(registry);
+        if (!trusted) {
+            rebased.increment();
+        }
+    }
+
+    /** A stream thread failed and was replaced (should stay 0: no frame may fail a thread). */
+    public void streamThreadReplaced() {
+        Counter.builder("lookout.stream.threads.replaced")
+                .description("stream threads that failed and were replaced").register(registry).increment();
+    }
+
+    /** Registers the replaced-threads counter at 0, so the first replacement shows in increase(). */
+    public void streamThreadsWatched() {
+        Counter.builder("lookout.stream.threads.replaced")
+                .description("stream threads that failed and were replaced").register(registry);
+    }
+
+    /** A record Kafka refused although the service built it to fit (the last line of defence; should stay 0). */
+    public void recordRefused(String topic, String error) {
+        Counter.builder("lookout.records.refused")
+                .description("records the service built that Kafka refused (dropped, with an ERROR line)")
+                .tag("topic", topic).tag("error", error).register(registry).increment();
     }
 
     public void deadLettered(String camera, String reason) {

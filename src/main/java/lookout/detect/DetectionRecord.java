@@ -4,8 +4,10 @@ import java.util.List;
 
 import org.apache.kafka.common.serialization.Serializer;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import lookout.common.Json;
@@ -17,10 +19,13 @@ import lookout.common.Json;
  * [x1, y1, x2, y2] in source-image pixels, highest score first. {@code droppedDetections} appears
  * only when a frame had more detections than one record may carry (the lowest-scoring were left out).
  * An item's {@code trackId} names the person across frames (per camera); it is absent while the
- * detection is on no confirmed track.
+ * detection is on no confirmed track. {@code clockSkewMs} appears only when the camera's clock was
+ * off by more than {@code lookout.clock.max-skew} (see {@link CaptureClock}): the service then used
+ * the time the frame was sent, not {@code captureTs}, for everything it decided.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"camera", "seq", "captureTs", "clockSkewMs"})
 public record DetectionRecord(
         String camera,
         long seq,
@@ -32,7 +37,8 @@ public record DetectionRecord(
         String reason,
         List<Item> detections,
         Integer droppedDetections,
-        Timings timings) {
+        Timings timings,
+        Long clockSkewMs) {
 
     public static final String OK = "ok";
     public static final String SKIPPED = "skipped";
@@ -40,10 +46,25 @@ public record DetectionRecord(
     public static final String OVERLOAD = "overload";
     public static final String SUPERSEDED = "superseded";
 
+    /** A record of a camera whose clock is trusted (no {@code clockSkewMs}). */
+    public DetectionRecord(String camera, long seq, long captureTs, int width, int height, ModelRef model, String status,
+            String reason, List<Item> detections, Integer droppedDetections, Timings timings) {
+        this(camera, seq, captureTs, width, height, model, status, reason, detections, droppedDetections, timings, null);
+    }
+
+    /**
+     * The frame's service time: its capture time, or, for a camera whose clock was off by more than
+     * the bound, the time it was sent (capture time minus the skew). What statistics windows use.
+     */
+    @JsonIgnore
+    public long serviceTs() {
+        return clockSkewMs == null ? captureTs : captureTs - clockSkewMs;
+    }
+
     /** The same record listing only these detections, saying how many were left out to fit the topic. */
     public DetectionRecord withDetections(List<Item> kept, int dropped) {
         return new DetectionRecord(camera, seq, captureTs, width, height, model, status, reason, kept,
-                dropped > 0 ? dropped : null, timings);
+                dropped > 0 ? dropped : null, timings, clockSkewMs);
     }
 
     public record ModelRef(String name, String version) {
@@ -71,7 +92,7 @@ public record DetectionRecord(
     /** The same record with these items in place of its own (the tracker's: the same detections with track ids). */
     public DetectionRecord withDetections(List<Item> items) {
         return new DetectionRecord(camera, seq, captureTs, width, height, model, status, reason, items,
-                droppedDetections, timings);
+                droppedDetections, timings, clockSkewMs);
     }
 
     /** The record as it is published: JSON bytes. */

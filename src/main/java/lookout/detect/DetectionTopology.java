@@ -93,9 +93,11 @@ public final class DetectionTopology {
      * @param scoreThreshold     the one place detections are filtered: below it they are not published
      * @param detectionsMaxBytes largest record {@code lookout.detections} takes
      * @param dlqMaxBytes        largest record {@code lookout.frames.dlq} takes
+     * @param clockMaxSkew       how far a camera's clock may be off before its frames are placed by
+     *                           the time they were sent ({@link CaptureClock})
      */
     public record Settings(Duration maxFrameAge, float scoreThreshold, Duration inferenceTimeout,
-            int detectionsMaxBytes, int dlqMaxBytes) {
+            int detectionsMaxBytes, int dlqMaxBytes, Duration clockMaxSkew) {
     }
 
     private final Settings settings;
@@ -103,6 +105,7 @@ public final class DetectionTopology {
     private final InferencePool pool;
     private final DetectionMetrics metrics;
     private final Clock clock;
+    private final CaptureClock time;
     private final NewerFrames newer;
     private final Lookahead lookahead;
 
@@ -130,6 +133,7 @@ public final class DetectionTopology {
         this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
+        this.time = new CaptureClock(settings.clockMaxSkew(), clock);
         this.newer = newer;
     }
 
@@ -299,24 +303,27 @@ public final class DetectionTopology {
                 deadLetter(frame, camera, DeadLetterReason.CORRUPT, "decoder error: " + e);
                 return;
             }
+            // the camera's capture time is its claim; what the service decides goes by service time
+            CaptureClock.Placed at = time.place(captureTs, frame.timestamp());
+            metrics.clockSkew(camera, at.skewMs(), at.trusted());
             long now = clock.millis();
             int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
             Lookahead.Decision ahead = offset >= 0 && lookahead != null
                     ? lookahead.decide(partition, camera, offset) : Lookahead.USUAL;
             if (ahead instanceof Lookahead.Overtaken || ahead instanceof Lookahead.Usual && offset >= 0
-                    && newer.newerWaiting(partition, camera, offset, captureTs)) {
-                skip(frame, camera, seq, captureTs, size, DetectionRecord.SUPERSEDED, now);
+                    && newer.newerWaiting(partition, camera, offset, at.serviceTs())) {
+                skip(frame, camera, seq, at, size, DetectionRecord.SUPERSEDED, now);
                 return;
             }
-            if (now - captureTs > settings.maxFrameAge().toMillis()) {
-                skip(frame, camera, seq, captureTs, size, DetectionRecord.STALE, now);
+            if (now - at.serviceTs() > settings.maxFrameAge().toMillis()) {
+                skip(frame, camera, seq, at, size, DetectionRecord.STALE, now);
                 return;
             }
             InferencePool.Result result = ahead instanceof Lookahead.Started started ? awaitStarted(started) : null;
             if (result != null) {
                 metrics.lookaheadTaken();
             } else {
-                result = analyse(frame, camera, seq, captureTs, size, now);
+                result = analyse(frame, camera, seq, at, size, now);
                 if (result == null) {
                     return; // answered otherwise (dead letter, overload)
                 }
@@ -331,7 +338,7 @@ public final class DetectionTopology {
             DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),
                     modelRef(result.model()), DetectionRecord.OK, null, items, null,
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
-                            result.batchSize(), age(published, captureTs)));
+                            result.batchSize(), age(published, at.serviceTs())), at.clockSkewMs());
             emit(frame, out);
             if (newer != NewerFrames.NONE && !newer.otherCameraWaiting(partition, camera, offset)) {
                 // latest-frame: make the answer visible now. Kafka Streams would otherwise commit on
@@ -342,21 +349,21 @@ public final class DetectionTopology {
             }
             metrics.frameOut(camera, DetectionRecord.OK);
             metrics.analysed(camera);
-            metrics.endToEnd(age(published, captureTs));
+            metrics.endToEnd(age(published, at.serviceTs()));
         }
 
-        private void skip(Record<byte[], byte[]> frame, String camera, long seq, long captureTs, ImageSize size,
+        private void skip(Record<byte[], byte[]> frame, String camera, long seq, CaptureClock.Placed at, ImageSize size,
                 String reason, long now) {
-            DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),
+            DetectionRecord out = new DetectionRecord(camera, seq, at.captureTs(), (int) size.width(), (int) size.height(),
                     modelRef(), DetectionRecord.SKIPPED, reason, List.of(), null,
-                    new DetectionRecord.Timings(null, null, null, age(now, captureTs)));
+                    new DetectionRecord.Timings(null, null, null, age(now, at.serviceTs())), at.clockSkewMs());
             emit(frame, out);
             metrics.skipped(camera, reason);
             metrics.frameOut(camera, DetectionRecord.SKIPPED);
         }
 
         /** Decodes and submits the frame and waits for its result; null once it was answered another way. */
-        private InferencePool.Result analyse(Record<byte[], byte[]> frame, String camera, long seq, long captureTs,
+        private InferencePool.Result analyse(Record<byte[], byte[]> frame, String camera, long seq, CaptureClock.Placed at,
                 ImageSize size, long now) {
             DecodedImage image;
             try {
@@ -372,7 +379,7 @@ public final class DetectionTopology {
             try {
                 pending = pool.submit(camera, image);
             } catch (BatchAggregator.QueueFullException e) {
-                skip(frame, camera, seq, captureTs, size, DetectionRecord.OVERLOAD, now);
+                skip(frame, camera, seq, at, size, DetectionRecord.OVERLOAD, now);
                 return null;
             }
             try {
@@ -414,14 +421,17 @@ public final class DetectionTopology {
             }
         }
 
+        /** Records the service writes carry its own timestamp for the frame (see {@link CaptureClock#recordTime}). */
         private void emit(Record<byte[], byte[]> frame, DetectionRecord out) {
-            context.forward(new Record<byte[], Object>(frame.key(), out, frame.timestamp(), new RecordHeaders()), next);
+            context.forward(new Record<byte[], Object>(frame.key(), out, time.recordTime(frame.timestamp()),
+                    new RecordHeaders()), next);
         }
 
         private void deadLetter(Record<byte[], byte[]> frame, String camera, DeadLetterReason reason, String detail) {
             DeadLetter dl = DeadLetter.of(frame.key(), frame.value(), frame.headers(), reason.code(), detail,
                     settings.dlqMaxBytes());
-            context.forward(new Record<byte[], Object>(dl.key(), dl.value(), frame.timestamp(), dl.headers()), DLQ_SINK);
+            context.forward(new Record<byte[], Object>(dl.key(), dl.value(), time.recordTime(frame.timestamp()),
+                    dl.headers()), DLQ_SINK);
             metrics.deadLettered(camera, reason.code());
         }
 
@@ -439,8 +449,8 @@ public final class DetectionTopology {
     private static final Header[] NO_HEADERS = new Header[0];
 
     /**
-     * Capture to now, never negative: a camera whose clock runs ahead (or a far-future
-     * {@code lookout.ts}) reads as 0 ms, not as a latency from the future.
+     * Service time to now, never negative (a capture time ahead within the clock bound reads as 0 ms,
+     * not as a latency from the future; beyond the bound the service time is the send time).
      */
     static long age(long now, long captureTs) {
         return Math.max(0, now - captureTs);

@@ -28,14 +28,19 @@ public interface Detector extends AutoCloseable {
      * shape: every shape is compiled once).
      */
     default void warmUp(ModelMetadata.Size size, int maxBatchSize) {
+        for (int batchSize = 1; batchSize <= maxBatchSize; batchSize++) {
+            warmUpBatch(size, batchSize);
+        }
+    }
+
+    /** Runs batches of exactly {@code batchSize} grey frames of the given size a few times (see {@link #warmUp}). */
+    default void warmUpBatch(ModelMetadata.Size size, int batchSize) {
         byte[] grey = new byte[size.width() * size.height() * 3];
         Arrays.fill(grey, (byte) 114);
         DecodedImage image = new DecodedImage(size.width(), size.height(), grey);
-        for (int batchSize = 1; batchSize <= maxBatchSize; batchSize++) {
-            List<DecodedImage> batch = Collections.nCopies(batchSize, image);
-            for (int round = 0; round < (batchSize == 1 ? 3 : 2); round++) {
-                detect(batch);
-            }
+        List<DecodedImage> batch = Collections.nCopies(batchSize, image);
+        for (int round = 0; round < (batchSize == 1 ? 3 : 2); round++) {
+            detect(batch);
         }
     }
 

@@ -32,18 +32,21 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
     private final FetchedFrames frames;
     private final Lookahead lookahead;
     private final Consumer<byte[], byte[]> consumer;
+    private final CaptureClock time;
     private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
 
     /**
      * Starts following (nothing until a stream task starts); {@code consumer} is used by the tail's
-     * thread only; {@code lookahead} may be null (frames are then only recorded as landed).
+     * thread only; {@code lookahead} may be null (frames are then only recorded as landed). Frames are
+     * recorded at their service time ({@code time}), as the topology judges them.
      */
-    public FrameTail(FetchedFrames frames, Lookahead lookahead, Consumer<byte[], byte[]> consumer) {
+    public FrameTail(FetchedFrames frames, Lookahead lookahead, Consumer<byte[], byte[]> consumer, CaptureClock time) {
         this.frames = frames;
         this.lookahead = lookahead;
         this.consumer = consumer;
+        this.time = time;
         this.thread = new Thread(this::loop, "frame-tail");
         thread.setDaemon(true);
         thread.start();
@@ -67,7 +70,7 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     String camera = DetectionTopology.camera(r.key());
-                    long ts = captureTs(r);
+                    long ts = time.place(captureTs(r), r.timestamp()).serviceTs();
                     frames.logged(r.partition(), camera, r.offset(), ts);
                     if (lookahead != null) {
                         lookahead.landed(r.partition(), camera, r.offset(), ts, r.value());
@@ -86,7 +89,7 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
         }
     }
 
-    /** As the topology reads it: the capture-time header, else the record timestamp. */
+    /** As the topology reads it: the capture-time header, else the record timestamp (placed in time by the caller). */
     private static long captureTs(ConsumerRecord<byte[], byte[]> r) {
         try {
             Long ts = DetectionTopology.headerLong(r.headers(), Topics.HEADER_TS);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.jboss.logging.Logger;
@@ -40,11 +41,27 @@ public final class InferencePool implements AutoCloseable {
         final List<Detector> detectors;
         final ModelMetadata model;
         final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        /** Per worker, the largest batch size its detector has been warmed up for. */
+        final AtomicIntegerArray warmed;
+        /** Set when a batch size failed to warm up: larger batches are then never formed. */
+        volatile boolean warmingStopped;
         boolean retired; // guarded by lock
 
-        Generation(List<? extends Detector> detectors) {
+        Generation(List<? extends Detector> detectors, int warmedUpTo) {
             this.detectors = List.copyOf(detectors);
             this.model = detectors.get(0).model();
+            this.warmed = new AtomicIntegerArray(detectors.size());
+            for (int i = 0; i < detectors.size(); i++) {
+                warmed.set(i, warmedUpTo);
+            }
+        }
+
+        int warmedByAll() {
+            int min = Integer.MAX_VALUE;
+            for (int i = 0; i < warmed.length(); i++) {
+                min = Math.min(min, warmed.get(i));
+            }
+            return min;
         }
     }
 
@@ -60,13 +77,16 @@ public final class InferencePool implements AutoCloseable {
     private final DetectionMetrics metrics;
     private final List<Thread> workers = new ArrayList<>();
     private volatile Lookahead lookahead;
+    /** The worker slot of the current thread (asked by the batcher when a worker idles). */
+    private static final ThreadLocal<Integer> SLOT = new ThreadLocal<>();
 
     public InferencePool(List<? extends Detector> detectors, int maxBatchSize, Duration maxDelay, int queueCapacity,
             DetectionMetrics metrics) {
         if (detectors.isEmpty()) {
             throw new IllegalArgumentException("an inference pool needs at least one detector");
         }
-        this.current = new Generation(detectors);
+        // a pool nobody warms up forms full batches at once; warmUp(n) holds larger ones back until warmed
+        this.current = new Generation(detectors, maxBatchSize);
         this.metrics = metrics;
         this.batcher = new BatchAggregator<>(maxBatchSize, maxDelay, queueCapacity, metrics::queueTime);
         metrics.queueDepth(batcher::depth);
@@ -92,7 +112,44 @@ public final class InferencePool implements AutoCloseable {
      * the pool's maximum. Call before {@link #start()}.
      */
     public void warmUp() {
-        warmUp(current.detectors, batcher.maxBatchSize());
+        warmUp(batcher.maxBatchSize());
+    }
+
+    /**
+     * Warms every worker's detector up for batch sizes 1 to {@code upTo} (before {@link #start()}); the
+     * workers warm the larger sizes themselves while idle, and until every worker has warmed a size,
+     * batches of that size are not formed. So the pool can serve frames one at a time within seconds
+     * of loading the model, instead of after warming every batch size (on a 2-core CPU, 18 s of the
+     * default model's start-up went into sizes 1-4).
+     */
+    public void warmUp(int upTo) {
+        Generation gen = current;
+        int sizes = Math.max(1, Math.min(upTo, batcher.maxBatchSize()));
+        for (int slot = 0; slot < gen.detectors.size(); slot++) {
+            Detector detector = gen.detectors.get(slot);
+            for (int b = 1; b <= sizes; b++) {
+                detector.warmUpBatch(detector.model().nominalSize(), b);
+            }
+            gen.warmed.set(slot, sizes);
+        }
+        batcher.limit(sizes);
+    }
+
+    /** Whether some worker still has batch sizes to warm up (it does so when idle). */
+    public boolean warming() {
+        Generation gen = current;
+        return !gen.warmingStopped && gen.warmedByAll() < batcher.maxBatchSize();
+    }
+
+    /** Whether this worker still has batch sizes to warm up. */
+    private boolean warming(int slot) {
+        Generation gen = current;
+        return !gen.warmingStopped && slot < gen.warmed.length() && gen.warmed.get(slot) < batcher.maxBatchSize();
+    }
+
+    /** The largest batch the workers are warmed up for (what batches are limited to meanwhile). */
+    public int warmedBatchSize() {
+        return current.warmedByAll();
     }
 
     /** Warms up detectors that are not serving yet (before a {@link #swap}), at their model's nominal size. */
@@ -108,7 +165,6 @@ public final class InferencePool implements AutoCloseable {
      */
     public void lookAhead(Lookahead ahead) {
         this.lookahead = ahead;
-        batcher.idleWork(ahead::hasWork);
         ahead.onLanded(batcher::wake);
     }
 
@@ -117,6 +173,12 @@ public final class InferencePool implements AutoCloseable {
         if (!workers.isEmpty()) {
             return this;
         }
+        // an idle worker has other work: a frame seen ahead of its stream thread, or batch sizes to warm up
+        batcher.idleWork(() -> {
+            Lookahead ahead = lookahead;
+            Integer slot = SLOT.get();
+            return ahead != null && ahead.hasWork() || slot != null && warming(slot);
+        });
         List<Detector> detectors = current.detectors;
         for (int i = 0; i < detectors.size(); i++) {
             final int slot = i;
@@ -129,6 +191,7 @@ public final class InferencePool implements AutoCloseable {
     }
 
     private void work(int slot) {
+        SLOT.set(slot);
         while (!batcher.isClosed()) {
             List<Job<DecodedImage, Result>> batch;
             try {
@@ -141,6 +204,8 @@ public final class InferencePool implements AutoCloseable {
                 Lookahead.Analysis next = ahead == null || batcher.isClosed() ? null : ahead.next();
                 if (next != null) {
                     analyseAhead(slot, next);
+                } else if (!batcher.isClosed()) {
+                    warmNextSize(slot);
                 }
                 continue;
             }
@@ -167,6 +232,37 @@ public final class InferencePool implements AutoCloseable {
             analysis.complete(new Result(ran.out().get(0), 0, ran.nanos(), 1, ran.model()));
         } catch (InvalidFrameException | RuntimeException e) {
             analysis.fail(e);
+        }
+    }
+
+    /**
+     * Warms this worker's detector for the next batch size it has not run yet (between frames, while
+     * nothing waits); once every worker has, batches of that size may form.
+     */
+    private void warmNextSize(int slot) {
+        Generation gen = acquire();
+        try {
+            int next = gen.warmed.get(slot) + 1;
+            if (gen.warmingStopped || next > batcher.maxBatchSize()) {
+                return;
+            }
+            Detector detector = gen.detectors.get(slot);
+            long start = System.nanoTime();
+            detector.warmUpBatch(detector.model().nominalSize(), next);
+            gen.warmed.set(slot, next);
+            int all = gen.warmedByAll();
+            if (gen == current) {
+                batcher.limit(all);
+            }
+            LOG.infof("worker %d warmed up batch size %d in %d ms while serving (batches up to %d now)", slot, next,
+                    (System.nanoTime() - start) / 1_000_000, all);
+        } catch (RuntimeException e) {
+            // a batch size that cannot even run on grey frames is never formed: the pool keeps serving smaller ones
+            LOG.warnf("worker %d could not warm up batch size %d: %s; batches stay at most %d", slot,
+                    gen.warmed.get(slot) + 1, e.toString(), gen.warmedByAll());
+            gen.warmingStopped = true;
+        } finally {
+            gen.lock.readLock().unlock();
         }
     }
 
@@ -224,13 +320,14 @@ public final class InferencePool implements AutoCloseable {
             throw new IllegalArgumentException("swap needs " + workers() + " detectors (one per worker), got "
                     + replacements.size());
         }
-        Generation next = new Generation(replacements);
+        Generation next = new Generation(replacements, batcher.maxBatchSize()); // warmed up before the swap
         Generation old;
         synchronized (this) {
             old = current;
             current = next;
         }
         metrics.model(next.model);
+        batcher.limit(batcher.maxBatchSize());
         old.lock.writeLock().lock(); // waits for in-flight batches on the old detectors
         try {
             old.retired = true;

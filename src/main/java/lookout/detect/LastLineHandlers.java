@@ -4,6 +4,9 @@ import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -13,6 +16,8 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.jboss.logging.Logger;
+
+import lookout.kafka.Topics;
 
 /**
  * Kafka Streams' last line of defence behind the topology's own checks. The topology answers every
@@ -50,10 +55,15 @@ public final class LastLineHandlers {
         public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                 Exception exception) {
             if (refusesTheRecord(exception)) {
-                LOG.errorf("frame %s-%d@%d: Kafka refused its %s record (%s); the frame stays unanswered",
-                        context.topic(), context.partition(), context.offset(), record.topic(), exception.toString());
+                boolean answer = Topics.DETECTIONS.equals(record.topic()) || Topics.FRAMES_DLQ.equals(record.topic());
+                LOG.errorf("frame %s-%d@%d: Kafka refused its %s record (timestamp %d: %s); %s", context.topic(),
+                        context.partition(), context.offset(), record.topic(), record.timestamp(), exception.toString(),
+                        answer ? "the frame stays unanswered" : "the record is dropped, the frame's answer is not");
                 if (metrics != null) {
-                    metrics.unanswered("produce");
+                    metrics.recordRefused(record.topic(), exception.getClass().getSimpleName());
+                    if (answer) {
+                        metrics.unanswered("produce");
+                    }
                 }
                 return ProductionExceptionHandlerResponse.CONTINUE;
             }
@@ -71,9 +81,11 @@ public final class LastLineHandlers {
             return ProductionExceptionHandlerResponse.CONTINUE;
         }
 
+        /** Refusals of the record itself (its size, timestamp or bytes), which retrying can never cure. */
         static boolean refusesTheRecord(Exception e) {
-            return e instanceof RecordTooLargeException || e instanceof InvalidRecordException
-                    || e instanceof SerializationException;
+            return e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException
+                    || e instanceof InvalidRecordException || e instanceof CorruptRecordException
+                    || e instanceof InvalidTimestampException || e instanceof SerializationException;
         }
     }
 

@@ -89,6 +89,10 @@ public final class Topics {
                     TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1", TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
             case CONTROL, EVENTS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS,
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
+            // the broker stamps each frame as it lands: the detector's reference for every camera's clock (a
+            // producer's own clock may be as wrong as its camera's), and no frame is refused for its timestamp
+            case FRAMES -> new NewTopic(topic, s.partitions(), rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    maxBytes, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
             default -> new NewTopic(topic, s.partitions(), rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
         };
     }

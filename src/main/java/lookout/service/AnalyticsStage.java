@@ -1,5 +1,7 @@
 package lookout.service;
 
+import java.time.Duration;
+
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -29,11 +31,13 @@ final class AnalyticsStage implements DetectionTopology.Stage {
     private final CountingLines lines;
     private final CameraMetrics metrics;
 
-    AnalyticsStage(TrackerSettings tracker, StatsSettings stats, CountingLines lines, CameraMetrics metrics) {
+    /** {@code clockMaxSkew}: the detector's clock bound ({@code lookout.clock.max-skew}), which also bounds the windows. */
+    AnalyticsStage(TrackerSettings tracker, StatsSettings stats, Duration clockMaxSkew, CountingLines lines,
+            CameraMetrics metrics) {
         this.tracker = tracker;
         // positions of tracks the tracker has ended are forgotten one frame after it forgets them
         this.stats = new CameraStatsProcessor.Settings(stats.window(), stats.grace(), stats.flushInterval(),
-                stats.lineMargin(), tracker.maxMissedFrames() + 1);
+                stats.lineMargin(), tracker.maxMissedFrames() + 1, clockMaxSkew);
         this.lines = lines;
         this.metrics = metrics;
     }

@@ -8,6 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -23,12 +26,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import lookout.config.DetectorSettings;
 import lookout.config.FramePolicy;
+import lookout.detect.CaptureClock;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
 import lookout.detect.Detector;
 import lookout.detect.FetchedFrames;
 import lookout.detect.FetchedFramesInterceptor;
 import lookout.detect.FrameTail;
+import lookout.detect.FrameTimestamps;
 import lookout.detect.InferencePool;
 import lookout.detect.Lookahead;
 import lookout.detect.LastLineHandlers;
@@ -42,7 +47,7 @@ import lookout.model.ModelMetadata;
 /**
  * The detector role, wired by hand (not by the Quarkus Kafka Streams extension, because only the
  * serve/demo roles may start a topology): creates the topics, loads one detector per pool worker,
- * warms every batch size up, then starts Kafka Streams. {@link #close()} stops the streams first
+ * starts Kafka Streams and meanwhile warms the first batch sizes up (see {@link #start()}). {@link #close()} stops the streams first
  * (the in-flight frames finish and commit) and the pool after.
  */
 public final class DetectionService implements AutoCloseable {
@@ -71,6 +76,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile BooleanSupplier watcherAlive = () -> true;
     private DetectionTopology.Stage stage;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final AtomicBoolean readyLogged = new AtomicBoolean();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
             DetectorFactory factory, Clock clock) {
@@ -88,15 +94,27 @@ public final class DetectionService implements AutoCloseable {
         return this;
     }
 
-    /** Topics, model, warm-up, streams; returns once the streams are started (not yet necessarily RUNNING). */
+    /**
+     * Topics, model, streams, warm-up; returns once the model is warm for the first batch sizes and the
+     * streams are started (not yet necessarily RUNNING). What can overlap does: the topics are checked
+     * while the model loads, and Kafka Streams joins its group and restores its stores while the model
+     * warms up (its first frames wait in the pool's queue until the workers start). After a crash that
+     * overlap is seconds of the outage.
+     */
     public synchronized DetectionService start() {
         long t0 = System.nanoTime();
-        TopicAdmin.ensure(clients.settings(), Topics.DETECTOR);
-        Map<String, Integer> limits = TopicAdmin.limits(clients.settings(), List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
+        CompletableFuture<Map<String, Integer>> topics = CompletableFuture.supplyAsync(() -> {
+            TopicAdmin.ensure(clients.settings(), Topics.DETECTOR);
+            return TopicAdmin.limits(clients.settings(), List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
+        });
         pool = openPool();
-        LOG.infof("model %s v%s loaded on %d worker(s) and warmed up in %d ms", pool.model().name(),
-                pool.model().version(), pool.workers(), (System.nanoTime() - t0) / 1_000_000);
-        modelReady = true;
+        long loaded = System.nanoTime();
+        Map<String, Integer> limits;
+        try {
+            limits = topics.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         NewerFrames newer = NewerFrames.NONE;
         FrameDecoder decoder = new FrameDecoder(settings.frames());
         Lookahead lookahead = null;
@@ -104,19 +122,52 @@ public final class DetectionService implements AutoCloseable {
             // idle workers start on each camera's newest frame before its stream thread gets there
             lookahead = new Lookahead(decoder, metrics::lookaheadWasted);
             pool.lookAhead(lookahead);
-            tail = new FrameTail(fetched, lookahead, clients.tailConsumer("frame-tail"));
+            tail = new FrameTail(fetched, lookahead, clients.tailConsumer("frame-tail"),
+                    new CaptureClock(settings.clockMaxSkew(), clock));
             newer = tail;
         }
-        pool.start();
         Properties config = streamsConfig();
         DetectionTopology topology = new DetectionTopology(topologySettings(limits, config), decoder, pool, metrics,
                 clock, newer, lookahead);
         streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
-        streams.setUncaughtExceptionHandler(DetectionService::onStreamThreadFailure);
+        metrics.streamThreadsWatched();
+        streams.setStateListener((now, before) -> logReady());
+        streams.setUncaughtExceptionHandler(e -> {
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = onStreamThreadFailure(e);
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                metrics.streamThreadReplaced();
+            }
+            return response;
+        });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.start();
+        long warm = System.nanoTime();
+        try {
+            // the first sizes now (the workers are not running yet), the rest by the workers while idle
+            pool.warmUp(settings.warmBeforeReady());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot warm up the model from " + settings.modelDir().toAbsolutePath()
+                    + ": " + e.getMessage(), e);
+        }
+        pool.start();
+        LOG.infof("model %s v%s loaded on %d worker(s) in %d ms, batch sizes 1-%d warmed up in %d ms%s",
+                pool.model().name(), pool.model().version(), pool.workers(), (loaded - t0) / 1_000_000,
+                pool.warmedBatchSize(), (System.nanoTime() - warm) / 1_000_000,
+                pool.warming() ? " (the workers warm up to " + settings.batchMaxSize() + " while idle)" : "");
+        modelReady = true;
+        logReady();
         return this;
+    }
+
+    /** Logs, once, when the detector can first answer frames: the figure start-up measurements read. */
+    private void logReady() {
+        if (modelReady && streamsState() == KafkaStreams.State.RUNNING && readyLogged.compareAndSet(false, true)) {
+            long started = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
+                    .orElse(System.currentTimeMillis());
+            LOG.infof("detector ready to answer frames %.1f s after the process started",
+                    (System.currentTimeMillis() - started) / 1000.0);
+        }
     }
 
     /**
@@ -127,7 +178,7 @@ public final class DetectionService implements AutoCloseable {
         int producerLimit = (Integer) config.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         return new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(),
                 settings.inferenceTimeout(), Math.min(producerLimit, topicLimits.get(Topics.DETECTIONS)),
-                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)));
+                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)), settings.clockMaxSkew());
     }
 
     /**
@@ -147,16 +198,15 @@ public final class DetectionService implements AutoCloseable {
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
+    /** Loads one detector per worker; warming up is {@link #start()}'s. */
     private InferencePool openPool() {
         List<Detector> detectors = new ArrayList<>();
         try {
             for (String device : InferencePool.workerDevices(settings.devices(), settings.workersPerDevice())) {
                 detectors.add(factory.open(settings.modelDir(), device));
             }
-            InferencePool p = new InferencePool(detectors, settings.batchMaxSize(), settings.batchMaxDelay(),
+            return new InferencePool(detectors, settings.batchMaxSize(), settings.batchMaxDelay(),
                     settings.batchQueueCapacity(), metrics);
-            p.warmUp();
-            return p;
         } catch (Exception e) {
             detectors.forEach(Detector::close);
             throw new IllegalStateException("cannot load the model from " + settings.modelDir().toAbsolutePath()
@@ -198,6 +248,8 @@ public final class DetectionService implements AutoCloseable {
         // one state directory per replica name: where the process id (so the transactional ids) is kept
         required.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().resolve(clients.settings().group().instanceId())
                 .toAbsolutePath().toString());
+        // no record's timestamp may fail a stream thread (Kafka Streams' default extractor does, on a negative one)
+        required.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, FrameTimestamps.class);
         required.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Production.class);
         required.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Processing.class);
         required.put(LastLineHandlers.METRICS, metrics);

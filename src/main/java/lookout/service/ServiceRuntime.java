@@ -62,7 +62,7 @@ public class ServiceRuntime {
         CountingLines lines = CountingLines.of(countingLines(config.stats()));
         this.lines = lines;
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
-                Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), lines,
+                Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), settings.clockMaxSkew(), lines,
                         new CameraMetrics(registry)));
         shutdown.register(service);
         current = service;

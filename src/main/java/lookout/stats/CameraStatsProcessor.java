@@ -11,7 +11,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -20,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -28,8 +28,8 @@ import lookout.detect.DetectionRecord;
 import lookout.kafka.Topics;
 
 /**
- * Per-camera statistics over tumbling windows of capture time (Kafka Streams' {@link TimeWindows},
- * epoch-aligned), published to {@code lookout.camera-stats} when a window closes: people in view
+ * Per-camera statistics over tumbling windows of service time (epoch-aligned, as Kafka Streams'
+ * {@code TimeWindows}), published to {@code lookout.camera-stats} when a window closes: people in view
  * (min/mean/max over analysed frames), distinct track ids, frames analysed and skipped (by reason),
  * and entries/exits across the camera's counting line. Also drives the per-camera Prometheus meters.
  *
@@ -39,6 +39,16 @@ import lookout.kafka.Topics;
  * camera's last numbers still come out. The windows are kept per camera in a changelogged store
  * ({@link #STORE}), written in the same transaction as the frame's output under exactly_once_v2.
  * A frame whose window was already published is counted as {@code late} in the next one.
+ *
+ * <p><b>Time.</b> A frame's window is chosen by its service time ({@link DetectionRecord#serviceTs()}):
+ * its capture time while the camera's clock is within {@code lookout.clock.max-skew} of the send time,
+ * else the send time (the window then counts it in {@code frames.rebased} and says {@code clockSkewMs}).
+ * The windows a camera can open are bounded by the service's clock: never past now plus the bound,
+ * whatever a record says. A stats record's timestamp is its window's end, never later than now: the
+ * broker refuses records more than {@code message.timestamp.after.max.ms} (1 h) ahead, and a refused
+ * record would fail the whole transaction of the frame that closed the window, again at every retry.
+ * State left by a clock the service no longer trusts (windows ahead of now plus the bound, e.g.
+ * written before this rule) is published at once and the camera starts afresh.
  *
  * <p>The DSL's {@code windowedBy().aggregate()} was not used: counting-line crossings need each
  * track's last position across windows, and closing a silent camera's window needs wall-clock
@@ -50,11 +60,12 @@ public final class CameraStatsProcessor implements Processor<byte[], DetectionRe
 
     /** What the statistics need to know; from {@code lookout.stats.*} and the tracker's memory. */
     public record Settings(Duration window, Duration grace, Duration flushInterval, double lineMargin,
-            int forgetTrackAfterFrames) {
+            int forgetTrackAfterFrames, Duration clockMaxSkew) {
     }
 
+    private static final Logger LOG = Logger.getLogger(CameraStatsProcessor.class);
     private final Settings settings;
-    private final TimeWindows windows;
+    private final long windowMs;
     private final CountingLines lines;
     private final CameraMetrics metrics;
     private ProcessorContext<String, byte[]> context;
@@ -62,7 +73,7 @@ public final class CameraStatsProcessor implements Processor<byte[], DetectionRe
 
     public CameraStatsProcessor(Settings settings, CountingLines lines, CameraMetrics metrics) {
         this.settings = settings;
-        this.windows = TimeWindows.ofSizeWithNoGrace(settings.window());
+        this.windowMs = settings.window().toMillis();
         this.lines = lines;
         this.metrics = metrics;
     }
@@ -95,21 +106,35 @@ public final class CameraStatsProcessor implements Processor<byte[], DetectionRe
         state.lastArrival = now;
         metrics.frameAnswered(camera, now);
 
-        long start = windows.windowsFor(frame.captureTs()).keySet().iterator().next();
+        long horizon = now + settings.clockMaxSkew().toMillis();
+        if (state.streamTime > horizon || state.closedBefore > horizon) {
+            // windows of a clock the service no longer trusts: out with them, so they cannot hold this camera's
+            // windows shut (or open) until that time comes
+            LOG.warnf("camera %s: statistics state reached %d, beyond the service's clock (%d) plus the clock bound; "
+                    + "publishing its open windows and starting afresh", clip(camera), state.streamTime, now);
+            close(camera, state, Long.MAX_VALUE, now);
+            state.streamTime = Long.MIN_VALUE;
+            state.closedBefore = Long.MIN_VALUE;
+        }
+        long at = Math.max(0, Math.min(frame.serviceTs(), horizon));
+        long start = at - Math.floorMod(at, windowMs);
         CameraWindow window = null;
         if (start < state.closedBefore) {
             state.late++;
         } else {
-            window = state.open.computeIfAbsent(start, s -> new CameraWindow(s, s + settings.window().toMillis()));
+            window = state.open.computeIfAbsent(start, s -> new CameraWindow(s, s + windowMs));
             window.add(frame);
+            if (frame.clockSkewMs() != null || at != frame.serviceTs()) {
+                window.rebased(frame.clockSkewMs() != null ? frame.clockSkewMs() : frame.captureTs() - at);
+            }
         }
         if (frame.analysed()) {
             metrics.people(camera, frame.detections().size());
             countNewTracks(camera, state, frame);
             countCrossings(camera, state, frame, window);
         }
-        state.streamTime = Math.max(state.streamTime, frame.captureTs());
-        close(camera, state, state.streamTime - settings.grace().toMillis());
+        state.streamTime = Math.max(state.streamTime, at);
+        close(camera, state, state.streamTime - settings.grace().toMillis(), now);
         store.put(camera, state);
     }
 
@@ -169,23 +194,24 @@ public final class CameraStatsProcessor implements Processor<byte[], DetectionRe
     }
 
     /** Publishes and drops the open windows that end at or before {@code upTo}. */
-    private void close(String camera, CameraStatsState state, long upTo) {
+    private void close(String camera, CameraStatsState state, long upTo, long now) {
         for (Iterator<Map.Entry<Long, CameraWindow>> it = state.open.entrySet().iterator(); it.hasNext();) {
             CameraWindow w = it.next().getValue();
             if (w.end > upTo) {
                 break;
             }
             it.remove();
-            publish(camera, state, w);
+            publish(camera, state, w, now);
         }
     }
 
-    private void publish(String camera, CameraStatsState state, CameraWindow w) {
+    private void publish(String camera, CameraStatsState state, CameraWindow w, long now) {
         CameraStatsRecord out = w.toRecord(camera, state.line != null, state.late);
         state.late = 0;
         state.closedBefore = Math.max(state.closedBefore, w.end);
         try {
-            context.forward(new Record<>(camera, Json.MAPPER.writeValueAsBytes(out), w.end));
+            // the record's timestamp is the service's: the window's end, never later than now
+            context.forward(new Record<>(camera, Json.MAPPER.writeValueAsBytes(out), Math.max(0, Math.min(w.end, now))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise camera statistics", e);
         }
@@ -204,9 +230,13 @@ public final class CameraStatsProcessor implements Processor<byte[], DetectionRe
             }
         }
         for (KeyValue<String, CameraStatsState> kv : changed) {
-            close(kv.key, kv.value, Long.MAX_VALUE);
+            close(kv.key, kv.value, Long.MAX_VALUE, now);
             store.put(kv.key, kv.value);
         }
+    }
+
+    private static String clip(String camera) {
+        return camera.length() > 64 ? camera.substring(0, 64) + "..." : camera;
     }
 
     static Serde<CameraStatsState> stateSerde() {

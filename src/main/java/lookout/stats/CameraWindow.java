@@ -18,6 +18,9 @@ final class CameraWindow {
     public TreeSet<Long> tracks = new TreeSet<>();
     public long in;
     public long out;
+    /** Frames placed by their send time (the camera's clock was off by more than the bound), and the largest skew among them. */
+    public long rebased;
+    public Long clockSkewMs;
 
     CameraWindow() {
     }
@@ -44,6 +47,13 @@ final class CameraWindow {
         }
     }
 
+    void rebased(long skewMs) {
+        rebased++;
+        if (clockSkewMs == null || Math.abs(skewMs) > Math.abs(clockSkewMs)) {
+            clockSkewMs = skewMs;
+        }
+    }
+
     void crossed(int direction) {
         if (direction == CountingLine.IN) {
             in++;
@@ -57,7 +67,8 @@ final class CameraWindow {
         CameraStatsRecord.People people = analysed == 0 ? null
                 : new CameraStatsRecord.People(peopleMin, Math.round(1000.0 * peopleSum / analysed) / 1000.0, peopleMax);
         return new CameraStatsRecord(camera, start, end,
-                new CameraStatsRecord.Frames(analysed, skippedTotal, skipped, late), people, tracks.size(),
-                hasLine || in + out > 0 ? new CameraStatsRecord.Line(in, out) : null);
+                new CameraStatsRecord.Frames(analysed, skippedTotal, skipped, late, rebased > 0 ? rebased : null), people,
+                tracks.size(), hasLine || in + out > 0 ? new CameraStatsRecord.Line(in, out) : null,
+                rebased > 0 ? clockSkewMs : null);
     }
 }

@@ -43,6 +43,7 @@ import lookout.testing.TestFrames;
 class DetectionTopologyTest {
     static final long NOW = 1_700_000_000_000L;
     static final Duration MAX_AGE = Duration.ofSeconds(10);
+    static final Duration CLOCK_MAX_SKEW = Duration.ofSeconds(5);
     /** The record limits the topology sizes its output by (frames up to 200,000 bytes here). */
     static final int DETECTIONS_LIMIT = 1024 * 1024;
     static final int DLQ_LIMIT = 200_000 + 64 * 1024;
@@ -82,7 +83,8 @@ class DetectionTopologyTest {
 
     private DetectionTopology topology(float scoreThreshold) {
         return new DetectionTopology(
-                new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT),
+                new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT,
+                        CLOCK_MAX_SKEW),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead);
     }
@@ -204,8 +206,8 @@ class DetectionTopologyTest {
 
     @Test
     void shouldSkipStaleFrames() throws Exception {
-        // Given a frame captured 11 s ago with a max age of 10 s
-        send("cam1", TestFrames.jpeg(32, 24), headers("5", String.valueOf(NOW - 11_000)), NOW);
+        // Given a frame captured and sent 11 s ago (it waited in Kafka) with a max age of 10 s
+        send("cam1", TestFrames.jpeg(32, 24), headers("5", String.valueOf(NOW - 11_000)), NOW - 11_000);
         // Then it is answered as skipped/stale without reaching the detector, and counted
         JsonNode r = onlyDetection();
         assertThat(r.get("status").asText()).isEqualTo("skipped");
@@ -358,6 +360,103 @@ class DetectionTopologyTest {
         JsonNode r = onlyDetection();
         assertThat(r.get("status").asText()).isEqualTo("ok");
         assertThat(r.get("timings").get("endToEndMs").asLong()).isZero();
+    }
+
+    /** The only detections record, with its record timestamp. */
+    private TestRecord<String, byte[]> onlyDetectionRecord() {
+        List<TestRecord<String, byte[]>> out = detections.readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(dlq.isEmpty()).isTrue();
+        return out.get(0);
+    }
+
+    private double skewGauge(String camera) {
+        return registry.get("lookout.camera.clock.skew").tag("camera", camera).gauge().value();
+    }
+
+    private double rebased(String camera) {
+        return registry.get("lookout.frames.clock.rebased").tag("camera", camera).counter().count();
+    }
+
+    @Test
+    void shouldPlaceAFrameByItsSendTimeWhenTheCameraClockIsTwoHoursAhead() throws Exception {
+        // Given a camera set to a time zone two hours east: its frame is sent (and stamped by the broker) now
+        long ahead = NOW + 7_200_000;
+        send("east", TestFrames.jpeg(32, 24), headers("1", String.valueOf(ahead)), NOW);
+        TestRecord<String, byte[]> rec = onlyDetectionRecord();
+        JsonNode r = Json.MAPPER.readTree(rec.value());
+        // Then it is analysed, its capture time is published as the camera claimed it, the record says how far
+        // the clock is off, the latency is measured from the send time, and the record's timestamp is the service's
+        assertThat(r.get("status").asText()).isEqualTo("ok");
+        assertThat(r.get("captureTs").asLong()).isEqualTo(ahead);
+        assertThat(r.get("clockSkewMs").asLong()).isEqualTo(7_200_000);
+        assertThat(r.get("timings").get("endToEndMs").asLong()).isZero();
+        assertThat(rec.getRecordTime()).isEqualTo(Instant.ofEpochMilli(NOW));
+        // and the camera's skew and its re-based frame are on the meters
+        assertThat(skewGauge("east")).isEqualTo(7_200.0);
+        assertThat(rebased("east")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswerExtremeCaptureTimesLikeAnyCameraWithAWrongClock() throws Exception {
+        // Given capture times at 1970, one day behind, one day ahead, and Long.MAX_VALUE (decimal and 8-byte binary)
+        RecordHeaders binaryMax = new RecordHeaders();
+        binaryMax.add(Topics.HEADER_SEQ, "5".getBytes(StandardCharsets.UTF_8));
+        binaryMax.add(Topics.HEADER_TS, ByteBuffer.allocate(8).putLong(Long.MAX_VALUE).array());
+        send("epoch", TestFrames.jpeg(32, 24), headers("1", "0"), NOW);
+        send("behind", TestFrames.jpeg(32, 24), headers("2", String.valueOf(NOW - 86_400_000)), NOW);
+        send("ahead", TestFrames.jpeg(32, 24), headers("3", String.valueOf(NOW + 86_400_000)), NOW);
+        send("max", TestFrames.jpeg(32, 24), headers("4", String.valueOf(Long.MAX_VALUE)), NOW);
+        send("max-binary", TestFrames.jpeg(32, 24), binaryMax, NOW);
+        // Then each is analysed (not stale, not dead-lettered) and says how far its camera's clock is off
+        List<JsonNode> out = allDetections();
+        assertThat(dlq.isEmpty()).isTrue();
+        assertThat(statuses(out)).containsOnly("ok");
+        assertThat(out).extracting(r -> r.get("clockSkewMs").asLong()).containsExactly(-NOW, -86_400_000L,
+                86_400_000L, Long.MAX_VALUE - NOW, Long.MAX_VALUE - NOW);
+        assertThat(out).extracting(r -> r.get("captureTs").asLong()).containsExactly(0L, NOW - 86_400_000,
+                NOW + 86_400_000, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertThat(out).allMatch(r -> r.get("timings").get("endToEndMs").asLong() == 0);
+        // and a value past Long.MAX_VALUE or below zero is a bad header, as before
+        send("over", TestFrames.jpeg(32, 24), headers("6", "9223372036854775808"), NOW);
+        onlyDeadLetter("bad-header");
+        send("negative", TestFrames.jpeg(32, 24), headers("7", "-1"), NOW);
+        onlyDeadLetter("bad-header");
+    }
+
+    @Test
+    void shouldTrustACameraClockWithinTheBoundAndJudgeItsFramesByCaptureTime() throws Exception {
+        // Given a frame sent 3 s after its capture (the bound is 5 s)
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW - 3_000)), NOW);
+        JsonNode r = onlyDetection();
+        // Then the capture time is trusted: no skew on the record, the latency counts from capture
+        assertThat(r.has("clockSkewMs")).isFalse();
+        assertThat(r.get("timings").get("endToEndMs").asLong()).isEqualTo(3_000);
+        assertThat(skewGauge("cam1")).isEqualTo(-3.0);
+        assertThat(rebased("cam1")).isZero();
+    }
+
+    @Test
+    void shouldNotAnswerACameraWhoseClockIsAMinuteBehindStaleForEver() throws Exception {
+        // Given a camera one minute behind whose frames are sent as they are captured (max frame age 10 s)
+        send("slow-clock", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW - 60_000)), NOW);
+        JsonNode r = onlyDetection();
+        // Then its frame is judged by when it was sent: analysed, with the skew on the record
+        assertThat(r.get("status").asText()).isEqualTo("ok");
+        assertThat(r.get("clockSkewMs").asLong()).isEqualTo(-60_000);
+    }
+
+    @Test
+    void shouldNeverStampAnOutputRecordLaterThanTheServiceClock() throws Exception {
+        // Given a topic with producer timestamps whose producer's clock is 50 minutes ahead (the broker allows 1 h)
+        send("cam1", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW + 3_000_000)), NOW + 3_000_000);
+        send("cam1", new byte[] {1, 2, 3}, headers("2", String.valueOf(NOW + 3_000_000)), NOW + 3_000_000);
+        // Then the detections record and the dead letter carry the service's time, and the frame is judged
+        // against the service's clock (50 minutes ahead of it, beyond the bound)
+        TestRecord<String, byte[]> rec = detections.readRecordsToList().get(0);
+        assertThat(rec.getRecordTime()).isEqualTo(Instant.ofEpochMilli(NOW));
+        assertThat(Json.MAPPER.readTree(rec.value()).get("clockSkewMs").asLong()).isEqualTo(3_000_000);
+        assertThat(dlq.readRecordsToList().get(0).getRecordTime()).isEqualTo(Instant.ofEpochMilli(NOW));
     }
 
     @Test

@@ -22,7 +22,8 @@ class FrameTailTest {
         TopicPartition p1 = new TopicPartition(Topics.FRAMES, 1);
         consumer.updateBeginningOffsets(Map.of(p1, 0L));
         consumer.updateEndOffsets(Map.of(p1, 10L));
-        try (FrameTail tail = new FrameTail(frames, null, consumer)) {
+        try (FrameTail tail = new FrameTail(frames, null, consumer,
+                new CaptureClock(java.time.Duration.ofMinutes(5), java.time.Clock.systemUTC()))) {
             // When the task of partition 1 starts and a frame lands there
             tail.following(1);
             long deadline = System.nanoTime() + 10_000_000_000L;

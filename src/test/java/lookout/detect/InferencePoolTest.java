@@ -96,4 +96,45 @@ class InferencePoolTest {
         assertThat(detector.closed).isTrue();
         assertThatThrownBy(() -> pool.submit(IMAGE)).isInstanceOf(BatchAggregator.ShutdownException.class);
     }
+
+    @Test
+    void shouldServeSingleFramesAtOnceAndFormLargerBatchesOnlyOnceTheWorkersWarmedThemUpWhileIdle() throws Exception {
+        // Given a pool of max batch 4 warmed up for batch size 1 only, whose model takes 50 ms a call
+        FakeDetector detector = new FakeDetector();
+        detector.delayMs = 50;
+        InferencePool pool = new InferencePool(List.of(detector), 4, Duration.ofMillis(20), 16, new DetectionMetrics(registry));
+        pool.warmUp(1);
+        assertThat(detector.batchSizes).containsOnly(1);
+        assertThat(pool.warmedBatchSize()).isEqualTo(1);
+        assertThat(pool.warming()).isTrue();
+        pool.start();
+        try {
+            // When frames arrive right away, four at a time
+            List<java.util.concurrent.Future<InferencePool.Result>> first = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                first.add(pool.submit("cam" + i, IMAGE));
+            }
+            // Then they are answered, in batches no larger than what the worker had warmed up when it took them
+            for (var f : first) {
+                assertThat(f.get(5, TimeUnit.SECONDS).batchSize()).isLessThanOrEqualTo(2);
+            }
+            // and, with nothing to do, the worker warms sizes 2 to 4 (each a few times) and then forms batches of 4
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pool.warming() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(pool.warmedBatchSize()).isEqualTo(4);
+            assertThat(detector.batchSizes).contains(2, 3, 4);
+            detector.delayMs = 300;
+            pool.submit("cam0", IMAGE); // occupies the worker while the next four queue up
+            Thread.sleep(100);
+            List<java.util.concurrent.Future<InferencePool.Result>> later = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                later.add(pool.submit("cam" + i, IMAGE));
+            }
+            assertThat(later.get(3).get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(4);
+        } finally {
+            pool.close();
+        }
+    }
 }

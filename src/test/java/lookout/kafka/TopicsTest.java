@@ -32,6 +32,13 @@ class TopicsTest {
     }
 
     @Test
+    void shouldLetTheBrokerStampFramesAsTheyLandAndLeaveOutputTimestampsToTheDetector() {
+        // the broker's append time is every camera's clock reference, and no frame is refused for its timestamp
+        assertThat(Topics.spec(Topics.FRAMES, SETTINGS).configs()).containsEntry("message.timestamp.type", "LogAppendTime");
+        assertThat(Topics.spec(Topics.DETECTIONS, SETTINGS).configs()).doesNotContainKey("message.timestamp.type");
+    }
+
+    @Test
     void shouldSizeTheModelsTopicFromTheChunkAndTheLabelsTopicFromTheFrameLimit() {
         NewTopic models = Topics.spec(Topics.MODELS, SETTINGS);
         assertThat(models.numPartitions()).isEqualTo(1);

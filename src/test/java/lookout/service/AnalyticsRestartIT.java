@@ -45,6 +45,7 @@ class AnalyticsRestartIT {
     static final TestBroker broker = new TestBroker();
 
     private static final String APP = "it-analytics-restart";
+    private static final Duration TRUSTED = Duration.ofHours(1);
     private static final TrackerSettings TRACKER = new TrackerSettings(0.9, 0.3, 0.9, 0.1, 0.5, 30, 3);
 
     @TempDir
@@ -53,13 +54,14 @@ class AnalyticsRestartIT {
 
     private DetectionService start() throws Exception {
         // every frame analysed (this test checks each frame's track id), and a state directory of the
-        // instance's own, empty: the stores are restored from their changelogs
+        // instance's own, empty: the stores are restored from their changelogs. The camera's clock is trusted
+        // for an hour either way: the test moves its capture time 11 minutes ahead to close a window
         DetectionService service = new DetectionService(TestSettings.detector(Path.of("fake"), APP, 1)
-                .withScheduling(FramePolicy.EVERY_FRAME).withStateDir(stateRoot.resolve("instance-" + ++instances)),
-                new KafkaClients(broker.kafka(2)), new SimpleMeterRegistry(), (dir, device) -> new FakeDetector(),
-                Clock.systemUTC()).after(new AnalyticsStage(TRACKER,
-                        new StatsSettings(Duration.ofMinutes(10), Duration.ofSeconds(1), 0.02, null), new CountingLines(),
-                        new CameraMetrics(new SimpleMeterRegistry())));
+                .withScheduling(FramePolicy.EVERY_FRAME).withStateDir(stateRoot.resolve("instance-" + ++instances))
+                .withClockMaxSkew(TRUSTED), new KafkaClients(broker.kafka(2)), new SimpleMeterRegistry(),
+                (dir, device) -> new FakeDetector(), Clock.systemUTC()).after(new AnalyticsStage(TRACKER,
+                        new StatsSettings(Duration.ofMinutes(10), Duration.ofSeconds(1), 0.02, null), TRUSTED,
+                        new CountingLines(), new CameraMetrics(new SimpleMeterRegistry())));
         return DetectionServiceIT.awaitReady(service.start());
     }
 

@@ -61,7 +61,8 @@ class AnalyticsStageTest {
         pool = new InferencePool(List.of(detector), 4, Duration.ofMillis(5), 8, new DetectionMetrics(registry))
                 .start();
         DetectionTopology topology = new DetectionTopology(
-                new DetectionTopology.Settings(Duration.ofSeconds(10), 0.5f, Duration.ofSeconds(5), 1024 * 1024, 1024 * 1024),
+                new DetectionTopology.Settings(Duration.ofSeconds(10), 0.5f, Duration.ofSeconds(5), 1024 * 1024, 1024 * 1024,
+                        Duration.ofSeconds(5)),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
                 new Clock() {
                     @Override
@@ -80,7 +81,8 @@ class AnalyticsStageTest {
                     }
                 });
         AnalyticsStage stage = new AnalyticsStage(TrackerSettings.byteTrack(),
-                new StatsSettings(Duration.ofMinutes(1), Duration.ofSeconds(5), 0.02, null), new CountingLines(),
+                new StatsSettings(Duration.ofMinutes(1), Duration.ofSeconds(5), 0.02, null), Duration.ofSeconds(5),
+                new CountingLines(),
                 new CameraMetrics(registry));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lookout-detector-test");
@@ -96,9 +98,18 @@ class AnalyticsStageTest {
         pool.close();
     }
 
-    /** A frame read {@code ageMs} after its capture. */
+    /** Moves the detector's clock and Kafka Streams' (the statistics' clock) together. */
+    private void setWall(long millis) {
+        long ahead = millis - wall.get();
+        wall.set(millis);
+        if (ahead > 0) {
+            driver.advanceWallClockTime(Duration.ofMillis(ahead));
+        }
+    }
+
+    /** A frame read {@code ageMs} after its capture (it was sent when captured and waited in Kafka). */
     private void send(String camera, long seq, long captureTs, long ageMs) {
-        wall.set(captureTs + ageMs);
+        setWall(captureTs + ageMs);
         RecordHeaders h = new RecordHeaders();
         h.add(Topics.HEADER_SEQ, String.valueOf(seq).getBytes(StandardCharsets.UTF_8));
         h.add(Topics.HEADER_TS, String.valueOf(captureTs).getBytes(StandardCharsets.UTF_8));
@@ -143,7 +154,7 @@ class AnalyticsStageTest {
         RecordHeaders h = new RecordHeaders();
         h.add(Topics.HEADER_SEQ, "1".getBytes(StandardCharsets.UTF_8));
         h.add(Topics.HEADER_TS, String.valueOf(NOW + 1_000).getBytes(StandardCharsets.UTF_8));
-        wall.set(NOW + 1_100);
+        setWall(NOW + 1_100);
         // When one frame goes through detect, track and publish
         raw.pipeInput(new TestRecord<>(key, TestFrames.jpeg(64, 48), h, Instant.ofEpochMilli(NOW + 1_000)));
         // Then its detections record carries exactly that key, fits the topic and says what it left out

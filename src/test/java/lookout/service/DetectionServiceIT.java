@@ -68,7 +68,8 @@ class DetectionServiceIT {
         return new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(), d.batchMaxDelay(),
                 d.batchQueueCapacity(), d.maxFrameAge(), d.scoreThreshold(), d.inferenceTimeout(),
                 d.processingGuarantee(), d.streamThreads(), d.commitInterval(), d.applicationId(),
-                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()), d.stateDir(), FramePolicy.EVERY_FRAME);
+                new FrameLimits(1_000_000, f.maxDimension(), f.maxPixels()), d.stateDir(), FramePolicy.EVERY_FRAME,
+                d.clockMaxSkew(), d.warmBeforeReady());
     }
 
     DetectionService startService(DetectorSettings settings) throws InterruptedException {

@@ -25,7 +25,8 @@ class DetectionServiceTest {
     static DetectorSettings settings(String devices, int workers, int batch, int threads, String guarantee) {
         return new DetectorSettings(Path.of("m"), devices, workers, batch, Duration.ofMillis(5), 64, Duration.ofSeconds(10),
                 0.5f, Duration.ofSeconds(60), guarantee, threads, Duration.ofMillis(100), "app-x",
-                new FrameLimits(8_388_608, 8192, 37_748_736L), Path.of("state"), FramePolicy.LATEST_FRAME);
+                new FrameLimits(8_388_608, 8192, 37_748_736L), Path.of("state"), FramePolicy.LATEST_FRAME,
+                Duration.ofSeconds(5), 1);
     }
 
     @Test
@@ -77,7 +78,8 @@ class DetectionServiceTest {
         assertThat(p).containsEntry("main.consumer.group.instance.id", "detector-0")
                 .containsEntry("main.consumer.session.timeout.ms", 10_000)
                 .containsEntry("processing.exception.handler", lookout.detect.LastLineHandlers.Processing.class)
-                .containsEntry("production.exception.handler", lookout.detect.LastLineHandlers.Production.class);
+                .containsEntry("production.exception.handler", lookout.detect.LastLineHandlers.Production.class)
+                .containsEntry("default.timestamp.extractor", lookout.detect.FrameTimestamps.class);
         assertThat(p.get(lookout.detect.LastLineHandlers.METRICS)).isNotNull();
         // the process id, so the transactional ids, live in a state folder of this replica's own
         assertThat(p.get("state.dir")).isEqualTo(Path.of("state", "detector-0").toAbsolutePath().toString());

@@ -152,7 +152,8 @@ class DetectorCrashIT {
         detector = startDetector();
         other = startDetector("crash-it-b");
         awaitAnswersAfter(t0, Duration.ofMinutes(2));
-        System.out.printf("DetectorCrashIT: first answer %.1f s after the first start%n", seconds(t0, firstArrivalAfter(t0)));
+        System.out.printf("DetectorCrashIT: first answer %.1f s after the first start (ready %s s after it)%n",
+                seconds(t0, firstArrivalAfter(t0)), readySeconds(detector));
         List<String> report = new ArrayList<>();
         List<Long> outages = new ArrayList<>();
         for (int kill = 1; kill <= 2; kill++) {
@@ -162,8 +163,8 @@ class DetectorCrashIT {
             detector = startDetector();
             long back = awaitRecovery(killedAt);
             outages.add(back - killedAt);
-            report.add(String.format("SIGKILL %d + immediate restart: every camera answered again after %.1f s", kill,
-                    seconds(killedAt, back)));
+            report.add(String.format("SIGKILL %d + immediate restart: ready %s s after the restart, every camera "
+                    + "answered again after %.1f s", kill, readySeconds(detector), seconds(killedAt, back)));
         }
         Thread.sleep(8000);
         long brokerDown = System.currentTimeMillis();
@@ -362,6 +363,13 @@ class DetectorCrashIT {
             }
         }
         return longest;
+    }
+
+    /** What the restarted detector logged: ready to answer frames N s after its process started. */
+    static String readySeconds(LookoutProcess p) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("detector ready to answer frames ([0-9.]+) s after the process started").matcher(p.output());
+        return m.find() ? m.group(1) : "?";
     }
 
     private static double seconds(long from, long to) {

@@ -69,7 +69,8 @@ class LatestFrameIT {
         DetectorSettings d = TestSettings.detector(TestModels.tinyModelDir(), appId, PARTITIONS);
         DetectorSettings settings = new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(),
                 d.batchMaxDelay(), d.batchQueueCapacity(), Duration.ofSeconds(60), d.scoreThreshold(), d.inferenceTimeout(),
-                d.processingGuarantee(), streamThreads, d.commitInterval(), appId, d.frames(), d.stateDir(), FramePolicy.LATEST_FRAME);
+                d.processingGuarantee(), streamThreads, d.commitInterval(), appId, d.frames(), d.stateDir(), FramePolicy.LATEST_FRAME,
+                d.clockMaxSkew(), d.warmBeforeReady());
         meters = new SimpleMeterRegistry();
         DetectionService service = new DetectionService(settings, new KafkaClients(broker.kafka(PARTITIONS)),
                 meters, costing(msPerFrame), Clock.systemUTC());

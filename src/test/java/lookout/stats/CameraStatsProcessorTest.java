@@ -33,8 +33,10 @@ class CameraStatsProcessorTest {
     private static final String OUT = "test.camera-stats";
     /** A window boundary: minute windows are epoch-aligned. */
     static final long T0 = 1_800_000_000_000L - 1_800_000_000_000L % 60_000;
+    /** The clock bound: these tests move capture time freely, so a day (the wall clock stands at T0). */
+    static final Duration CLOCK_MAX_SKEW = Duration.ofDays(1);
     private static final CameraStatsProcessor.Settings SETTINGS = new CameraStatsProcessor.Settings(
-            Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(10), 0.02, 12);
+            Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(10), 0.02, 12, CLOCK_MAX_SKEW);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final CountingLines lines = new CountingLines();
@@ -215,5 +217,95 @@ class CameraStatsProcessorTest {
         assertThat(registry.get("lookout.camera.people").tag("camera", "door").gauge().value()).isZero();
         assertThat(registry.get("lookout.camera.last.frame.timestamp").tag("camera", "hall").gauge().value())
                 .isEqualTo(T0 / 1000.0);
+    }
+
+    /** A frame of a camera whose clock was off by {@code skewMs}: placed by the detector at captureTs - skewMs. */
+    static DetectionRecord rebased(String camera, long seq, long captureTs, long skewMs) {
+        return new DetectionRecord(camera, seq, captureTs, 1000, 1000, new DetectionRecord.ModelRef("m", "1"),
+                DetectionRecord.OK, null, List.of(), null, new DetectionRecord.Timings(1.0, 2.0, 1, 5), skewMs);
+    }
+
+    private List<org.apache.kafka.streams.test.TestRecord<String, CameraStatsRecord>> publishedRecords() {
+        return driver.createOutputTopic(OUT, new StringDeserializer(), STATS).readRecordsToList();
+    }
+
+    @Test
+    void shouldPlaceFramesOfACameraWhoseClockIsOffByTheirServiceTimeAndSaySo() throws Exception {
+        // Given a camera two hours ahead: its frames were sent (so placed) at T0 + 1 s and T0 + 2 s
+        send(rebased("east", 1, T0 + 7_201_000, 7_200_000));
+        send(rebased("east", 2, T0 + 7_202_000, 7_200_000));
+        // When its frames of the next minute pass the grace period
+        send(rebased("east", 3, T0 + 7_266_000, 7_200_000));
+        // Then the first minute of service time comes out, saying how many frames were re-based and by how much
+        var raw = driver.createOutputTopic(OUT, new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        assertThat(raw).hasSize(1);
+        var json = Json.MAPPER.readTree(raw.get(0).value());
+        assertThat(json.get("windowStart").asLong()).isEqualTo(T0);
+        assertThat(json.get("clockSkewMs").asLong()).isEqualTo(7_200_000);
+        assertThat(json.get("frames").get("rebased").asLong()).isEqualTo(2);
+        assertThat(json.get("frames").get("analysed").asLong()).isEqualTo(2);
+        // and a camera whose clock is right says neither
+        send(analysed("door", 1, T0 + 1_000, people()));
+        send(analysed("door", 2, T0 + 70_000, people()));
+        var door = Json.MAPPER.readTree(driver.createOutputTopic(OUT, new StringDeserializer(), new ByteArrayDeserializer())
+                .readValuesToList().get(0));
+        assertThat(door.has("clockSkewMs")).isFalse();
+        assertThat(door.get("frames").has("rebased")).isFalse();
+    }
+
+    @Test
+    void shouldBoundTheWindowsARecordCanOpenByTheServiceClockAndNeverThrow() {
+        // Given records whose capture time no detector should have trusted (Long.MAX_VALUE, a year ahead),
+        // as an older detector could have written them: the wall clock stands at T0
+        send(analysed("odd", 1, Long.MAX_VALUE, people(1)));
+        send(analysed("odd", 2, T0 + 365L * 86_400_000, people(1)));
+        // Then both are counted in the window at the clock bound (a day here), not in windows of their own
+        driver.advanceWallClockTime(Duration.ofDays(2));
+        var out = publishedRecords();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().frames().analysed()).isEqualTo(2);
+        assertThat(out.get(0).value().windowStart()).isEqualTo(T0 + 86_400_000);
+        assertThat(out.get(0).value().frames().rebased()).isEqualTo(2);
+        // and the record's timestamp is the service's: never later than the wall clock
+        assertThat(out.get(0).timestamp()).isLessThanOrEqualTo(T0 + 2 * 86_400_000);
+    }
+
+    @Test
+    void shouldStampEveryWindowNoLaterThanTheServiceClock() {
+        // Given a camera ahead by 59 minutes (within a generous bound), whose windows end ahead of the wall clock
+        send(analysed("door", 1, T0 + 3_540_000, people(1)));
+        send(analysed("door", 2, T0 + 3_610_000, people(1)));
+        // Then its window comes out stamped with the wall clock, not its end (the broker refuses records 1 h ahead)
+        var out = publishedRecords();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().windowEnd()).isEqualTo(T0 + 3_600_000);
+        assertThat(out.get(0).timestamp()).isEqualTo(T0);
+    }
+
+    @Test
+    void shouldPublishWindowsLeftByAnUntrustedClockAndStartTheCameraAfresh() {
+        // Given a state store holding a window in the year 2100 for a camera (written before the clock rule)
+        long y2100 = 4_102_444_800_000L;
+        CameraStatsState poisoned = new CameraStatsState();
+        CameraWindow w = new CameraWindow(y2100, y2100 + 60_000);
+        w.analysed = 3;
+        poisoned.open.put(y2100, w);
+        poisoned.streamTime = y2100 + 10_000;
+        poisoned.lastArrival = T0;
+        driver.<String, CameraStatsState>getKeyValueStore(CameraStatsProcessor.STORE).put("door", poisoned);
+        // When the camera's next frame comes, with its clock right
+        send(analysed("door", 1, T0 + 1_000, people(1)));
+        // Then the poisoned window is published at once, stamped no later than now, and the frame opens a window of
+        // its own (not late): the next minute closes it as usual
+        var out = publishedRecords();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().windowStart()).isEqualTo(y2100);
+        assertThat(out.get(0).timestamp()).isLessThanOrEqualTo(T0);
+        send(analysed("door", 2, T0 + 66_000, people()));
+        out = publishedRecords();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().windowStart()).isEqualTo(T0);
+        assertThat(out.get(0).value().frames().analysed()).isEqualTo(1);
+        assertThat(out.get(0).value().frames().late()).isZero();
     }
 }

@@ -26,6 +26,7 @@ public final class TestSettings {
         DetectorSettings d = config().detector();
         return new DetectorSettings(model, "cpu", 1, batchMaxSize, Duration.ofMillis(10), 32, Duration.ofMinutes(5),
                 d.scoreThreshold(), Duration.ofSeconds(60), d.processingGuarantee(), 0, Duration.ofMillis(100),
-                applicationId, d.frames(), d.stateDir(), d.scheduling());
+                applicationId, d.frames(), d.stateDir(), d.scheduling(), d.clockMaxSkew(),
+                d.warmBeforeReady());
     }
 }
