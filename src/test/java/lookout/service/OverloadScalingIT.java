@@ -96,7 +96,7 @@ class OverloadScalingIT {
         DetectorSettings settings = new DetectorSettings(d.modelDir(), d.devices(), d.workersPerDevice(), d.batchMaxSize(),
                 d.batchMaxDelay(), d.batchQueueCapacity(), Duration.ofSeconds(60), d.scoreThreshold(), d.inferenceTimeout(),
                 d.processingGuarantee(), PARTITIONS, d.commitInterval(), "it-overload", d.frames(), state,
-                FramePolicy.LATEST_FRAME);
+                FramePolicy.LATEST_FRAME, d.clockMaxSkew(), d.warmBeforeReady());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/q/metrics", ex -> {
