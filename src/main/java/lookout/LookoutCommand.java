@@ -12,6 +12,7 @@ import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
 import lookout.service.ServeCommand;
 import lookout.trainer.TrainerCommand;
+import lookout.trust.KeysCommand;
 import picocli.CommandLine;
 
 /** The app: one artifact, a role per subcommand (the package map in README's design notes says what each room owns). */
@@ -20,6 +21,6 @@ import picocli.CommandLine;
         description = "Kafka-native pedestrian detection.",
         subcommands = {BrokerCommand.class, ServeCommand.class, DemoCommand.class, CameraCommand.class,
                 EvalCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
-                TrainerCommand.class, ControlCli.class, BenchCommand.class})
+                TrainerCommand.class, ControlCli.class, KeysCommand.class, BenchCommand.class})
 public class LookoutCommand {
 }

@@ -13,7 +13,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The real publisher over a MockProducer; snapshots replay what was committed. */
+import lookout.testing.TestKeys;
+
+/** The real publisher over a MockProducer, signing with the test key; snapshots replay what was committed, trusting it. */
 public final class InMemoryRegistry implements ModelRegistry {
     final MockProducer<String, byte[]> producer =
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
@@ -25,7 +27,7 @@ public final class InMemoryRegistry implements ModelRegistry {
 
     public InMemoryRegistry(int chunkBytes) {
         producer.initTransactions();
-        publisher = new ModelPublisher(producer, chunkBytes);
+        publisher = new ModelPublisher(producer, chunkBytes, TestKeys.signer());
     }
 
     /** Every record written so far, in order (what a reader of lookout.models would see). */
@@ -35,7 +37,7 @@ public final class InMemoryRegistry implements ModelRegistry {
 
     @Override
     public RegistryState snapshot() {
-        RegistryState state = new RegistryState();
+        RegistryState state = new RegistryState(RegistryState.LOGGED, TestKeys.trust());
         for (ProducerRecord<String, byte[]> r : producer.history()) {
             state.apply(r.key(), r.value());
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import lookout.kafka.Topics;
 import lookout.registry.InMemoryRegistry;
 import lookout.registry.ServingChange;
+import lookout.testing.TestKeys;
 
 /** What readiness rests on: whether the detector serves the registry's serving version. */
 class ModelWatcherTest {
@@ -27,7 +28,8 @@ class ModelWatcherTest {
 
     @BeforeEach
     void setUp() {
-        watcher = new ModelWatcher(target, (type, details) -> events.add(type), outcome -> { }, tmp.resolve("cache"));
+        watcher = new ModelWatcher(target, (type, details) -> events.add(type), outcome -> { }, tmp.resolve("cache"),
+                TestKeys.trust());
     }
 
     /** Hands the watcher what was written to lookout.models since the last call, as one poll. */
