@@ -20,6 +20,7 @@ public final class InMemoryRegistry implements ModelRegistry {
     final MockProducer<String, byte[]> producer =
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     final ModelPublisher publisher;
+    private final int chunkBytes;
 
     public InMemoryRegistry() {
         this(4096);
@@ -27,7 +28,18 @@ public final class InMemoryRegistry implements ModelRegistry {
 
     public InMemoryRegistry(int chunkBytes) {
         producer.initTransactions();
+        this.chunkBytes = chunkBytes;
         publisher = new ModelPublisher(producer, chunkBytes, TestKeys.signer());
+    }
+
+    /** Another writer of the same topic, signing with this signer (null: unsigned): hostile publishes. */
+    public ModelPublisher publisher(lookout.trust.ModelSigner signer) {
+        return new ModelPublisher(producer, chunkBytes, signer);
+    }
+
+    /** Writes records as they are (a hostile writer's own records) in one transaction. */
+    public void write(List<ProducerRecord<String, byte[]>> records) {
+        publisher.inTransaction(records, Map.of(), null);
     }
 
     /** Every record written so far, in order (what a reader of lookout.models would see). */
