@@ -33,6 +33,7 @@ RULE_CONDITIONS = {
     "LookoutDeadLetters": "JUNK: random bytes sent as a frame",
     "LookoutLatencySLO": "OLD: frames whose capture time is 4 s before they are sent (within the clock bound)",
     "LookoutModelRefused": "SWAP: a version whose model.pt is not a TorchScript file is published as serving",
+    "LookoutModelDivergent": "SWAP: the same refused version stays the serving one (pending within the run: for 5m)",
     "LookoutModelWatcherStopped": "REPLICA: a second detector replica runs with lookout.models.watch=false",
     "LookoutCameraClockSkew": "SKEW: camera cam-skew sends frames whose lookout.ts is 2 hours ahead (a time-zone mistake)",
 }

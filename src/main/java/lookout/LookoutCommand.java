@@ -17,6 +17,7 @@ import lookout.registry.ModelsCommand;
 import lookout.service.LiveCommand;
 import lookout.service.ServeCommand;
 import lookout.trainer.TrainerCommand;
+import lookout.trust.KeysCommand;
 import picocli.CommandLine;
 
 /** The app: one artifact, a role per subcommand (the package map in README's design notes says what each room owns). */
@@ -25,6 +26,7 @@ import picocli.CommandLine;
         description = "Kafka-native pedestrian detection.",
         subcommands = {BrokerCommand.class, ServeCommand.class, LiveCommand.class, DemoCommand.class, CameraCommand.class,
                 EvalCommand.class, EngineCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
-                TrainerCommand.class, ControlCli.class, TopicsCommand.class, AclsCommand.class, UsersCommand.class, BenchCommand.class})
+                TrainerCommand.class, ControlCli.class, TopicsCommand.class, AclsCommand.class, UsersCommand.class,
+                KeysCommand.class, BenchCommand.class})
 public class LookoutCommand {
 }

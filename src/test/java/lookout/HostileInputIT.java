@@ -51,6 +51,7 @@ import lookout.registry.KafkaModelRegistry;
 import lookout.service.DetectionService;
 import lookout.testing.TestBroker;
 import lookout.testing.TestFrames;
+import lookout.testing.TestKeys;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
 import lookout.trainer.DjlFineTuneTrainer;
@@ -153,15 +154,18 @@ class HostileInputIT {
         LabelCodec codec = LabelCodec.fromConfig(TestSettings.config());
         try (DetectionService detector = new DetectionService(settings, clients, new SimpleMeterRegistry(),
                 DjlDetector::load, Clock.systemUTC()).start();
-                HotSwap swap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.metrics(), cache);
+                HotSwap swap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.metrics(), cache,
+                        TestKeys.trust());
                 TrainerService trainer = new TrainerService(clients, trainerSettings, codec, 4096,
                         new DjlFineTuneTrainer("cpu", "person", TestSettings.decoder()),
-                        new DjlModelScorer("cpu", 2, "person", 0.5f, TestSettings.decoder())).start();
+                        new DjlModelScorer("cpu", 2, "person", 0.5f, TestSettings.decoder()))
+                        .withSigning(TestKeys.signer(), TestKeys.trust()).start();
                 LabelsView labels = new LabelsView(clients, codec).start();
                 KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
                         broker.bootstrapServers(), "max.request.size", 16 * 1024 * 1024, "acks", "all"),
                         new ByteArraySerializer(), new ByteArraySerializer());
-                KafkaModelRegistry registry = new KafkaModelRegistry(clients, "it-hostile-registry", 4096)) {
+                KafkaModelRegistry registry = new KafkaModelRegistry(clients, "it-hostile-registry", 4096,
+                        TestKeys.signer(), TestKeys.trust())) {
             Thread reader = follow(clients);
             detector.followRegistry(swap::inStep, swap::alive);
             await("the detector ready", detector::ready, Duration.ofMinutes(2));

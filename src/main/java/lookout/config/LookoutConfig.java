@@ -104,7 +104,11 @@ public final class LookoutConfig {
 
     public ModelsSettings models() {
         return new ModelsSettings(get("lookout.models.watch", Boolean.class), path("lookout.models.cache-dir"),
-                get("lookout.models.chunk-bytes", Integer.class));
+                get("lookout.models.chunk-bytes", Integer.class),
+                config.getOptionalValue("lookout.models.signing-key", String.class).orElse("").trim(),
+                java.util.Arrays.stream(config.getOptionalValue("lookout.models.trusted-keys", String.class).orElse("")
+                        .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                get("lookout.models.generate-keys", Boolean.class));
     }
 
     public TopicSettings topics() {

@@ -42,6 +42,8 @@ import lookout.kafka.Topics;
 import lookout.service.DetectionService;
 import lookout.service.ServiceRuntime;
 import lookout.stats.CountingLine;
+import lookout.trust.ModelSigner;
+import lookout.trust.SigningKeys;
 import picocli.CommandLine;
 
 /**
@@ -114,6 +116,15 @@ public class DemoCommand implements Callable<Integer> {
                         + " Set LOOKOUT_MODEL_DIR, or build the test model with `bash model/make_test_model.sh`.");
                 return 2;
             }
+        }
+        try {
+            // like a generated admin password: the first demo makes the key pair that signs models on this host
+            ModelSigner signer = SigningKeys.signer(config.models());
+            System.out.printf("demo: models from lookout.models load only when signed; this host's signing key is %s "
+                    + "(%s, trusted through %s)%n", signer.keyId(), config.models().signingKey(),
+                    String.join(",", config.models().trustedKeys()));
+        } catch (IllegalStateException e) {
+            System.out.println("demo: " + e.getMessage() + " (the detector keeps its configured model)");
         }
         firstAdmin(config.auth().usersFile());
         long t0 = System.nanoTime();

@@ -224,4 +224,23 @@ public final class DetectionMetrics {
     public void modelSwap(String outcome) {
         registry.counter("lookout.model.swaps", "outcome", outcome).increment();
     }
+
+    /**
+     * Counts models refused, by reason (unsigned, unknown-key, bad-signature, integrity,
+     * not-published, load-failed) [lookout_model_refused_total].
+     */
+    public void modelRefused(String reason) {
+        registry.counter("lookout.model.refused", "reason", reason).increment();
+    }
+
+    /**
+     * 1 while the registry's serving pointer names a model this replica refused or cannot fetch (it
+     * keeps answering with the model it has), else 0 [lookout_model_divergent]. A health detail and an
+     * alert, not a readiness failure: whoever can write one bad record must not take a fleet out of service.
+     */
+    public void modelDivergent(BooleanSupplier divergent) {
+        Gauge.builder("lookout.model.divergent", divergent, f -> f.getAsBoolean() ? 1 : 0)
+                .description("whether the registry serves a model this replica refused or cannot fetch")
+                .strongReference(true).register(registry);
+    }
 }

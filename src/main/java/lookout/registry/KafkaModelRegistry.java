@@ -16,10 +16,13 @@ import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
+import lookout.trust.ModelSigner;
+import lookout.trust.TrustedKeys;
 
 /**
- * The registry on {@code lookout.models}: snapshots read the compacted topic to its end; writes go
- * through one transactional producer, opened on the first write (a reader never needs one).
+ * The registry on {@code lookout.models}: snapshots read the compacted topic to its end and keep only
+ * manifests signed by a trusted key; writes go through one transactional producer, opened on the
+ * first write (a reader never needs one), and models are signed as they are published.
  */
 public final class KafkaModelRegistry implements ModelRegistry, AutoCloseable {
     private static final Duration SNAPSHOT_TIMEOUT = Duration.ofMinutes(2);
@@ -27,24 +30,32 @@ public final class KafkaModelRegistry implements ModelRegistry, AutoCloseable {
     private final KafkaClients clients;
     private final String transactionalId;
     private final int chunkBytes;
+    private final ModelSigner signer;
+    private final TrustedKeys trust;
     private KafkaProducer<String, byte[]> producer;
     private ModelPublisher publisher;
 
     /**
      * @param transactionalId one per writer: a second writer with the same id fences the first
      * @param chunkBytes      size of the pieces model.pt is cut into
+     * @param signer          signs what {@link #publish} writes; null for a writer that publishes no model
+     *                        (promote, rollback, prune) or a test of unsigned models
+     * @param trust           the keys whose models a snapshot shows (others are skipped with their reason)
      */
-    public KafkaModelRegistry(KafkaClients clients, String transactionalId, int chunkBytes) {
+    public KafkaModelRegistry(KafkaClients clients, String transactionalId, int chunkBytes, ModelSigner signer,
+            TrustedKeys trust) {
         this.clients = clients;
         this.transactionalId = transactionalId;
         this.chunkBytes = chunkBytes;
+        this.signer = signer;
+        this.trust = trust;
         TopicAdmin.ensure(clients.settings(), List.of(Topics.MODELS));
     }
 
     /** The registry as it stands now, this writer's own committed writes included (read-your-writes). */
     @Override
     public RegistryState snapshot() {
-        RegistryState state = new RegistryState();
+        RegistryState state = new RegistryState(RegistryState.LOGGED, trust);
         Map<TopicPartition, Long> ownWrites;
         synchronized (this) {
             ownWrites = publisher == null ? Map.of() : publisher.written();
@@ -58,7 +69,7 @@ public final class KafkaModelRegistry implements ModelRegistry, AutoCloseable {
         if (publisher == null) {
             producer = clients.transactionalProducer(transactionalId);
             producer.initTransactions();
-            publisher = new ModelPublisher(producer, chunkBytes);
+            publisher = new ModelPublisher(producer, chunkBytes, signer);
         }
         return publisher;
     }

@@ -30,22 +30,33 @@ import lookout.common.Sha256;
 import lookout.kafka.Topics;
 import lookout.model.Lineage;
 import lookout.model.ModelArtifact;
+import lookout.trust.ModelSignature;
+import lookout.trust.ModelSigner;
+import lookout.trust.ModelStatement;
 
 /**
  * Writes to {@code lookout.models} with a transactional producer: chunks, then the manifest, then
  * (optionally) the serving pointer, all in one transaction. A publisher that dies midway leaves an
  * aborted transaction that read-committed readers never see; a half-published model is never
- * visible. The caller owns the producer (already {@code initTransactions()}-ed).
+ * visible. Every manifest carries the signer's signature over the version's model.pt and model.json
+ * ({@link ModelStatement}); detectors load nothing else. The caller owns the producer (already
+ * {@code initTransactions()}-ed).
  */
 public final class ModelPublisher {
     private final Producer<String, byte[]> producer;
     private final int chunkSize;
+    private final ModelSigner signer;
     private final Map<TopicPartition, Long> written = new HashMap<>();
 
-    /** @param chunkSize size of the pieces model.pt is cut into ({@code lookout.models.chunk-bytes}) */
-    public ModelPublisher(Producer<String, byte[]> producer, int chunkSize) {
+    /**
+     * @param chunkSize size of the pieces model.pt is cut into ({@code lookout.models.chunk-bytes})
+     * @param signer    signs every manifest; null publishes unsigned manifests, which detectors refuse
+     *                  (tests of that refusal; no role publishes without a signer)
+     */
+    public ModelPublisher(Producer<String, byte[]> producer, int chunkSize, ModelSigner signer) {
         this.producer = producer;
         this.chunkSize = chunkSize;
+        this.signer = signer;
     }
 
     /**
@@ -89,8 +100,11 @@ public final class ModelPublisher {
         }
         ObjectNode stamped = Lineage.publish(meta, version, sha);
         int chunks = Math.max(1, (model.length + chunkSize - 1) / chunkSize);
+        // signed as a reader will see it: model.json after the manifest's write-and-read round trip
+        ModelSignature signature = signer == null ? null
+                : signer.sign(ModelStatement.of(version, sha, model.length, ModelStatement.roundTrip(stamped)));
         ModelManifest manifest = new ModelManifest(version, chunks, chunkSize, model.length, sha,
-                System.currentTimeMillis(), stamped);
+                System.currentTimeMillis(), stamped, signature);
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (int i = 0; i < chunks; i++) {
             int from = i * chunkSize;

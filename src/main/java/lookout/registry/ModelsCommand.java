@@ -9,7 +9,11 @@ import java.util.concurrent.Callable;
 import lookout.config.LookoutConfig;
 import lookout.kafka.Groups;
 import lookout.kafka.KafkaOptions;
+import lookout.config.ModelsSettings;
 import lookout.model.ModelMetadata;
+import lookout.trust.ModelSigner;
+import lookout.trust.SigningKeys;
+import lookout.trust.TrustedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,10 +33,18 @@ public class ModelsCommand {
 
         @Override
         public Integer call() throws Exception {
+            ModelsSettings models = LookoutConfig.current().models();
+            ModelSigner signer = signer(models);
+            TrustedKeys trust = SigningKeys.trusted(models);
             try (KafkaModelRegistry registry = new KafkaModelRegistry(kafka.clients(), Groups.MODELS_CLI_TRANSACTIONAL_ID,
-                    LookoutConfig.current().models().chunkBytes())) {
+                    models.chunkBytes(), signer, signer == null ? trust : trust.and(signer.publicKey()))) {
                 return run(registry);
             }
+        }
+
+        /** The key that signs what this command publishes; none for commands that publish no model. */
+        ModelSigner signer(ModelsSettings models) {
+            return null;
         }
 
         abstract int run(KafkaModelRegistry registry) throws Exception;
@@ -63,6 +75,7 @@ public class ModelsCommand {
                     String.format("%.1fMB", m.size() / 1e6), num(metrics.get("ap50")), num(metrics.get("ap")),
                     m.sha256().substring(0, 12)));
         }
+        state.refusals().forEach((v, why) -> sb.append(String.format("%-2s %-8s refused: %s%n", "!", v, why)));
         if (serving == null) {
             sb.append("no serving pointer yet (detectors keep their configured model)\n");
         } else {
@@ -87,6 +100,11 @@ public class ModelsCommand {
         boolean serve;
 
         @Override
+        ModelSigner signer(ModelsSettings models) {
+            return SigningKeys.signer(models); // lookout.models.signing-key: detectors load only signed models
+        }
+
+        @Override
         int run(KafkaModelRegistry registry) throws Exception {
             RegistryState state = registry.snapshot();
             String v = version != null ? version : state.nextVersion();
@@ -95,8 +113,8 @@ public class ModelsCommand {
                 return 1;
             }
             ModelManifest m = registry.publish(dir, v, serve, state.serving() == null ? null : state.serving().version());
-            System.out.printf("published version %s: %d bytes in %d chunks, sha256 %s%s%n", v, m.size(), m.chunks(),
-                    m.sha256(), serve ? ", now serving" : "");
+            System.out.printf("published version %s: %d bytes in %d chunks, sha256 %s, signed by key %s%s%n", v, m.size(),
+                    m.chunks(), m.sha256(), m.signature().keyId(), serve ? ", now serving" : "");
             return 0;
         }
     }

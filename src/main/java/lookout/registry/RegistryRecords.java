@@ -28,7 +28,7 @@ final class RegistryRecords {
             this.reason = reason;
         }
 
-        /** bad-key, unreadable, invalid-manifest, invalid-pointer or invalid-chunk */
+        /** bad-key, unreadable, invalid-manifest, invalid-pointer, invalid-chunk; the state adds version-rewritten and the signature reasons */
         String reason() {
             return reason;
         }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,45 +19,69 @@ import lookout.common.Json;
 import lookout.common.Names;
 import lookout.common.Sha256;
 import lookout.model.Lineage;
+import lookout.trust.TrustedKeys;
+import lookout.trust.UntrustedModelException;
 
 /**
  * What {@code lookout.models} says, built by applying its records in order: manifests, chunks and
  * the serving pointer. Chunks of a version without a manifest are invisible (an open or aborted
- * publish). Thread-safe.
+ * publish). With trusted keys, a manifest shows only if its signature vouches for it; others are
+ * skipped and remembered with their reason ({@link #refusal}). Versions are write-once: once a
+ * version's manifest has been accepted, a different manifest or a chunk for it is skipped
+ * ({@code version-rewritten}), a tombstone (pruning) still removes it. Thread-safe.
  */
 public final class RegistryState {
     private static final Logger LOG = Logger.getLogger(RegistryState.class);
+    /** Reason of a record that would change a version already published. */
+    public static final String REWRITTEN = "version-rewritten";
 
     /** Hears about records the state could not use (events and metrics in the detector). */
     @FunctionalInterface
     public interface SkipListener {
         /**
          * @param key    the record key, clipped
-         * @param reason bad-key, unreadable, invalid-manifest, invalid-pointer or invalid-chunk
+         * @param reason bad-key, unreadable, invalid-manifest, invalid-pointer, invalid-chunk,
+         *               version-rewritten, unsigned, unknown-key or bad-signature
          * @param detail one readable line
          */
         void skipped(String key, String reason, String detail);
     }
 
+    /** A listener that only lets the state log what it skips. */
+    public static final SkipListener LOGGED = (key, reason, detail) -> {
+    };
+
     private final Map<String, ModelManifest> manifests = new TreeMap<>(RegistryKeys::compareVersions);
     private final Map<String, Map<Integer, byte[]>> chunks = new TreeMap<>(RegistryKeys::compareVersions);
+    /** Every version's first accepted manifest, as "statement digest/signature": kept after a tombstone. */
+    private final Map<String, String> identities = new HashMap<>();
+    /** Why the newest manifest of a version with none accepted was refused ("reason: detail"). */
+    private final Map<String, String> refusals = new TreeMap<>(RegistryKeys::compareVersions);
     private final SkipListener skips;
+    private final TrustedKeys trust;
     private ServingPointer serving;
 
-    /** A state that logs what it skips. */
+    /** A state that logs what it skips and checks no signature (tests of the registry's mechanics). */
     public RegistryState() {
-        this((key, reason, detail) -> {
-        });
+        this(LOGGED, null);
     }
 
+    /** A state that checks no signature (tests of the registry's mechanics). */
     public RegistryState(SkipListener skips) {
+        this(skips, null);
+    }
+
+    /** @param trust the keys a manifest must be signed by to show; null checks no signature */
+    public RegistryState(SkipListener skips, TrustedKeys trust) {
         this.skips = skips;
+        this.trust = trust;
     }
 
     /**
      * Applies one record; a null value is a tombstone. A record that is not what the registry
-     * writes (unknown key, invalid version name, unreadable or inconsistent manifest or pointer) is
-     * skipped, logged and reported, and leaves the state as it was: it never throws.
+     * writes (unknown key, invalid version name, unreadable or inconsistent manifest or pointer, an
+     * untrusted signature, a rewrite of a published version) is skipped, logged and reported, and
+     * leaves the state as it was: it never throws.
      */
     public synchronized void apply(String key, byte[] value) {
         try {
@@ -84,6 +110,13 @@ public final class RegistryState {
                         chunks.remove(v);
                     }
                 }
+            } else if (identities.containsKey(v)) {
+                // a publish writes its chunks before its manifest: a chunk after it would change a published version
+                Map<Integer, byte[]> held = chunks.get(v);
+                if (held == null || !Arrays.equals(held.get(index), value)) {
+                    throw new RegistryRecords.Invalid(REWRITTEN, "chunk " + index + " of version " + v
+                            + " written after its manifest: published versions are write-once");
+                }
             } else {
                 chunks.computeIfAbsent(v, k -> new TreeMap<>()).put(index, value);
             }
@@ -91,10 +124,41 @@ public final class RegistryState {
             String v = RegistryRecords.version(key, "manifest key");
             if (value == null) {
                 manifests.remove(v);
-            } else {
-                manifests.put(v, RegistryRecords.manifest(v, value));
+                refusals.remove(v);
+                return;
+            }
+            applyManifest(v, RegistryRecords.manifest(v, value));
+        }
+    }
+
+    private void applyManifest(String v, ModelManifest m) throws RegistryRecords.Invalid {
+        String identity = identity(m);
+        String first = identities.get(v);
+        if (first != null) {
+            if (!first.equals(identity)) {
+                throw new RegistryRecords.Invalid(REWRITTEN, "a second, different manifest for version " + v
+                        + " (sha256 " + m.sha256().substring(0, 12) + "...): published versions are write-once, the first stays");
+            }
+            manifests.putIfAbsent(v, m); // the same manifest again (a replay after pruning brings back what was signed)
+            return;
+        }
+        if (trust != null) {
+            try {
+                trust.verify(m.statement(), m.signature());
+            } catch (UntrustedModelException e) {
+                refusals.put(v, e.getMessage());
+                throw new RegistryRecords.Invalid(e.reason(), e.getMessage());
             }
         }
+        identities.put(v, identity);
+        manifests.put(v, m);
+        refusals.remove(v);
+    }
+
+    /** What makes two manifests the same version: the signed statement and the signature. */
+    private static String identity(ModelManifest m) {
+        return Sha256.hex(m.statement().bytes()) + "/" + (m.signature() == null ? "" : m.signature().keyId() + ":"
+                + m.signature().value());
     }
 
     private void skip(String key, String reason, String detail) {
@@ -150,28 +214,63 @@ public final class RegistryState {
         return keys;
     }
 
-    /** Frees the chunk bytes of a version (a watcher that has loaded it no longer needs them). */
+    /**
+     * Why a version has no manifest here although one was written: "reason: detail" of its
+     * refused manifest (unsigned, unknown-key, bad-signature), or null.
+     */
+    public synchronized String refusal(String version) {
+        return refusals.get(version);
+    }
+
+    /** Versions whose manifests were refused, with why (for listings). */
+    public synchronized Map<String, String> refusals() {
+        return new TreeMap<>(refusals);
+    }
+
+    /** Frees the chunk bytes of a version (a watcher that has loaded it keeps the verified copy on disk). */
     public synchronized void dropChunks(String version) {
         chunks.remove(version);
     }
 
     /**
      * Writes {@code model.pt} and {@code model.json} of a version into dir, refusing when chunks
-     * are missing or the bytes do not hash to the manifest's sha256.
+     * are missing or the bytes do not hash to the manifest's sha256. A {@code model.pt} already in
+     * dir (a copy reassembled earlier: the model cache) is used when it hashes to the manifest, so a
+     * version whose chunks were freed after it was loaded can be loaded again (rollback); one that
+     * does not is replaced from the chunks or refused. With trusted keys, the manifest's signature is
+     * checked again first (a key removed since counts).
      */
     public synchronized Path assemble(String version, Path dir) throws ModelIntegrityException, IOException {
         ModelManifest mf = manifests.get(version);
         if (mf == null) {
             throw new ModelIntegrityException("version " + version + " is not published");
         }
-        Map<Integer, byte[]> parts = chunks.getOrDefault(version, Map.of());
-        for (int i = 0; i < mf.chunks(); i++) {
-            if (!parts.containsKey(i)) {
-                throw new ModelIntegrityException("version " + version + " lacks chunk " + i + " of " + mf.chunks());
+        if (trust != null) {
+            try {
+                trust.verify(mf.statement(), mf.signature());
+            } catch (UntrustedModelException e) {
+                throw new ModelIntegrityException(e.reason(), e.getMessage());
             }
         }
         Files.createDirectories(dir);
         Path pt = dir.resolve("model.pt");
+        String cached = null;
+        if (Files.isRegularFile(pt)) {
+            String actual = Sha256.hex(pt);
+            if (matches(mf, actual, Files.size(pt))) {
+                Json.pretty().writeValue(dir.resolve("model.json").toFile(), mf.metadata());
+                return dir;
+            }
+            cached = "the copy in " + dir + " has sha256 " + actual;
+        }
+        Map<Integer, byte[]> parts = chunks.getOrDefault(version, Map.of());
+        for (int i = 0; i < mf.chunks(); i++) {
+            if (!parts.containsKey(i)) {
+                Files.deleteIfExists(pt);
+                throw new ModelIntegrityException("version " + version + " lacks chunk " + i + " of " + mf.chunks()
+                        + (cached != null ? " and " + cached + ", manifest says " + mf.sha256() : " and no copy is cached"));
+            }
+        }
         MessageDigest sha = Sha256.newDigest();
         long size = 0;
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(pt), sha)) {
@@ -181,14 +280,18 @@ public final class RegistryState {
             }
         }
         String actual = Sha256.hex(sha);
-        if (!actual.equals(mf.sha256()) || size != mf.size()
-                || (mf.meta() != null && mf.meta().sha256() != null && !actual.equals(mf.meta().sha256()))) {
+        if (!matches(mf, actual, size)) {
             Files.deleteIfExists(pt);
             throw new ModelIntegrityException("version " + version + " model.pt has sha256 " + actual + " (" + size
                     + " bytes), manifest says " + mf.sha256() + " (" + mf.size() + " bytes)");
         }
         Json.pretty().writeValue(dir.resolve("model.json").toFile(), mf.metadata());
         return dir;
+    }
+
+    private static boolean matches(ModelManifest mf, String sha, long size) {
+        return sha.equalsIgnoreCase(mf.sha256()) && size == mf.size()
+                && (mf.meta() == null || mf.meta().sha256() == null || sha.equalsIgnoreCase(mf.meta().sha256()));
     }
 
 }

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import io.quarkus.security.identity.SecurityIdentity;
 import lookout.auth.Role;
 import lookout.config.LookoutConfig;
+import lookout.config.ModelsSettings;
 import lookout.config.RestSettings;
 import lookout.control.ControlGateway;
 import lookout.kafka.KafkaClients;
@@ -31,6 +32,7 @@ import lookout.kafka.Topics;
 import lookout.registry.KafkaModelRegistry;
 import lookout.registry.ModelManifest;
 import lookout.registry.RegistryState;
+import lookout.trust.SigningKeys;
 
 /**
  * Optional REST control beside the detector (disabled by default): {@code POST /api/control} takes
@@ -64,7 +66,9 @@ public class ControlResource {
 
     private synchronized KafkaModelRegistry registry() {
         if (registry == null) {
-            registry = new KafkaModelRegistry(clients(), "lookout-rest", LookoutConfig.current().models().chunkBytes());
+            ModelsSettings models = LookoutConfig.current().models();
+            registry = new KafkaModelRegistry(clients(), "lookout-rest", models.chunkBytes(), null,
+                    SigningKeys.trusted(models));
         }
         return registry;
     }

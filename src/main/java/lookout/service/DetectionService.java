@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -74,6 +75,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile boolean modelReady;
     private volatile BooleanSupplier servingInStep = () -> true;
     private volatile BooleanSupplier watcherAlive = () -> true;
+    private volatile Supplier<String> divergence = () -> null;
     private DetectionTopology.Stage stage;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicBoolean readyLogged = new AtomicBoolean();
@@ -265,20 +267,33 @@ public final class DetectionService implements AutoCloseable {
     }
 
     /**
-     * Readiness follows the registry too (see {@link #ready()}), and liveness the watcher: a
-     * detector whose watcher stopped would ignore every later publish, promote and rollback.
+     * Liveness follows the model watcher (a detector whose watcher stopped would ignore every later
+     * publish, promote and rollback); whether the replica serves the registry's serving version is
+     * reported, not a condition of readiness (see {@link #ready()}).
      */
     public void followRegistry(BooleanSupplier inStep, BooleanSupplier watcherAlive) {
+        followRegistry(inStep, watcherAlive, () -> null);
+    }
+
+    /** @param divergence why this replica refused or cannot fetch the registry's serving version, or null */
+    public void followRegistry(BooleanSupplier inStep, BooleanSupplier watcherAlive, Supplier<String> divergence) {
         this.servingInStep = inStep;
         this.watcherAlive = watcherAlive;
+        this.divergence = divergence;
     }
 
     public boolean modelReady() {
         return modelReady;
     }
 
+    /** Whether the model serving is the registry's serving version (or the registry names none): a detail. */
     public boolean servingInStep() {
         return servingInStep.getAsBoolean();
+    }
+
+    /** Why the registry serves a version this replica refused or cannot fetch; null when it does not. */
+    public String registryDivergence() {
+        return divergence.get();
     }
 
     public KafkaStreams.State streamsState() {
@@ -287,16 +302,18 @@ public final class DetectionService implements AutoCloseable {
     }
 
     /**
-     * Ready to answer frames as the operator intends: the model is loaded and warmed up, Kafka
-     * Streams runs (connected, tasks assigned) and the model serving is the registry's serving
-     * version (or the configured one, when the registry names none or is not followed).
+     * Able to answer frames: the model is loaded and warmed up and Kafka Streams runs (connected,
+     * tasks assigned). Not whether it serves the registry's serving version: a replica that refused
+     * a broken or forged publish keeps answering with the model it has, and one bad record on
+     * lookout.models must not take every replica out of service (that is {@link #registryDivergence()},
+     * a health detail, a metric and an alert).
      */
     public boolean ready() {
-        return ready(modelReady, streamsState(), servingInStep());
+        return ready(modelReady, streamsState());
     }
 
-    static boolean ready(boolean modelReady, KafkaStreams.State streams, boolean servingInStep) {
-        return modelReady && streams == KafkaStreams.State.RUNNING && servingInStep;
+    static boolean ready(boolean modelReady, KafkaStreams.State streams) {
+        return modelReady && streams == KafkaStreams.State.RUNNING;
     }
 
     /** False once the streams died for good (ERROR), a start failed, or the model watcher stopped. */

@@ -11,8 +11,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The detector's details in the health answers (the roles' verdicts: {@link lookout.cli.RoleHealth}).
- * /q/health/ready: model loaded and warmed up, Kafka Streams RUNNING, and serving the registry's
- * serving version (see {@link DetectionService#ready()}). /q/health/live: streams not dead.
+ * /q/health/ready: able to answer frames, i.e. model loaded and warmed up and Kafka Streams RUNNING
+ * (see {@link DetectionService#ready()}); whether the replica serves the registry's serving version
+ * is a detail of the answer ({@code registryDivergence}), not its status. /q/health/live: streams
+ * not dead and the model watcher following the registry.
  */
 public final class ServiceHealth {
     private ServiceHealth() {
@@ -26,6 +28,11 @@ public final class ServiceHealth {
         b.withData("modelReady", s.modelReady());
         b.withData("streams", String.valueOf(s.streamsState()));
         b.withData("servingRegistryVersion", s.servingInStep());
+        String divergence = s.registryDivergence();
+        b.withData("registryDivergent", divergence != null);
+        if (divergence != null) {
+            b.withData("registryDivergence", divergence);
+        }
         b.withData("modelWatcher", s.watcherAlive() ? "following" : "stopped");
         if (s.model() != null) {
             b.withData("model", s.model().name() + " v" + s.model().version());

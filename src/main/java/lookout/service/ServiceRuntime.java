@@ -9,6 +9,8 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import lookout.camera.CameraConfigFile;
 import lookout.cli.RoleHealth;
@@ -29,6 +31,8 @@ import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLine;
 import lookout.stats.CountingLineCommands;
 import lookout.stats.CountingLines;
+import lookout.trust.SigningKeys;
+import lookout.trust.TrustedKeys;
 
 /**
  * Starts the detector service with the operator's view after detection (tracking, per-camera
@@ -38,6 +42,7 @@ import lookout.stats.CountingLines;
  */
 @ApplicationScoped
 public class ServiceRuntime {
+    private static final Logger LOG = Logger.getLogger(ServiceRuntime.class);
     @Inject
     MeterRegistry registry;
     @Inject
@@ -72,12 +77,20 @@ public class ServiceRuntime {
         ModelsSettings models = config.models();
         if (models.watch()) {
             // registered after the service: closed first
+            TrustedKeys trust = SigningKeys.trusted(models);
+            if (trust.keys().isEmpty()) {
+                LOG.warnf("no trusted model keys could be read (lookout.models.trusted-keys = %s): every model on "
+                        + "lookout.models will be refused until one is there (docs/model-trust.md)", models.trustedKeys());
+            } else {
+                LOG.infof("following lookout.models: models load only when signed by one of the %s", trust.describe());
+            }
             HotSwap swap = shutdown.register(HotSwap.start(clients, service.pool(),
                     InferencePool.workerDevices(settings.devices(), settings.workersPerDevice()), service.metrics(),
-                    models.cacheDir()));
-            service.followRegistry(swap::inStep, swap::alive);
+                    models.cacheDir(), trust));
+            service.followRegistry(swap::inStep, swap::alive, swap::divergence);
         } else {
             service.metrics().watcherUp(() -> false);
+            service.metrics().modelDivergent(() -> false);
         }
         return service;
     }

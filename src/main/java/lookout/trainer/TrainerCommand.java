@@ -13,6 +13,7 @@ import lookout.frames.FrameDecoder;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.KafkaOptions;
 import lookout.labels.LabelCodec;
+import lookout.trust.SigningKeys;
 import picocli.CommandLine;
 
 /** {@code lookout trainer}: the retraining role, acting on lookout.control until SIGTERM. */
@@ -42,7 +43,8 @@ public class TrainerCommand implements Callable<Integer> {
         TrainerService trainer = shutdown.register(new TrainerService(clients, settings, LabelCodec.fromConfig(config),
                 config.models().chunkBytes(), new DjlFineTuneTrainer(settings.device(), className, decoder),
                 new DjlModelScorer(settings.device(), settings.scoreBatchSize(), className,
-                        config.detector().scoreThreshold(), decoder)).withMetrics(registry).start());
+                        config.detector().scoreThreshold(), decoder)).withMetrics(registry)
+                .withSigning(SigningKeys.signer(config.models()), SigningKeys.trusted(config.models())).start());
         started[0] = trainer;
         System.out.printf("lookout trainer on %s: holdout %.2f, tolerance %.3f, base model %s; waiting for "
                 + "commands on lookout.control%n", clients.bootstrapServers(), settings.holdoutFraction(),

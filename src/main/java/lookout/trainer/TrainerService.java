@@ -35,6 +35,8 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import lookout.common.Json;
 import lookout.common.Names;
+import lookout.config.LookoutConfig;
+import lookout.config.ModelsSettings;
 import lookout.config.TrainerSettings;
 import lookout.control.ControlCommand;
 import lookout.control.ControlParser;
@@ -54,6 +56,9 @@ import lookout.registry.ModelPublisher;
 import lookout.registry.RegistryState;
 import lookout.registry.ServingChange;
 import lookout.registry.ServingPointer;
+import lookout.trust.ModelSigner;
+import lookout.trust.SigningKeys;
+import lookout.trust.TrustedKeys;
 
 /**
  * The trainer role. Consumes {@code lookout.control} in the consumer group {@code lookout-trainer}
@@ -98,6 +103,8 @@ public final class TrainerService implements AutoCloseable {
     private EventSink sink;
     private MeterRegistry meters;
     private TrainerMetrics metrics;
+    private ModelSigner signer;
+    private TrustedKeys trust;
     private KafkaModelRegistry registry;
     private LabelsView labels;
     private Thread thread;
@@ -130,7 +137,22 @@ public final class TrainerService implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The key this trainer signs its models with, and the keys whose models it reads (it trusts its
+     * own key too: a base version to fine-tune from is loaded, i.e. run, here). Without this call
+     * {@link #start()} takes both from the configuration ({@code lookout.models.*}).
+     */
+    public TrainerService withSigning(ModelSigner signer, TrustedKeys trust) {
+        this.signer = signer;
+        this.trust = trust;
+        return this;
+    }
+
     public TrainerService start() {
+        if (signer == null) {
+            ModelsSettings models = LookoutConfig.current().models();
+            withSigning(SigningKeys.signer(models), SigningKeys.trusted(models));
+        }
         TopicAdmin.ensure(clients.settings(), Topics.LOOP);
         events = Events.open(clients, "trainer");
         sink = events;
@@ -139,7 +161,7 @@ public final class TrainerService implements AutoCloseable {
             sink = metrics;
         }
         registry = new KafkaModelRegistry(clients, Groups.trainerTransactionalId(clients.settings().group().instanceId()),
-                chunkBytes);
+                chunkBytes, signer, trust.and(signer.publicKey()));
         labels = new LabelsView(clients, codec, metrics == null ? set -> { } : metrics::labels).start();
         if (settings.policy().enabled()) {
             // the last run of each camera, from the outcome events so far
@@ -159,9 +181,10 @@ public final class TrainerService implements AutoCloseable {
         });
         thread = new Thread(this::loop, "lookout-trainer-control");
         thread.start();
-        LOG.infof("trainer %s started (holdout %.2f, tolerance %.3f, base %s, policy %s)",
+        LOG.infof("trainer %s started (holdout %.2f, tolerance %.3f, base %s, policy %s, signing key %s, %s)",
                 clients.settings().group().instanceId(), settings.holdoutFraction(), settings.tolerance(),
-                settings.baseModelDir(), settings.policy().enabled() ? settings.policy() : "off");
+                settings.baseModelDir(), settings.policy().enabled() ? settings.policy() : "off", signer.keyId(),
+                settings.autoPromote() ? "auto-promote" : "a human promotes what it publishes");
         return this;
     }
 

@@ -13,11 +13,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The real publisher over a MockProducer; snapshots replay what was committed. */
+import lookout.testing.TestKeys;
+
+/** The real publisher over a MockProducer, signing with the test key; snapshots replay what was committed, trusting it. */
 public final class InMemoryRegistry implements ModelRegistry {
     final MockProducer<String, byte[]> producer =
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     final ModelPublisher publisher;
+    private final int chunkBytes;
 
     public InMemoryRegistry() {
         this(4096);
@@ -25,7 +28,18 @@ public final class InMemoryRegistry implements ModelRegistry {
 
     public InMemoryRegistry(int chunkBytes) {
         producer.initTransactions();
-        publisher = new ModelPublisher(producer, chunkBytes);
+        this.chunkBytes = chunkBytes;
+        publisher = new ModelPublisher(producer, chunkBytes, TestKeys.signer());
+    }
+
+    /** Another writer of the same topic, signing with this signer (null: unsigned): hostile publishes. */
+    public ModelPublisher publisher(lookout.trust.ModelSigner signer) {
+        return new ModelPublisher(producer, chunkBytes, signer);
+    }
+
+    /** Writes records as they are (a hostile writer's own records) in one transaction. */
+    public void write(List<ProducerRecord<String, byte[]>> records) {
+        publisher.inTransaction(records, Map.of(), null);
     }
 
     /** Every record written so far, in order (what a reader of lookout.models would see). */
@@ -35,7 +49,7 @@ public final class InMemoryRegistry implements ModelRegistry {
 
     @Override
     public RegistryState snapshot() {
-        RegistryState state = new RegistryState();
+        RegistryState state = new RegistryState(RegistryState.LOGGED, TestKeys.trust());
         for (ProducerRecord<String, byte[]> r : producer.history()) {
             state.apply(r.key(), r.value());
         }

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import lookout.common.Json;
 import lookout.model.ModelMetadata;
+import lookout.testing.TestKeys;
 
 class ModelPublisherTest {
     @TempDir
@@ -82,13 +83,29 @@ class ModelPublisherTest {
     }
 
     @Test
-    void shouldRefuseToAssembleWhenAChunkWasTamperedWith() throws Exception {
+    void shouldSkipAChunkWrittenAfterItsManifestAndKeepThePublishedBytes() throws Exception {
+        // Given a published version, read by a state that reports what it skips
         publisher.publish(artifact, "2", false, null);
-        RegistryState state = replay();
-        byte[] evil = new byte[1000];
-        state.apply("2/chunk/00001", evil);
+        List<String> skipped = new java.util.ArrayList<>();
+        RegistryState state = new RegistryState((key, reason, detail) -> skipped.add(reason + " " + key), TestKeys.trust());
+        producer.history().forEach(r -> state.apply(r.key(), r.value()));
+        // When someone writes another chunk 1 for it
+        state.apply("2/chunk/00001", new byte[1000]);
+        // Then the record is skipped as a rewrite, and the version reassembles to what was published
+        assertThat(skipped).containsExactly("version-rewritten 2/chunk/00001");
+        assertThat(Files.readAllBytes(state.assemble("2", tmp.resolve("out")).resolve("model.pt"))).isEqualTo(modelBytes);
+    }
+
+    @Test
+    void shouldRefuseToAssembleWhenAChunkWasTamperedWithBeforeItsManifest() throws Exception {
+        publisher.publish(artifact, "2", false, null);
+        RegistryState state = new RegistryState(RegistryState.LOGGED, TestKeys.trust());
+        for (ProducerRecord<String, byte[]> r : producer.history()) {
+            state.apply(r.key(), r.key().equals("2/chunk/00001") ? new byte[1000] : r.value());
+        }
         assertThatThrownBy(() -> state.assemble("2", tmp.resolve("out")))
-                .isInstanceOf(ModelIntegrityException.class).hasMessageContaining("sha256");
+                .isInstanceOf(ModelIntegrityException.class).hasMessageContaining("sha256")
+                .extracting(e -> ((ModelIntegrityException) e).reason()).isEqualTo("integrity");
         assertThat(tmp.resolve("out/model.pt")).doesNotExist();
     }
 
@@ -122,7 +139,7 @@ class ModelPublisherTest {
         producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         producer.initTransactions();
         producer.commitTransactionException = new org.apache.kafka.common.KafkaException("broker gone");
-        assertThatThrownBy(() -> new ModelPublisher(producer, 1000).publish(artifact, "2", true, null))
+        assertThatThrownBy(() -> new ModelPublisher(producer, 1000, TestKeys.signer()).publish(artifact, "2", true, null))
                 .isInstanceOf(org.apache.kafka.common.KafkaException.class);
         assertThat(producer.transactionAborted()).isTrue();
         assertThat(producer.history()).isEmpty();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import lookout.kafka.Topics;
 import lookout.model.ModelArtifact;
 import lookout.testing.TestBroker;
+import lookout.testing.TestKeys;
 import lookout.testing.TestSettings;
 
 /** The registry on a real (embedded) broker: chunked transactional publish, read back, prune. */
@@ -42,7 +43,7 @@ class ModelRegistryIT {
 
     /** The registry on the test broker, writing under its own transactional id. */
     private static KafkaModelRegistry registry(String transactionalId) {
-        return new KafkaModelRegistry(broker.clients(), transactionalId, CHUNK);
+        return new KafkaModelRegistry(broker.clients(), transactionalId, CHUNK, TestKeys.signer(), TestKeys.trust());
     }
 
     @Test

@@ -107,24 +107,27 @@ class DetectionServiceTest {
     }
 
     @Test
-    void shouldBeReadyOnlyWhenWarmRunningAndServingTheRegistrysServingVersion() {
-        assertThat(DetectionService.ready(true, KafkaStreams.State.RUNNING, true)).isTrue();
-        // serving what was on disk at start while the registry serves another version: not ready
-        assertThat(DetectionService.ready(true, KafkaStreams.State.RUNNING, false)).isFalse();
-        assertThat(DetectionService.ready(false, KafkaStreams.State.RUNNING, true)).isFalse();
-        assertThat(DetectionService.ready(true, KafkaStreams.State.REBALANCING, true)).isFalse();
-        assertThat(DetectionService.ready(true, null, true)).isFalse();
+    void shouldBeReadyWhenWarmAndRunningWhateverTheRegistryServes() {
+        assertThat(DetectionService.ready(true, KafkaStreams.State.RUNNING)).isTrue();
+        assertThat(DetectionService.ready(false, KafkaStreams.State.RUNNING)).isFalse();
+        assertThat(DetectionService.ready(true, KafkaStreams.State.REBALANCING)).isFalse();
+        assertThat(DetectionService.ready(true, null)).isFalse();
     }
 
     @Test
-    void shouldFollowTheRegistryForReadinessOnceHotSwapIsWired() {
+    void shouldReportRegistryDivergenceAsADetailNotAsReadiness() {
+        // Given a service following a registry whose serving version this replica refused
         DetectionService service = new DetectionService(settings("cpu", 1, 1, 0, "at_least_once"),
                 new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", "k:9092"),
                         new TopicSettings(1, (short) 1, 1024, 1024), new GroupSettings("r", Duration.ofSeconds(10)))),
                 new SimpleMeterRegistry(), null, null);
         assertThat(service.servingInStep()).as("no registry followed: the configured model is what serves").isTrue();
-        service.followRegistry(() -> false, () -> true);
+        assertThat(service.registryDivergence()).isNull();
+        service.followRegistry(() -> false, () -> true, () -> "the registry serves version 2, refused here (unsigned)");
+        // Then the divergence is reported, and readiness does not depend on it
         assertThat(service.servingInStep()).isFalse();
-        assertThat(service.ready()).isFalse();
+        assertThat(service.registryDivergence()).contains("unsigned");
+        assertThat(DetectionService.ready(true, KafkaStreams.State.RUNNING)).isTrue();
+        assertThat(service.alive()).as("the watcher follows: alive").isTrue();
     }
 }

@@ -87,7 +87,17 @@ public final class AppProcess implements AutoCloseable {
 
     /** GET with basic credentials; fails unless 200. */
     public String get(String path, String user, String password) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path)))
+        return getUrl(url(path), user, password);
+    }
+
+    /** GET on the management interface (health, metrics) with basic credentials; fails unless 200. */
+    public String getManagement(String path, String user, String password) throws Exception {
+        return getUrl(managementUrl(path), user, password);
+    }
+
+    private static String getUrl(String url, String user, String password) throws Exception {
+        String path = URI.create(url).getPath();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", basic(user, password)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {

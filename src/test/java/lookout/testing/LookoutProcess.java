@@ -73,6 +73,10 @@ public final class LookoutProcess implements AutoCloseable {
             pb.environment().put("LOOKOUT_HOME", Path.of("").toAbsolutePath().toString());
             pb.environment().put("OPT_OUT_TRACKING", "true");
             pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+            // every child signs and trusts models with the tests' key (a test may override either)
+            TestKeys.signer();
+            pb.environment().put("LOOKOUT_MODELS_SIGNING_KEY", TestKeys.PRIVATE.toString());
+            pb.environment().put("LOOKOUT_MODELS_TRUSTED_KEYS", TestKeys.PUBLIC.toString());
             pb.environment().putAll(env);
             return new LookoutProcess(name, pb.start(), log);
         } catch (IOException e) {

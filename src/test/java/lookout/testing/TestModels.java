@@ -2,8 +2,15 @@ package lookout.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import lookout.common.Json;
+import lookout.common.Sha256;
 
 import lookout.config.LookoutConfig;
 
@@ -28,5 +35,30 @@ public final class TestModels {
         assumeTrue(Files.isDirectory(path), "SKIPPED: real data not found at " + path.toAbsolutePath().normalize()
                 + " (see ../shared/data/README.md; set LOOKOUT_DATA_DIR or -Dlookout.data.dir)");
         return path;
+    }
+
+    /**
+     * A copy of a TorchScript artifact whose model.pt differs from the original only in its zip
+     * comment (the same network, another sha256), stamped as {@code version}: distinct versions of
+     * the tiny model for swap tests. Refuses a file whose zip end record already has a comment.
+     */
+    public static Path variant(Path model, Path dir, String version) throws java.io.IOException {
+        byte[] pt = Files.readAllBytes(model.resolve("model.pt"));
+        int eocd = pt.length - 22; // end of central directory record, no comment yet
+        if (eocd < 0 || pt[eocd] != 'P' || pt[eocd + 1] != 'K' || pt[eocd + 2] != 5 || pt[eocd + 3] != 6
+                || pt[pt.length - 2] != 0 || pt[pt.length - 1] != 0) {
+            throw new IllegalArgumentException(model + "/model.pt does not end in a comment-free zip end record");
+        }
+        byte[] comment = ("lookout test variant " + version).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(pt, pt.length + comment.length);
+        out[pt.length - 2] = (byte) comment.length;
+        out[pt.length - 1] = (byte) (comment.length >> 8);
+        System.arraycopy(comment, 0, out, pt.length, comment.length);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("model.pt"), out);
+        ObjectNode meta = (ObjectNode) Json.MAPPER.readTree(model.resolve("model.json").toFile());
+        meta.put("version", version).put("sha256", Sha256.hex(out));
+        Json.pretty().writeValue(dir.resolve("model.json").toFile(), meta);
+        return dir;
     }
 }

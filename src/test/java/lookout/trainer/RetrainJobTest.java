@@ -56,6 +56,10 @@ class RetrainJobTest {
     }
 
     private RetrainJob job(double tolerance) {
+        return job(tolerance, true);
+    }
+
+    private RetrainJob job(double tolerance, boolean autoPromote) {
         ModelTrainer trainer = (baseDir, samples, params, outDir, listener) -> {
             if (trainerFails) {
                 throw new IllegalStateException("loss is NaN");
@@ -73,7 +77,7 @@ class RetrainJobTest {
             return new EvaluationResult(ap, ap, ap / 2, new double[10], 0.5, 0.9, 0.8, 0.85, samples.size(),
                     samples.size(), samples.size(), new double[101]);
         };
-        TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, true, 5,
+        TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, autoPromote, 5,
                 tmp.resolve("work"), tmp.resolve("base"), TestSettings.config().trainer().policy());
         return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
                 settings);
@@ -185,5 +189,18 @@ class RetrainJobTest {
         run(0, new ControlCommand.Retrain(null, 1, null, null, "1", null));
         assertThat(event("published")).containsEntry("version", "3").containsEntry("parent", "1");
         assertThat(event("evaluated")).containsEntry("currentVersion", "2");
+    }
+
+    @Test
+    void shouldPublishASignedCandidateButLeaveServingToAHumanWhenAutoPromoteIsOff() throws Exception {
+        // Given lookout.trainer.auto-promote=false
+        RetrainJob.Outcome outcome = job(0, false).run(new ControlCommand.Retrain("r9", 1, null, "cam-a", null, null),
+                labels, RetrainJob.TRIGGER_COMMAND, outcomes);
+        // Then the better candidate is published, signed, and version 1 keeps serving until someone promotes 2
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(event("published")).containsEntry("version", "2").containsEntry("serving", false);
+        RegistryState state = registry.snapshot();
+        assertThat(state.serving().version()).isEqualTo("1");
+        assertThat(state.manifest("2").signature().keyId()).isEqualTo(lookout.testing.TestKeys.signer().keyId());
     }
 }

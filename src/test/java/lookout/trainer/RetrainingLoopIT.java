@@ -38,6 +38,7 @@ import lookout.registry.KafkaModelRegistry;
 import lookout.registry.RegistryState;
 import lookout.service.DetectionService;
 import lookout.testing.TestBroker;
+import lookout.testing.TestKeys;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
 import picocli.CommandLine;
@@ -101,10 +102,11 @@ class RetrainingLoopIT {
                 DetectionService detector = new DetectionService(settings, clients, new SimpleMeterRegistry(),
                         DjlDetector::load, Clock.systemUTC()).start();
                 HotSwap hotSwap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.metrics(),
-                        tmp.resolve("cache"));
+                        tmp.resolve("cache"), TestKeys.trust());
                 TrainerService trainer = new TrainerService(clients, trainerSettings, LabelCodec.fromConfig(config),
                         config.models().chunkBytes(), new DjlFineTuneTrainer("cpu", person, decoder),
-                        new DjlModelScorer("cpu", 2, person, settings.scoreThreshold(), decoder)).start()) {
+                        new DjlModelScorer("cpu", 2, person, settings.scoreThreshold(), decoder))
+                        .withSigning(TestKeys.signer(), TestKeys.trust()).start()) {
             events.assign(List.of(new TopicPartition(Topics.EVENTS, 0)));
             events.seekToBeginning(events.assignment());
             List<JsonNode> seen = new ArrayList<>();
@@ -136,7 +138,8 @@ class RetrainingLoopIT {
             assertThat(end.has("candidateAp50") && end.has("currentAp50")).isTrue();
 
             RegistryState registry;
-            try (KafkaModelRegistry reader = new KafkaModelRegistry(clients, "it-reader", config.models().chunkBytes())) {
+            try (KafkaModelRegistry reader = new KafkaModelRegistry(clients, "it-reader", config.models().chunkBytes(),
+                    null, TestKeys.trust())) {
                 registry = reader.snapshot();
             }
             if (end.get("type").asText().equals("published")) {

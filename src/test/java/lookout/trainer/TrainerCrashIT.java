@@ -36,6 +36,7 @@ import lookout.registry.ModelManifest;
 import lookout.registry.RegistryState;
 import lookout.testing.LookoutProcess;
 import lookout.testing.TestBroker;
+import lookout.testing.TestKeys;
 import lookout.testing.TestFrames;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
@@ -154,7 +155,7 @@ class TrainerCrashIT {
                 }
             });
             RegistryState registry;
-            try (KafkaModelRegistry reader = new KafkaModelRegistry(clients, "it-reader", 4096)) {
+            try (KafkaModelRegistry reader = new KafkaModelRegistry(clients, "it-reader", 4096, null, TestKeys.trust())) {
                 registry = reader.snapshot();
             }
             List<String> versions = registry.versions().stream().map(ModelManifest::version).toList();

@@ -9,6 +9,7 @@ import lookout.events.Events;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
+import lookout.trust.TrustedKeys;
 
 /** The detector following the registry: a {@link ModelWatcher} wired to a running inference pool (serve and demo roles). */
 public final class HotSwap implements AutoCloseable {
@@ -24,9 +25,10 @@ public final class HotSwap implements AutoCloseable {
      * @param devices  one device entry per pool worker, in worker order
      * @param metrics  the detector's meters (swaps are counted there)
      * @param cacheDir where reassembled versions are written
+     * @param trust    the keys a model must be signed by ({@code lookout.models.trusted-keys})
      */
     public static HotSwap start(KafkaClients clients, InferencePool pool, List<String> devices, DetectionMetrics metrics,
-            Path cacheDir) {
+            Path cacheDir, TrustedKeys trust) {
         // only the loop's topics a detector uses (not the labels: least privilege, see kafka.Acls)
         TopicAdmin.ensure(clients.settings(), List.of(Topics.MODELS, Topics.CONTROL, Topics.EVENTS));
         Events events = Events.open(clients, "detector");
@@ -40,16 +42,32 @@ public final class HotSwap implements AutoCloseable {
             public void skipped(String reason) {
                 metrics.registrySkipped(reason);
             }
+
+            @Override
+            public void refused(String reason) {
+                metrics.modelRefused(reason);
+            }
         };
-        ModelWatcher watcher = new ModelWatcher(new PoolSwapTarget(pool, devices), events, listener, cacheDir)
+        ModelWatcher watcher = new ModelWatcher(new PoolSwapTarget(pool, devices), events, listener, cacheDir, trust)
                 .start(clients);
         metrics.watcherUp(watcher::alive);
+        metrics.modelDivergent(() -> watcher.divergence() != null);
         return new HotSwap(events, watcher);
     }
 
     /** True when the pool serves the registry's serving version (see {@link ModelWatcher#inStep()}). */
     public boolean inStep() {
         return watcher.inStep();
+    }
+
+    /**
+     * Why this replica does not serve the registry's serving version (refused, cannot fetch), as
+     * one line; null when it does or is on its way to it.
+     */
+    public String divergence() {
+        ModelWatcher.Refusal r = watcher.divergence();
+        return r == null ? null : "the registry serves version " + r.version() + ", refused here (" + r.reason() + "): "
+                + r.detail();
     }
 
     /** True while the watcher follows the registry. */

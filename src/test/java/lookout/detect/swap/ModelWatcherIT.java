@@ -22,6 +22,7 @@ import lookout.kafka.Topics;
 import lookout.registry.KafkaModelRegistry;
 import lookout.registry.ServingChange;
 import lookout.testing.TestBroker;
+import lookout.testing.TestKeys;
 
 /** The detector side of the registry on a real broker, with a fake pool that refuses "broken" models. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -50,10 +51,11 @@ class ModelWatcherIT {
         List<Map.Entry<String, Map<String, Object>>> events = new CopyOnWriteArrayList<>();
         List<String> outcomes = new CopyOnWriteArrayList<>();
         FakeSwapTarget target = new FakeSwapTarget();
-        try (KafkaModelRegistry publisher = new KafkaModelRegistry(broker.clients(), "it-watch", 1024);
+        try (KafkaModelRegistry publisher = new KafkaModelRegistry(broker.clients(), "it-watch", 1024,
+                TestKeys.signer(), TestKeys.trust());
                 ModelWatcher watcher = new ModelWatcher(target,
                         (type, d) -> events.add(Map.entry(type, new LinkedHashMap<String, Object>(d))), outcomes::add,
-                        tmp.resolve("cache")).start(broker.clients())) {
+                        tmp.resolve("cache"), TestKeys.trust()).start(broker.clients())) {
             publisher.publish(artifact("good", "good weights ".repeat(300)), "1", true, null);
             await(() -> "1".equals(target.serving().version()));
             await(watcher::inStep);

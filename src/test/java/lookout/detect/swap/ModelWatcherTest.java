@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import lookout.kafka.Topics;
 import lookout.registry.InMemoryRegistry;
 import lookout.registry.ServingChange;
+import lookout.testing.TestKeys;
 
 /** What readiness rests on: whether the detector serves the registry's serving version. */
 class ModelWatcherTest {
@@ -22,12 +23,27 @@ class ModelWatcherTest {
     private final InMemoryRegistry registry = new InMemoryRegistry();
     private final FakeSwapTarget target = new FakeSwapTarget();
     private final List<String> events = new ArrayList<>();
+    private final List<java.util.Map<String, Object>> details = new ArrayList<>();
+    private final List<String> refusedReasons = new ArrayList<>();
     private ModelWatcher watcher;
     private int read;
 
     @BeforeEach
     void setUp() {
-        watcher = new ModelWatcher(target, (type, details) -> events.add(type), outcome -> { }, tmp.resolve("cache"));
+        ModelWatcher.Listener listener = new ModelWatcher.Listener() {
+            @Override
+            public void swapped(String outcome) {
+            }
+
+            @Override
+            public void refused(String reason) {
+                refusedReasons.add(reason);
+            }
+        };
+        watcher = new ModelWatcher(target, (type, d) -> {
+            events.add(type);
+            details.add(new java.util.LinkedHashMap<>(d));
+        }, listener, tmp.resolve("cache"), TestKeys.trust());
     }
 
     /** Hands the watcher what was written to lookout.models since the last call, as one poll. */
@@ -78,5 +94,80 @@ class ModelWatcherTest {
         poll(true);
         assertThat(watcher.inStep()).isTrue();
         assertThat(events).containsExactly("model-loaded", "model-refused");
+    }
+
+    private void promote(String version, String reason) {
+        registry.setServing(ServingChange.resolve(registry.snapshot(), version, reason));
+        poll(true);
+    }
+
+    @Test
+    void shouldRollBackAndForwardToVersionsItLoadedBeforeWithoutTheirChunks() throws Exception {
+        // Given versions 1 and 2 loaded one after the other (the watcher frees a version's chunks once loaded)
+        registry.publish(FakeSwapTarget.artifact(tmp, "v1", "weights one"), "1", true, null);
+        poll(true);
+        registry.publish(FakeSwapTarget.artifact(tmp, "v2", "weights two"), "2", true, "1");
+        poll(true);
+        // When the operator rolls back to 1, then promotes 2 again
+        promote("1", "rollback");
+        assertThat(target.serving().version()).isEqualTo("1");
+        promote("2", "promote");
+        // Then every step swapped, from the verified copies in the cache
+        assertThat(target.serving().version()).isEqualTo("2");
+        assertThat(target.attempts).containsExactly("1", "2", "1", "2");
+        assertThat(events).containsExactly("model-loaded", "model-loaded", "model-loaded", "model-loaded");
+        assertThat(watcher.inStep()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseATamperedCachedCopyAndKeepServing() throws Exception {
+        registry.publish(FakeSwapTarget.artifact(tmp, "v1", "weights one"), "1", true, null);
+        poll(true);
+        registry.publish(FakeSwapTarget.artifact(tmp, "v2", "weights two"), "2", true, "1");
+        poll(true);
+        // someone with access to the detector's disk edits the cached version 1
+        java.nio.file.Files.writeString(tmp.resolve("cache/1/model.pt"), "weights evil");
+        promote("1", "rollback");
+        assertThat(target.serving().version()).isEqualTo("2");
+        assertThat(events).containsExactly("model-loaded", "model-loaded", "model-refused");
+        assertThat(details.get(2)).containsEntry("reason", "integrity").containsEntry("version", "1").containsEntry("serving", "2");
+        assertThat(watcher.divergence()).isNotNull().extracting(ModelWatcher.Refusal::reason).isEqualTo("integrity");
+    }
+
+    @Test
+    void shouldReportDivergenceWhileTheRegistryServesAnUnsignedVersionAndNotAfterARollback() throws Exception {
+        registry.publish(FakeSwapTarget.artifact(tmp, "v1", "weights one"), "1", true, null);
+        poll(true);
+        assertThat(watcher.divergence()).isNull();
+        // When an unsigned version 2 is published as serving
+        registry.publisher(null).publish(FakeSwapTarget.artifact(tmp, "v2", "weights two"), "2", true, "1");
+        poll(true);
+        poll(true); // a later poll reports nothing again
+        // Then it is refused once, never loaded, and the replica is divergent with the reason
+        assertThat(target.attempts).containsExactly("1");
+        assertThat(events).containsExactly("model-loaded", "registry-record-skipped", "model-refused");
+        assertThat(details.get(2)).containsEntry("reason", "unsigned").containsEntry("version", "2");
+        assertThat(refusedReasons).containsExactly("unsigned");
+        assertThat(watcher.divergence()).extracting(ModelWatcher.Refusal::version, ModelWatcher.Refusal::reason)
+                .containsExactly("2", "unsigned");
+        // When the registry serves 1 again, the divergence is over
+        registry.setServing(new lookout.registry.ServingPointer("1", "2", "rollback", 1));
+        poll(true);
+        assertThat(watcher.divergence()).isNull();
+        assertThat(watcher.inStep()).isTrue();
+    }
+
+    @Test
+    void shouldNotSwapAgainWhenTheServingVersionsManifestIsRewritten() throws Exception {
+        registry.publish(FakeSwapTarget.artifact(tmp, "v1", "weights one"), "1", true, null);
+        poll(true);
+        // the trusted key itself publishes other bytes under version 1, and points at it again
+        registry.publish(FakeSwapTarget.artifact(tmp, "v1b", "weights other"), "1", true, "1");
+        poll(true);
+        assertThat(target.attempts).containsExactly("1");
+        assertThat(events).containsExactly("model-loaded", "registry-record-skipped", "registry-record-skipped");
+        assertThat(details.get(1)).containsEntry("reason", "version-rewritten");
+        assertThat(watcher.inStep()).isTrue();
+        assertThat(watcher.divergence()).isNull();
     }
 }

@@ -56,4 +56,19 @@ class PoolSwapTargetTest {
             assertThat(pool.submit(frame).get(30, TimeUnit.SECONDS).model().version()).isEqualTo("42");
         }
     }
+
+    @Test
+    void shouldLoadAVariantOfTheTinyModelThatDiffersOnlyInItsZipComment() throws Exception {
+        // Given the tiny model and a variant of it (other bytes, other sha256, the same network)
+        Path tiny = TestModels.tinyModelDir();
+        Path variant = TestModels.variant(tiny, tmp.resolve("variant"), "9");
+        assertThat(Sha256.hex(variant.resolve("model.pt"))).isNotEqualTo(Sha256.hex(tiny.resolve("model.pt")));
+        DecodedImage frame = new DecodedImage(64, 48, new byte[64 * 48 * 3]);
+        // When the pool swaps to it, Then it loads through DJL and answers as version 9
+        try (InferencePool pool = new InferencePool(List.of(DjlDetector.load(tiny, "cpu")), 1,
+                Duration.ofMillis(5), 8, new DetectionMetrics(new SimpleMeterRegistry())).start()) {
+            new PoolSwapTarget(pool, List.of("cpu")).swapTo(variant);
+            assertThat(pool.submit(frame).get(30, TimeUnit.SECONDS).model().version()).isEqualTo("9");
+        }
+    }
 }
