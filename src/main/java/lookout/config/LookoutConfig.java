@@ -227,7 +227,9 @@ public final class LookoutConfig {
                 get("lookout.camera.jpeg-quality", Integer.class),
                 get("lookout.camera.status-interval", Integer.class),
                 get("lookout.camera.ffmpeg-log-level", String.class),
-                true);
+                true,
+                config.getOptionalValue("lookout.camera.tls-ca-file", String.class).filter(s -> !s.isBlank())
+                        .map(Path::of).orElse(null));
     }
 
     /** The HTTP port of serve and demo (health, metrics, the live page). */
