@@ -8,6 +8,7 @@ import lookout.control.ControlCli;
 import lookout.demo.DemoCommand;
 import lookout.eval.EvalCommand;
 import lookout.finetune.FineTuneCommand;
+import lookout.kafka.TopicsCommand;
 import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
 import lookout.service.ServeCommand;
@@ -20,6 +21,6 @@ import picocli.CommandLine;
         description = "Kafka-native pedestrian detection.",
         subcommands = {BrokerCommand.class, ServeCommand.class, DemoCommand.class, CameraCommand.class,
                 EvalCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
-                TrainerCommand.class, ControlCli.class, BenchCommand.class})
+                TrainerCommand.class, ControlCli.class, TopicsCommand.class, BenchCommand.class})
 public class LookoutCommand {
 }

@@ -21,6 +21,7 @@ import lookout.detect.DjlDetector;
 import lookout.detect.InferencePool;
 import lookout.detect.swap.HotSwap;
 import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicAdmin;
 import lookout.live.LiveRuntime;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLine;
@@ -50,6 +51,7 @@ public class ServiceRuntime {
     public DetectionService start(KafkaSettings kafka, DetectorSettings settings) {
         KafkaClients clients = new KafkaClients(kafka);
         this.clients = clients;
+        TopicAdmin.bindMetrics(registry);
         LookoutConfig config = LookoutConfig.current();
         CountingLines lines = CountingLines.of(countingLines(config.stats()));
         this.lines = lines;
