@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import lookout.config.DeadLetterSettings;
 import lookout.config.DetectorSettings;
 import lookout.config.FramePolicy;
 import lookout.detect.DetectionMetrics;
@@ -70,6 +71,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile BooleanSupplier servingInStep = () -> true;
     private volatile BooleanSupplier watcherAlive = () -> true;
     private DetectionTopology.Stage stage;
+    private DeadLetterSettings deadLetters = new DeadLetterSettings(false);
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
@@ -88,11 +90,23 @@ public final class DetectionService implements AutoCloseable {
         return this;
     }
 
+    /** What dead letters keep ({@code lookout.dlq.*}; by default no image bytes); call before {@link #start()}. */
+    public synchronized DetectionService deadLetters(DeadLetterSettings settings) {
+        this.deadLetters = settings;
+        return this;
+    }
+
     /** Topics, model, warm-up, streams; returns once the streams are started (not yet necessarily RUNNING). */
     public synchronized DetectionService start() {
         long t0 = System.nanoTime();
-        TopicAdmin.ensure(clients.settings(), Topics.DETECTOR);
-        Map<String, Integer> limits = TopicAdmin.limits(clients.settings(), List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
+        List<String> topics = new ArrayList<>(Topics.DETECTOR);
+        List<String> limited = new ArrayList<>(List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
+        if (deadLetters.keepBytes()) {
+            topics.add(Topics.FRAMES_DLQ_BYTES);
+            limited.add(Topics.FRAMES_DLQ_BYTES);
+        }
+        TopicAdmin.ensure(clients.settings(), topics);
+        Map<String, Integer> limits = TopicAdmin.limits(clients.settings(), limited);
         pool = openPool();
         LOG.infof("model %s v%s loaded on %d worker(s) and warmed up in %d ms", pool.model().name(),
                 pool.model().version(), pool.workers(), (System.nanoTime() - t0) / 1_000_000);
@@ -127,7 +141,9 @@ public final class DetectionService implements AutoCloseable {
         int producerLimit = (Integer) config.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         return new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(),
                 settings.inferenceTimeout(), Math.min(producerLimit, topicLimits.get(Topics.DETECTIONS)),
-                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)));
+                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)), deadLetters.keepBytes(),
+                Math.min(producerLimit, topicLimits.getOrDefault(Topics.FRAMES_DLQ_BYTES,
+                        topicLimits.get(Topics.FRAMES_DLQ))));
     }
 
     /**

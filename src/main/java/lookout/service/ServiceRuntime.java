@@ -57,7 +57,7 @@ public class ServiceRuntime {
         this.lines = lines;
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
                 Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), lines,
-                        new CameraMetrics(registry)));
+                        new CameraMetrics(registry))).deadLetters(config.deadLetters());
         shutdown.register(service);
         current = service;
         service.start();
