@@ -215,7 +215,9 @@ public final class LookoutConfig {
                 get("lookout.live.thumbnail-quality", Integer.class),
                 get("lookout.live.frame-buffer", Integer.class),
                 get("lookout.live.history", Duration.class),
-                get("lookout.live.history-step", Duration.class));
+                get("lookout.live.history-step", Duration.class),
+                get("lookout.live.frame-buffer-bytes", Long.class),
+                get("lookout.live.frame-buffer-total-bytes", Long.class));
     }
 
     public TrainerSettings trainer() {

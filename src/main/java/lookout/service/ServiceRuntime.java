@@ -62,7 +62,7 @@ public class ServiceRuntime {
         current = service;
         service.start();
         shutdown.register(CountingLineCommands.follow(clients, lines));
-        live.start(clients, config.live(), camera -> {
+        live.start(clients, config.live(), config.frameLimits(), camera -> {
             CountingLine line = lines.get(camera);
             return line == null ? null : line.toArray();
         });
