@@ -91,8 +91,9 @@ public class TopicsCommand {
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = "Set the configured retention and compaction settings (retention.ms, segment.ms, "
-                    + "delete.retention.ms, max.compaction.lag.ms) on Lookout topics that exist. Partitions, replication "
-                    + "and cleanup policy are left as they are (reported by check).")
+                    + "delete.retention.ms, max.compaction.lag.ms) on Lookout topics that exist, and raise a record limit "
+                    + "(max.message.bytes) below the spec's. Partitions, replication and cleanup policy are left as they "
+                    + "are (reported by check).")
     public static class Apply implements Callable<Integer> {
         @Option(names = "--topic", description = "only this topic (repeatable); default every Lookout topic")
         List<String> topics;
@@ -121,6 +122,14 @@ public class TopicsCommand {
                             System.out.printf("%s: %s %s -> %s%n", t, key, human(configs.get(t), key),
                                     TopicAdmin.human(Long.parseLong(want)));
                         }
+                    }
+                    String max = Topics.spec(t, clients.settings().topics()).configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                    String have = configs.get(t).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                    if (max != null && have != null && Long.parseLong(have) < Long.parseLong(max)) {
+                        // a lower record limit refuses records the roles produce: raise it, never lower it
+                        changes.add(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max),
+                                AlterConfigOp.OpType.SET));
+                        System.out.printf("%s: max.message.bytes %s -> %s%n", t, have, max);
                     }
                     if (!changes.isEmpty()) {
                         ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), changes);
