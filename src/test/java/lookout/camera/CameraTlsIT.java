@@ -32,7 +32,7 @@ import lookout.testing.TestTls;
  * streams through FFmpeg; with another CA, or reached under a name its certificate does not carry,
  * it is refused before FFmpeg connects.
  */
-class CameraTlsTest {
+class CameraTlsIT {
     @TempDir
     static Path dir;
     private static HttpsServer server;
