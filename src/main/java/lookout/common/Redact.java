@@ -43,9 +43,10 @@ public final class Redact {
             "authtoken", "key", "apikey", "secret", "clientsecret", "signature", "sig", "credential", "credentials",
             "xamzsignature", "xamzcredential", "xamzsecuritytoken", "sessionid", "jwt", "privatetoken", "accesskey",
             "secretkey");
-    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,31}://");
+    /** The longest user info parsed as one. */
+    private static final int MAX_USER_INFO = 4096;
     private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~-]+)(:\\d{0,5})?");
-    private static final Pattern PAIR = Pattern.compile("(?<=^|[?&;,\\s\"'(\\[{])([A-Za-z][A-Za-z0-9_.-]{0,40})=([^&;,\\s\"')\\]}#]*)");
     private static final Pattern AUTH_HEADER = Pattern.compile(
             "(?i)((?:proxy-)?authorization|cookie|set-cookie|x-api-key|x-auth-token)(\\s*[:=]\\s*)[^\\r\\n\"]*");
     private static final Pattern TOKEN_CHARS = Pattern.compile("[A-Za-z0-9._~+=-]+");
@@ -125,12 +126,7 @@ public final class Redact {
                 out.add(segment);
             }
         }
-        Matcher pairs = PAIR.matcher(u.query == null ? "" : u.query);
-        while (pairs.find()) {
-            if (credentialKey(pairs.group(1)) && !pairs.group(2).isEmpty()) {
-                out.add(pairs.group(2));
-            }
-        }
+        out.addAll(credentialValues(u.query == null ? "" : u.query));
         return out;
     }
 
@@ -193,17 +189,34 @@ public final class Redact {
     /** Every URL in the text, with its user info, credential query values and token-like segments masked. */
     private static String urls(String text) {
         StringBuilder out = new StringBuilder(text.length());
-        Matcher m = SCHEME.matcher(text);
         int at = 0;
-        while (m.find(at)) {
-            int end = urlEnd(text, m.end());
-            out.append(text, at, m.start());
-            Url u = Url.parse(text, m.start(), end);
-            out.append(u == null ? text.substring(m.start(), end) : u.redacted());
+        // linear: find each "://", then walk back over the scheme (a regex find would be quadratic on
+        // a long run of letters, such as a hostile 5 MB camera name quoted in an error)
+        for (int sep = text.indexOf("://", at); sep >= 0; sep = text.indexOf("://", Math.max(sep + 3, at))) {
+            int start = sep;
+            while (start > at && sep - start < MAX_SCHEME && schemeChar(text.charAt(start - 1))) {
+                start--;
+            }
+            while (start < sep && !Character.isLetter(text.charAt(start))) {
+                start++; // a scheme starts with a letter
+            }
+            if (start == sep) {
+                continue;
+            }
+            int end = urlEnd(text, sep + 3);
+            out.append(text, at, start);
+            Url u = Url.parse(text, start, end);
+            out.append(u == null ? text.substring(start, end) : u.redacted());
             at = end;
         }
         out.append(text.substring(at));
         return out.toString();
+    }
+
+    private static final int MAX_SCHEME = 32;
+
+    private static boolean schemeChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '.' || c == '-');
     }
 
     /** Where a URL inside free text ends: whitespace, a quote or an angle bracket. */
@@ -219,16 +232,64 @@ public final class Redact {
         return i;
     }
 
+    /**
+     * {@code key=value} pairs whose key is a credential key, value masked. Linear: each '=' is looked
+     * at once, its key read backwards (at most 41 characters, starting after a delimiter).
+     */
     private static String pairs(String text) {
-        Matcher m = PAIR.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String replacement = credentialKey(m.group(1)) && !m.group(2).isEmpty() && !m.group(2).equals(MASK)
-                    ? m.group(1) + "=" + MASK : m.group();
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        StringBuilder out = null;
+        int copied = 0;
+        for (int eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+            int k = eq;
+            while (k > 0 && eq - k <= 41 && keyChar(text.charAt(k - 1))) {
+                k--;
+            }
+            if (k == eq || (k > 0 && !pairBoundary(text.charAt(k - 1))) || !Character.isLetter(text.charAt(k))) {
+                continue;
+            }
+            int v = eq + 1;
+            while (v < text.length() && VALUE_END.indexOf(text.charAt(v)) < 0 && !Character.isWhitespace(text.charAt(v))) {
+                v++;
+            }
+            String value = text.substring(eq + 1, v);
+            if (value.isEmpty() || value.equals(MASK) || !credentialKey(text.substring(k, eq))) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            out.append(text, copied, eq + 1).append(MASK);
+            copied = v;
+            eq = v - 1;
         }
-        m.appendTail(out);
-        return out.toString();
+        if (out == null) {
+            return text;
+        }
+        return out.append(text.substring(copied)).toString();
+    }
+
+    /** Characters that end a value of a key=value pair. */
+    private static final String VALUE_END = "&;,\"')]}#";
+
+    private static boolean keyChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-');
+    }
+
+    private static boolean pairBoundary(char c) {
+        return c == '?' || c == '&' || c == ';' || c == ',' || c == '"' || c == '\'' || c == '(' || c == '['
+                || c == '{' || Character.isWhitespace(c);
+    }
+
+    /** The values of credential pairs in a query string. */
+    private static List<String> credentialValues(String query) {
+        List<String> out = new ArrayList<>();
+        for (String pair : query.split("[&;]")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && eq < pair.length() - 1 && credentialKey(pair.substring(0, eq))) {
+                out.add(pair.substring(eq + 1));
+            }
+        }
+        return out;
     }
 
     static boolean credentialKey(String key) {
@@ -299,22 +360,31 @@ public final class Redact {
             if (text == null) {
                 return null;
             }
-            Matcher m = SCHEME.matcher(text).region(start, end);
-            if (!m.lookingAt()) {
+            int sep = text.indexOf("://", start);
+            if (sep < 0 || sep >= end || sep == start) {
                 return null;
             }
-            String scheme = text.substring(start, m.end());
-            String body = text.substring(m.end(), end);
+            String scheme = text.substring(start, sep + 3);
+            int bodyStart = sep + 3;
             String userInfo = null;
-            for (int at = body.lastIndexOf('@'); at >= 0; at = body.lastIndexOf('@', at - 1)) {
-                String after = body.substring(at + 1);
-                int hostEnd = firstOf(after, "/?#");
-                if (HOST.matcher(after.substring(0, hostEnd)).matches()) {
-                    userInfo = body.substring(0, at);
-                    body = after;
+            int hostStart = bodyStart;
+            // user info longer than this is no credential a camera takes (FFmpeg's buffer is 1 KiB);
+            // the bound keeps a line full of '@' linear
+            int searchEnd = Math.min(end, bodyStart + MAX_USER_INFO);
+            int tried = 0;
+            for (int at = text.lastIndexOf('@', searchEnd - 1); at >= bodyStart && tried < 64; at = text.lastIndexOf('@', at - 1)) {
+                tried++;
+                int hostEnd = at + 1;
+                while (hostEnd < end && "/?#".indexOf(text.charAt(hostEnd)) < 0 && hostEnd - at < 300) {
+                    hostEnd++;
+                }
+                if (HOST.matcher(text).region(at + 1, hostEnd).matches()) {
+                    userInfo = text.substring(bodyStart, at);
+                    hostStart = at + 1;
                     break;
                 }
             }
+            String body = text.substring(hostStart, end);
             int hostEnd = firstOf(body, "/?#");
             String host = body.substring(0, hostEnd);
             String tail = body.substring(hostEnd);

@@ -222,7 +222,7 @@ class CredentialLeakIT {
         // A: a group of hostile cameras and one good one, for long enough to reconnect each several times
         try (LookoutProcess group = LookoutProcess.start("leak-camera-group", Map.of("quarkus.http.host-enabled", "true"),
                 env, "camera", "--config", conf.toString(), "--status-interval", "1")) {
-            group.awaitOutput("good STREAMING", Duration.ofSeconds(90));
+            group.awaitOutput("camera good: streaming from", Duration.ofSeconds(90));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (count(group.output(), "reconnect attempt") < 20 && System.nanoTime() < deadline) {
                 Thread.sleep(500);

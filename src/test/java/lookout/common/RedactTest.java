@@ -87,4 +87,14 @@ class RedactTest {
         assertThat(copy.getCause().getMessage()).isEqualTo("java.lang.IllegalStateException: open rtsp://a:***@h/x failed");
         assertThat(copy.getCause().getStackTrace()).isEqualTo(inner.getStackTrace());
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // linear: well under a second; a quadratic pattern would take hours
+    void shouldRedactAHugeHostileTextInLinearTime() {
+        // a 5 MB camera name quoted in an error, runs of '@', '=' and "://" that make naive patterns quadratic
+        String huge = "x".repeat(5_000_000) + " rtsp://" + "@".repeat(200_000) + "a:b@h/x " + "k=".repeat(500_000)
+                + " http://" + "y".repeat(1_000_000) + "?pwd=secret1";
+        String out = Redact.text(huge);
+        assertThat(out).endsWith("?pwd=***");
+    }
 }
