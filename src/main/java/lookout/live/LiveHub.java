@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import lookout.common.CameraTags;
 import lookout.common.Json;
+import lookout.common.Redact;
 import lookout.config.FrameLimits;
 import lookout.config.LiveSettings;
 import lookout.detect.DetectionRecord;
@@ -83,7 +84,7 @@ public final class LiveHub implements AutoCloseable {
         if (view != null || cameras.size() >= CameraTags.MAX) {
             return view;
         }
-        return cameras.computeIfAbsent(camera, c -> new CameraView(c, stepMs(), settings.historyPoints()));
+        return cameras.computeIfAbsent(camera, c -> new CameraView(Redact.text(c), stepMs(), settings.historyPoints()));
     }
 
     /**
@@ -134,7 +135,7 @@ public final class LiveHub implements AutoCloseable {
         }
         ObjectNode u = Json.MAPPER.createObjectNode();
         u.put("type", "frame");
-        u.put("camera", r.camera());
+        u.put("camera", view.camera); // the id as the page shows it: redacted, should it hold a credential
         u.put("seq", r.seq());
         u.put("captureTs", r.captureTs());
         u.put("sentAt", now);
@@ -195,7 +196,7 @@ public final class LiveHub implements AutoCloseable {
         e.put("t", ended * stepMs());
         e.put("step", stepMs());
         ObjectNode points = e.putObject("points");
-        cameras.forEach((camera, view) -> points.set(camera, view.point(ended)));
+        cameras.forEach((camera, view) -> points.set(view.camera, view.point(ended)));
         broadcast(e);
     }
 
