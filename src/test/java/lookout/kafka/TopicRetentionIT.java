@@ -65,7 +65,7 @@ class TopicRetentionIT {
         mine.remove(Topics.FRAMES);
         TopicAdmin.ensure(kafka, mine);
         try (Admin admin = broker.clients().admin(Duration.ofSeconds(30))) {
-            // and lookout.frames created by someone else with the broker's defaults (a week)
+            // and lookout.frames created by someone else with the broker's defaults (a day on this broker)
             admin.createTopics(List.of(new NewTopic(Topics.FRAMES, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
             // Then each created topic has, on the broker, the retention its spec gives it
             for (String t : mine) {
@@ -82,7 +82,8 @@ class TopicRetentionIT {
 
             // When a role starts against the hand-made frames topic, the difference is found and kept for the gauge
             TopicAdmin.ensure(kafka, List.of(Topics.FRAMES));
-            assertThat(TopicAdmin.findings().get(Topics.FRAMES)).anyMatch(p -> p.contains("retention.ms=604800000 (7d)"));
+            assertThat(TopicAdmin.findings().get(Topics.FRAMES)).anyMatch(p -> p.contains("retention.ms=86400000 (1d), "
+                    + "configured 3600000 (1h): records are kept longer than configured"));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertThat(run(new PrintStream(out, true, StandardCharsets.UTF_8), "check", "--bootstrap-servers",
                     broker.bootstrapServers())).isEqualTo(1);
