@@ -96,8 +96,9 @@ public final class Redact {
         Url u = Url.parse(source, 0, source == null ? 0 : source.length());
         if (u != null && u.userInfo != null) {
             for (String info : new String[] {u.userInfo, decode(u.userInfo)}) {
-                if (info != null && info.indexOf(':') > 0) {
-                    remember(Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)));
+                if (info != null && !info.isEmpty()) {
+                    String basic = info.indexOf(':') >= 0 ? info : info + ":"; // a token alone as user: "token:"
+                    remember(Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
                 }
             }
         }

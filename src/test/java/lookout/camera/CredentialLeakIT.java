@@ -186,6 +186,8 @@ class CredentialLeakIT {
             secrets.put("Basic " + basic[0], Base64.getEncoder().encodeToString((basic[0] + ":" + basic[1])
                     .getBytes(StandardCharsets.UTF_8)));
         }
+        secrets.put("Basic token-only user", Base64.getEncoder().encodeToString((USER_TOKEN + ":")
+                .getBytes(StandardCharsets.UTF_8)));
         // the tail of the @:% password alone, as a regex redaction would leave it
         secrets.put("tail of the @ password", AT_COLON_PERCENT_PW.substring(AT_COLON_PERCENT_PW.indexOf('@')));
         return secrets;
