@@ -93,6 +93,7 @@ for r in recs:
 people = sum(len(r.get("detections", [])) for r in recs)
 dlq = open(sys.argv[2]).read()
 assert "lookout.dlq.reason=unknown-format" in dlq, f"dlq headers: {dlq!r}"
+assert "lookout.dlq.sha256=" in dlq and "lookout.dlq.size=" in dlq, f"dlq keeps size and hash, not bytes: {dlq!r}"
 print(f"e2e: 10 detection records (seq 1..10, {people} detections, {tracked} with a trackId), junk frame dead-lettered: {dlq.strip()}")
 PY
 

@@ -189,8 +189,11 @@ class HostileInputIT {
                 }
             });
             assertThat(expected).hasSizeGreaterThan(100);
-            String truncated = seqOf("dlq:too-large");
-            assertThat(answers.get(truncated).get(DeadLetter.HEADER_TRUNCATED).asText()).isEqualTo(String.valueOf(frameLimit - 300));
+            // the DLQ holds no image bytes by default (lookout.dlq.keep-bytes=false): metadata, size and hash only
+            String tooLarge = seqOf("dlq:too-large");
+            assertThat(answers.get(tooLarge).get(DeadLetter.HEADER_SIZE).asText()).isEqualTo(String.valueOf(frameLimit - 300));
+            assertThat(answers.values().stream().filter(a -> a.has("dlq")).mapToInt(a -> a.get("valueBytes").asInt()).sum())
+                    .as("image bytes on the DLQ").isZero();
             String binary = seqWhere(s -> answerKeys.containsKey(s) && answerKeys.get(s).length == 4);
             assertThat(answerKeys.get(binary)).containsExactly((byte) 0xff, 0, (byte) 0xfe, 0x41);
             long future = answers.values().stream().filter(a -> a.has("timings") && a.get("timings").get("endToEndMs").asLong() < 0).count();
@@ -379,10 +382,11 @@ class HostileInputIT {
                         } else {
                             var node = Json.MAPPER.createObjectNode();
                             node.put("dlq", new String(r.headers().lastHeader(Topics.HEADER_DLQ_REASON).value(), StandardCharsets.UTF_8));
-                            var cut = r.headers().lastHeader(DeadLetter.HEADER_TRUNCATED);
-                            if (cut != null) {
-                                node.put(DeadLetter.HEADER_TRUNCATED, new String(cut.value(), StandardCharsets.UTF_8));
+                            var size = r.headers().lastHeader(DeadLetter.HEADER_SIZE);
+                            if (size != null) {
+                                node.put(DeadLetter.HEADER_SIZE, new String(size.value(), StandardCharsets.UTF_8));
                             }
+                            node.put("valueBytes", r.value() == null ? 0 : r.value().length);
                             answer = node;
                         }
                         answers.put(s, answer);

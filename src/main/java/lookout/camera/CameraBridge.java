@@ -16,7 +16,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import lookout.common.RateMeter;
+import lookout.common.Redact;
 import lookout.config.CameraSettings;
+import lookout.config.Placeholders;
 import lookout.kafka.Topics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,6 +42,7 @@ public final class CameraBridge implements AutoCloseable {
     }
 
     private final CameraSpec spec;
+    private final Placeholders placeholders = Placeholders.fromEnvironment();
     private final SourceKind kind;
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -70,12 +73,13 @@ public final class CameraBridge implements AutoCloseable {
     public CameraBridge(CameraSpec spec, Producer<String, byte[]> producer, String topic, MeterRegistry registry,
             CameraSettings settings) {
         this.spec = spec;
-        this.kind = spec.kind();
+        String source = source(); // resolves ${...} now: a reference that cannot be resolved fails here, not later
+        this.kind = SourceKind.of(source);
         this.producer = producer;
         this.topic = topic;
         this.settings = settings;
         this.registry = registry;
-        this.where = Redact.url(spec.source());
+        this.where = Redact.url(source);
         this.queue = new DropOldestQueue<>(settings.queueCapacity());
         this.lossless = !kind.live() && !spec.realtime();
         registerMeters();
@@ -243,13 +247,31 @@ public final class CameraBridge implements AutoCloseable {
         return CameraState.STOPPED;
     }
 
+    /**
+     * The source with its {@code ${...}} references resolved, every credential it holds remembered
+     * for redaction. Resolved at each (re)connect, so a rotated secret file is picked up.
+     */
+    private String source() {
+        Placeholders.Expanded e = placeholders.expand(spec.source());
+        e.values().forEach(Redact::remember);
+        Redact.rememberSource(spec.source());
+        Redact.rememberSource(e.text());
+        return e.text();
+    }
+
     private FrameSource open() throws SourceException {
+        String source;
+        try {
+            source = source();
+        } catch (IllegalArgumentException e) {
+            throw new SourceException(e.getMessage());
+        }
         if (kind == SourceKind.FOLDER) {
-            String dir = spec.source().startsWith("file://") ? spec.source().substring(7) : spec.source();
+            String dir = source.startsWith("file://") ? source.substring(7) : source;
             return ImageFolderSource.open(Path.of(dir), spec.fps() > 0 ? spec.fps() : settings.folderFps());
         }
         FfmpegLogging.apply(settings.ffmpegLogLevel());
-        return FfmpegSource.open(spec.source(), kind, settings.readTimeout());
+        return FfmpegSource.open(source, kind, settings.readTimeout(), settings.tlsCaFile());
     }
 
     private void waitToReconnect(Backoff backoff, String reason) throws InterruptedException {

@@ -16,6 +16,7 @@ import lookout.cli.RoleHealth;
 import lookout.cli.Shutdown;
 import lookout.config.CameraSettings;
 import lookout.config.LookoutConfig;
+import lookout.config.Placeholders;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.KafkaOptions;
 import lookout.kafka.TopicAdmin;
@@ -28,7 +29,8 @@ import picocli.CommandLine;
         description = "Publish cameras (RTSP/RTMP/HTTP-MJPEG URL, video file, image folder, /dev/videoN) as JPEG frames "
                 + "on lookout.frames, keyed by camera id, with lookout.seq and lookout.ts headers.",
         footer = {"", "Examples:",
-                "  lookout camera --camera-id door --source rtsp://user:pass@10.0.0.7:554/stream1 --fps 5 --max-width 1280",
+                "  lookout camera --camera-id door --source 'rtsp://admin:$${DOOR_PASSWORD}@10.0.0.7:554/stream1' --fps 5",
+                "    ($${NAME}: the environment variable NAME, or the file NAME_FILE names; $${file:/path}: a file)",
                 "  lookout camera --camera-id demo --source /usr/share/doc/opencv-doc/examples/data/vtest.avi --loop",
                 "  lookout camera --camera-id lobby --source ./snapshots/ --fps 2",
                 "  lookout camera --config cameras.conf   (one camera per line: <id> <source> [fps=N max-width=W "
@@ -153,7 +155,21 @@ public class CameraCommand implements Callable<Integer> {
         return failures.isEmpty() || failures.size() < specs.size() && !alone ? 0 : 1;
     }
 
+    /** The cameras, each source's ${...} references checked now (a missing secret is a usage error, exit 2). */
     private List<CameraSpec> specs(CameraSettings settings) throws java.io.IOException {
+        List<CameraSpec> specs = configured(settings);
+        Placeholders env = Placeholders.fromEnvironment();
+        for (CameraSpec s : specs) {
+            try {
+                env.expand(s.source());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("camera " + s.cameraId() + ": " + e.getMessage());
+            }
+        }
+        return specs;
+    }
+
+    private List<CameraSpec> configured(CameraSettings settings) throws java.io.IOException {
         int quality = jpegQuality != null ? jpegQuality : settings.jpegQuality();
         if (config != null) {
             if (source != null || cameraId != null) {

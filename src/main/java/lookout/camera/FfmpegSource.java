@@ -15,6 +15,8 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.jboss.logging.Logger;
 
+import lookout.common.Redact;
+
 /** Video files, network streams and capture devices through FFmpeg (JavaCV). */
 final class FfmpegSource implements FrameSource {
     private static final Logger LOG = Logger.getLogger(FfmpegSource.class);
@@ -29,9 +31,16 @@ final class FfmpegSource implements FrameSource {
 
     /**
      * Opens the source. Network streams get a socket read timeout (a stalled camera surfaces as an
-     * error instead of a hang) and RTSP is forced onto TCP (no lost UDP packets, one port).
+     * error instead of a hang) and RTSP is forced onto TCP (no lost UDP packets, one port). With a CA
+     * file, a TLS camera's certificate is checked first ({@link CameraTls}) and FFmpeg is told to
+     * verify it too ({@code tls_verify}, {@code ca_file}: honoured by its HTTP client).
+     *
+     * @param caFile CA certificates TLS cameras must chain to, or null (not verified)
      */
-    static FfmpegSource open(String source, SourceKind kind, Duration readTimeout) throws SourceException {
+    static FfmpegSource open(String source, SourceKind kind, Duration readTimeout, Path caFile) throws SourceException {
+        if (caFile != null && kind == SourceKind.STREAM && CameraTls.tls(source)) {
+            CameraTls.verify(source, caFile, readTimeout);
+        }
         String input = source;
         if (kind == SourceKind.FILE) {
             Path path = Path.of(source.startsWith("file://") ? source.substring(7) : source);
@@ -63,12 +72,17 @@ final class FfmpegSource implements FrameSource {
             } else if (scheme.startsWith("http")) {
                 grabber.setOption("timeout", micros);           // http/tcp socket timeout
             }
+            if (caFile != null && CameraTls.tls(input)) {
+                grabber.setOption("tls_verify", "1");
+                grabber.setOption("ca_file", caFile.toAbsolutePath().toString());
+            }
         }
         try {
             grabber.start();
         } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
             release(grabber);
-            throw new SourceException(describeError(e), e);
+            // FFmpeg's message names the URL: the cause kept for the log is a redacted copy
+            throw new SourceException(describeError(e), Redact.throwable(e));
         }
         if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
             release(grabber);
@@ -91,7 +105,7 @@ final class FfmpegSource implements FrameSource {
                 return new Captured(converter.convert(frame), grabber.getTimestamp());
             }
         } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
-            throw new SourceException(describeError(e), e);
+            throw new SourceException(describeError(e), Redact.throwable(e));
         }
     }
 

@@ -2,6 +2,7 @@ package lookout.cli;
 
 import org.jboss.logging.Logger;
 
+import lookout.common.Redact;
 import picocli.CommandLine;
 
 /**
@@ -14,7 +15,7 @@ public final class OneLineErrors implements CommandLine.IExecutionExceptionHandl
 
     @Override
     public int handleExecutionException(Exception error, CommandLine command, CommandLine.ParseResult parsed) {
-        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(error));
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + Redact.text(describe(error)));
         command.getErr().flush();
         LOG.debug("command failed", error);
         return 1;

@@ -1,6 +1,6 @@
 package lookout.common;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,16 +12,18 @@ public final class CameraTags {
     /** Distinct camera tags kept; beyond, frames count under "other". */
     public static final int MAX = 1000;
     public static final String OTHER = "other";
-    private final Set<String> cameras = ConcurrentHashMap.newKeySet();
+    /** Camera id -> its tag (computed once: this runs on every frame). */
+    private final Map<String, String> cameras = new ConcurrentHashMap<>();
 
+    /** The tag for this camera id: the id itself (redacted, should it hold a credential), or {@link #OTHER}. */
     public String of(String camera) {
-        if (cameras.contains(camera)) {
-            return camera;
+        String tag = cameras.get(camera);
+        if (tag != null) {
+            return tag;
         }
         synchronized (cameras) {
             if (cameras.size() < MAX) {
-                cameras.add(camera);
-                return camera;
+                return cameras.computeIfAbsent(camera, Redact::text);
             }
         }
         return OTHER;

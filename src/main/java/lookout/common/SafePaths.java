@@ -25,4 +25,23 @@ public final class SafePaths {
         }
         return resolved;
     }
+
+    /**
+     * {@code base/relative} where relative may have several parts ({@code cam/seq/000001.jpg}),
+     * refused when it is absolute or leaves base once normalised.
+     *
+     * @throws IllegalArgumentException when the result would leave base
+     */
+    public static Path under(Path base, String relative) {
+        if (relative == null || relative.isEmpty()) {
+            throw new IllegalArgumentException("empty name under " + base);
+        }
+        Path root = base.toAbsolutePath().normalize();
+        Path child = Path.of(relative);
+        Path resolved = root.resolve(child).normalize();
+        if (child.isAbsolute() || resolved.equals(root) || !resolved.startsWith(root)) {
+            throw new IllegalArgumentException("\"" + Names.clip(relative, 80) + "\" would leave " + root);
+        }
+        return resolved;
+    }
 }

@@ -1,5 +1,6 @@
 package lookout.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -18,10 +19,12 @@ import java.time.Duration;
  * @param ffmpegLogLevel FFmpeg's own stderr logging: quiet, panic, fatal, error, warning, info, verbose, debug
  * @param failFast       a source that cannot be opened the first time ends the camera with an
  *                       error; false = live sources are retried forever
+ * @param tlsCaFile      PEM certificates that https/rtsps cameras must present a chain to (their host
+ *                       name checked too); null = TLS camera certificates are not verified
  */
 public record CameraSettings(int queueCapacity, Duration readTimeout, Duration backoffInitial, Duration backoffMax,
         Duration maxLag, Duration maxClockSkew, double folderFps, int jpegQuality, int statusInterval,
-        String ffmpegLogLevel, boolean failFast) {
+        String ffmpegLogLevel, boolean failFast, Path tlsCaFile) {
 
     public CameraSettings {
         if (queueCapacity < 1) {
@@ -34,21 +37,26 @@ public record CameraSettings(int queueCapacity, Duration readTimeout, Duration b
 
     public CameraSettings withFailFast(boolean value) {
         return new CameraSettings(queueCapacity, readTimeout, backoffInitial, backoffMax, maxLag, maxClockSkew,
-                folderFps, jpegQuality, statusInterval, ffmpegLogLevel, value);
+                folderFps, jpegQuality, statusInterval, ffmpegLogLevel, value, tlsCaFile);
     }
 
     public CameraSettings withReadTimeout(Duration value) {
         return new CameraSettings(queueCapacity, value, backoffInitial, backoffMax, maxLag, maxClockSkew,
-                folderFps, jpegQuality, statusInterval, ffmpegLogLevel, failFast);
+                folderFps, jpegQuality, statusInterval, ffmpegLogLevel, failFast, tlsCaFile);
     }
 
     public CameraSettings withBackoff(Duration initial, Duration max) {
         return new CameraSettings(queueCapacity, readTimeout, initial, max, maxLag, maxClockSkew, folderFps,
-                jpegQuality, statusInterval, ffmpegLogLevel, failFast);
+                jpegQuality, statusInterval, ffmpegLogLevel, failFast, tlsCaFile);
+    }
+
+    public CameraSettings withTlsCaFile(Path value) {
+        return new CameraSettings(queueCapacity, readTimeout, backoffInitial, backoffMax, maxLag, maxClockSkew, folderFps,
+                jpegQuality, statusInterval, ffmpegLogLevel, failFast, value);
     }
 
     public CameraSettings withQueueCapacity(int value) {
         return new CameraSettings(value, readTimeout, backoffInitial, backoffMax, maxLag, maxClockSkew, folderFps,
-                jpegQuality, statusInterval, ffmpegLogLevel, failFast);
+                jpegQuality, statusInterval, ffmpegLogLevel, failFast, tlsCaFile);
     }
 }

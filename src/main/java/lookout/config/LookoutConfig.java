@@ -113,7 +113,28 @@ public final class LookoutConfig {
 
     public TopicSettings topics() {
         return new TopicSettings(get("lookout.topics.partitions", Integer.class),
-                get("lookout.topics.replication", Short.class), frameLimits().maxBytes(), models().chunkBytes());
+                get("lookout.topics.replication", Short.class), frameLimits().maxBytes(), models().chunkBytes(),
+                retention());
+    }
+
+    /** How long each topic keeps its records ({@code lookout.topics.<topic>.*}). */
+    public TopicRetention retention() {
+        return new TopicRetention(
+                get("lookout.topics.frames.retention", Duration.class),
+                get("lookout.topics.detections.retention", Duration.class),
+                get("lookout.topics.camera-stats.retention", Duration.class),
+                get("lookout.topics.frames-dlq.retention", Duration.class),
+                get("lookout.topics.frames-dlq-bytes.retention", Duration.class),
+                get("lookout.topics.events.retention", Duration.class),
+                get("lookout.topics.control.retention", Duration.class),
+                get("lookout.topics.labels.tombstone-retention", Duration.class),
+                get("lookout.topics.labels.max-compaction-lag", Duration.class),
+                get("lookout.topics.labels.segment", Duration.class));
+    }
+
+    /** Dead letters: whether copies of bad frames' bytes are kept ({@code lookout.dlq.keep-bytes}, off by default). */
+    public DeadLetterSettings deadLetters() {
+        return new DeadLetterSettings(get("lookout.dlq.keep-bytes", Boolean.class));
     }
 
     /**
@@ -213,7 +234,9 @@ public final class LookoutConfig {
                 get("lookout.live.thumbnail-quality", Integer.class),
                 get("lookout.live.frame-buffer", Integer.class),
                 get("lookout.live.history", Duration.class),
-                get("lookout.live.history-step", Duration.class));
+                get("lookout.live.history-step", Duration.class),
+                get("lookout.live.frame-buffer-bytes", Long.class),
+                get("lookout.live.frame-buffer-total-bytes", Long.class));
     }
 
     public TrainerSettings trainer() {
@@ -246,7 +269,9 @@ public final class LookoutConfig {
                 get("lookout.camera.jpeg-quality", Integer.class),
                 get("lookout.camera.status-interval", Integer.class),
                 get("lookout.camera.ffmpeg-log-level", String.class),
-                true);
+                true,
+                config.getOptionalValue("lookout.camera.tls-ca-file", String.class).filter(s -> !s.isBlank())
+                        .map(Path::of).orElse(null));
     }
 
     /** The HTTP port of serve and demo (health, metrics, the live page). */

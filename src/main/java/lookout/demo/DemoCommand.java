@@ -33,6 +33,7 @@ import lookout.camera.CameraProducers;
 import lookout.camera.CameraSpec;
 import lookout.common.FileTrees;
 import lookout.common.Json;
+import lookout.common.Redact;
 import lookout.config.DetectorSettings;
 import lookout.config.KafkaSettings;
 import lookout.config.LookoutConfig;
@@ -151,7 +152,7 @@ public class DemoCommand implements Callable<Integer> {
             return 1;
         }
         System.out.printf("demo: model %s v%s loaded and warmed up (%.1f s); camera %s <- %s%n",
-                service.model().name(), service.model().version(), seconds(t0), cameraId, video);
+                service.model().name(), service.model().version(), seconds(t0), cameraId, Redact.url(video));
         if (countingLine != null) {
             runtime.countingLines().set(cameraId, countingLine);
         }

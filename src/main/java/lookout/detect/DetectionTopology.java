@@ -84,6 +84,8 @@ public final class DetectionTopology {
     public static final String PUBLISH = "publish-detections";
     public static final String DETECTIONS_SINK = "detections-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    /** Copies of dead-lettered frames' bytes, only with {@code lookout.dlq.keep-bytes}. */
+    public static final String DLQ_BYTES_SINK = "dlq-bytes-sink";
     /** The camera of a frame without key. */
     static final String NO_CAMERA = "unknown";
 
@@ -95,9 +97,19 @@ public final class DetectionTopology {
      * @param dlqMaxBytes        largest record {@code lookout.frames.dlq} takes
      * @param clockMaxSkew       how far a camera's clock may be off before its frames are placed by
      *                           the time they were sent ({@link CaptureClock})
+     * @param keepDlqBytes       also copy a dead-lettered frame's bytes to {@code lookout.frames.dlq.bytes}
+     *                           ({@code lookout.dlq.keep-bytes}); off: the dead letter holds metadata only
+     * @param dlqBytesMaxBytes   largest record {@code lookout.frames.dlq.bytes} takes
      */
     public record Settings(Duration maxFrameAge, float scoreThreshold, Duration inferenceTimeout,
-            int detectionsMaxBytes, int dlqMaxBytes, Duration clockMaxSkew) {
+            int detectionsMaxBytes, int dlqMaxBytes, Duration clockMaxSkew, boolean keepDlqBytes, int dlqBytesMaxBytes) {
+
+        /** Dead letters without image bytes (the default). */
+        public Settings(Duration maxFrameAge, float scoreThreshold, Duration inferenceTimeout, int detectionsMaxBytes,
+                int dlqMaxBytes, Duration clockMaxSkew) {
+            this(maxFrameAge, scoreThreshold, inferenceTimeout, detectionsMaxBytes, dlqMaxBytes, clockMaxSkew, false,
+                    dlqMaxBytes);
+        }
     }
 
     private final Settings settings;
@@ -167,6 +179,10 @@ public final class DetectionTopology {
         topology.addProcessor(PUBLISH, PublishProcessor::new, last);
         topology.addSink(DETECTIONS_SINK, Topics.DETECTIONS, new ByteArraySerializer(), new ByteArraySerializer(), PUBLISH);
         topology.addSink(DLQ_SINK, Topics.FRAMES_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        if (settings.keepDlqBytes()) {
+            topology.addSink(DLQ_BYTES_SINK, Topics.FRAMES_DLQ_BYTES, new ByteArraySerializer(), new ByteArraySerializer(),
+                    PROCESSOR);
+        }
         return topology;
     }
 
@@ -427,11 +443,18 @@ public final class DetectionTopology {
                     new RecordHeaders()), next);
         }
 
+        /** The frame's metadata, reason and hash to the DLQ; its bytes only where an operator opted in. */
         private void deadLetter(Record<byte[], byte[]> frame, String camera, DeadLetterReason reason, String detail) {
-            DeadLetter dl = DeadLetter.of(frame.key(), frame.value(), frame.headers(), reason.code(), detail,
+            DeadLetter dl = DeadLetter.metadata(frame.key(), frame.value(), frame.headers(), reason.code(), detail,
                     settings.dlqMaxBytes());
             context.forward(new Record<byte[], Object>(dl.key(), dl.value(), time.recordTime(frame.timestamp()),
                     dl.headers()), DLQ_SINK);
+            if (settings.keepDlqBytes()) {
+                DeadLetter copy = DeadLetter.of(frame.key(), frame.value(), frame.headers(), reason.code(), detail,
+                        settings.dlqBytesMaxBytes());
+                context.forward(new Record<byte[], Object>(copy.key(), copy.value(), time.recordTime(frame.timestamp()),
+                        copy.headers()), DLQ_BYTES_SINK);
+            }
             metrics.deadLettered(camera, reason.code());
         }
 

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import lookout.common.Json;
 import lookout.common.Names;
+import lookout.common.Redact;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 
@@ -74,7 +75,10 @@ public final class Events implements EventSink, AutoCloseable {
      * larger (a huge camera name quoted in an error, say) have their long texts clipped, and if
      * that is not enough they are replaced by a note, so an event always reaches the topic.
      */
-    public static byte[] toJson(String type, String source, Map<String, ?> details) {
+    public static byte[] toJson(String type, String source, Map<String, ?> given) {
+        // texts may quote what an input or an exception said: no credential reaches the topic
+        Map<String, Object> details = new LinkedHashMap<>();
+        given.forEach((k, v) -> details.put(k, v instanceof String str ? Redact.text(str) : v));
         byte[] full = write(type, source, details);
         if (full.length <= MAX_EVENT_BYTES) {
             return full;

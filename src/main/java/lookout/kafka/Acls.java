@@ -1,6 +1,8 @@
 package lookout.kafka;
 
+import static org.apache.kafka.common.acl.AclOperation.ALTER_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.CREATE;
+import static org.apache.kafka.common.acl.AclOperation.DELETE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.READ;
@@ -77,9 +79,15 @@ public final class Acls {
      * @param restControl           {@code lookout.rest.enabled}: the detector's REST door writes commands
      * @param livePage              {@code lookout.live.enabled}: the detector's live page reads detections
      */
-    public record Deployment(String detectorApplicationId, boolean restControl, boolean livePage) {
+    public record Deployment(String detectorApplicationId, boolean restControl, boolean livePage, boolean keepDlqBytes) {
+        /** Without the opt-in copies of dead-lettered frames' bytes (the default). */
+        public Deployment(String detectorApplicationId, boolean restControl, boolean livePage) {
+            this(detectorApplicationId, restControl, livePage, false);
+        }
+
         public static Deployment of(LookoutConfig config) {
-            return new Deployment(config.detector().applicationId(), config.rest().enabled(), config.live().enabled());
+            return new Deployment(config.detector().applicationId(), config.rest().enabled(), config.live().enabled(),
+                    config.deadLetters().keepBytes());
         }
     }
 
@@ -107,7 +115,11 @@ public final class Acls {
                 g.add(topic(Topics.FRAMES, "Kafka Streams' source; the frame tail (no group); the live page", READ));
                 g.add(topic(Topics.DETECTIONS, d.livePage() ? "one answer per frame (transactional); the live page reads it"
                         : "one answer per frame (transactional)", d.livePage() ? List.of(WRITE, READ) : List.of(WRITE)));
-                g.add(topic(Topics.FRAMES_DLQ, "dead letters (same transaction)", WRITE));
+                g.add(topic(Topics.FRAMES_DLQ, "dead letters: metadata, reason, hash (same transaction)", WRITE));
+                if (d.keepDlqBytes()) {
+                    g.add(topic(Topics.FRAMES_DLQ_BYTES, "copies of refused frames' bytes (`lookout.dlq.keep-bytes`, opt-in)",
+                            WRITE));
+                }
                 g.add(topic(Topics.CAMERA_STATS, "per-camera statistics (same transaction)", WRITE));
                 g.add(topic(Topics.MODELS, "the model watcher follows the registry (no group)", READ));
                 g.add(topic(Topics.CONTROL, d.restControl() ? "reload and counting-line commands (no group); the REST door sends commands"
@@ -150,7 +162,9 @@ public final class Acls {
                         "the boxes drawn on them (no group)"));
             }
             case ADMIN -> g.add(new Grant(ResourceType.TOPIC, "lookout.", PatternType.PREFIXED,
-                    List.of(CREATE, DESCRIBE, DESCRIBE_CONFIGS), "creates missing topics as `kafka.Topics` specifies them"));
+                    List.of(CREATE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS, DELETE),
+                    "creates missing topics as `kafka.Topics` specifies them; `topics check|apply` (retention), "
+                            + "`topics purge` (deletes records before a time)"));
             default -> throw new IllegalArgumentException(role.name());
         }
         return List.copyOf(g);

@@ -1,11 +1,14 @@
 package lookout.kafka;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
+import lookout.config.TopicRetention;
 import lookout.config.TopicSettings;
 
 /**
@@ -25,11 +28,16 @@ public final class Topics {
     public static final String MODELS = "lookout.models";
     public static final String EVENTS = "lookout.events";
     public static final String CAMERA_STATS = "lookout.camera-stats";
+    /** Copies of dead-lettered frames' bytes: only written (and created) with {@code lookout.dlq.keep-bytes}. */
+    public static final String FRAMES_DLQ_BYTES = "lookout.frames.dlq.bytes";
 
     /** The detector's topics (serve, demo). */
     public static final List<String> DETECTOR = List.of(FRAMES, DETECTIONS, FRAMES_DLQ, CAMERA_STATS);
     /** The retraining loop's topics (trainer, hot swap, labels, models and control commands). */
     public static final List<String> LOOP = List.of(LABELS, MODELS, CONTROL, EVENTS);
+    /** Every topic Lookout creates: what {@code ./lookout topics check|apply} looks at. */
+    public static final List<String> ALL = List.of(FRAMES, DETECTIONS, FRAMES_DLQ, FRAMES_DLQ_BYTES, CAMERA_STATS,
+            LABELS, MODELS, CONTROL, EVENTS);
     /** Topics read in order as one sequence: commands (one trainer acts, in order) and the registry. */
     public static final List<String> SINGLE_PARTITION = List.of(CONTROL, MODELS);
     /** The largest command {@code lookout.control} carries; a command is a few hundred bytes of JSON. */
@@ -46,7 +54,6 @@ public final class Topics {
 
     /** Room for a record's key, headers and framing beside its payload. */
     private static final int RECORD_OVERHEAD = 64 * 1024;
-    private static final String WEEK_MS = String.valueOf(7 * 86_400_000L);
 
     /**
      * The largest record a topic takes: a frame (frames, DLQ), a frame in base64 inside JSON
@@ -75,25 +82,67 @@ public final class Topics {
     /**
      * How a topic is created when missing. Labels and models are compacted (the topic is the
      * state: the training set, the registry); control has one partition (one trainer acts, in
-     * order); events and control are kept a week; a name not listed here is a frames topic (the
+     * order); every other topic is deleted by time, each with its own retention
+     * ({@code lookout.topics.<topic>.retention}); a name not listed here is a frames topic (the
      * camera's --topic).
      */
     public static NewTopic spec(String topic, TopicSettings s) {
         String maxBytes = String.valueOf(maxRecordBytes(topic, s));
         short rf = s.replication();
+        Map<String, String> configs = new HashMap<>(retention(topic, s.retention()));
+        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes);
         return switch (topic) {
-            case LABELS -> new NewTopic(topic, 3, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
-            case MODELS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes,
-                    TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1", TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
-            case CONTROL, EVENTS -> new NewTopic(topic, 1, rf).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS,
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
+            case LABELS -> {
+                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+                yield new NewTopic(topic, 3, rf).configs(configs);
+            }
+            case MODELS -> {
+                configs.putAll(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1", TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
+                yield new NewTopic(topic, 1, rf).configs(configs);
+            }
+            case CONTROL, EVENTS -> new NewTopic(topic, 1, rf).configs(configs);
             // the broker stamps each frame as it lands: the detector's reference for every camera's clock (a
             // producer's own clock may be as wrong as its camera's), and no frame is refused for its timestamp
-            case FRAMES -> new NewTopic(topic, s.partitions(), rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                    maxBytes, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
-            default -> new NewTopic(topic, s.partitions(), rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
+            case FRAMES -> {
+                configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+                yield new NewTopic(topic, s.partitions(), rf).configs(configs);
+            }
+            default -> new NewTopic(topic, s.partitions(), rf).configs(configs);
         };
+    }
+
+    /**
+     * The retention configs of a topic. Time-deleted topics get {@code retention.ms} and a
+     * {@code segment.ms} of a quarter of it (between a minute and a day): the broker deletes whole
+     * segments, so a record lives at most about retention + segment.ms (plus the broker's retention
+     * check interval, 5 minutes by default). The labels topic gets the settings that make a tombstone
+     * final in bounded time. Empty without retention settings (unit tests of other concerns).
+     */
+    public static Map<String, String> retention(String topic, TopicRetention r) {
+        if (r == null || MODELS.equals(topic)) {
+            return Map.of();
+        }
+        if (LABELS.equals(topic)) {
+            return Map.of(TopicConfig.DELETE_RETENTION_MS_CONFIG, ms(r.labelsTombstones()),
+                    TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, ms(r.labelsMaxCompactionLag()),
+                    TopicConfig.SEGMENT_MS_CONFIG, ms(r.labelsSegment()));
+        }
+        Duration keep = switch (topic) {
+            case DETECTIONS -> r.detections();
+            case CAMERA_STATS -> r.cameraStats();
+            case FRAMES_DLQ -> r.deadLetters();
+            case FRAMES_DLQ_BYTES -> r.deadLetterBytes();
+            case EVENTS -> r.events();
+            case CONTROL -> r.control();
+            default -> r.frames(); // frames, a camera's own --topic
+        };
+        long segment = Math.max(60_000L, Math.min(86_400_000L, keep.toMillis() / 4));
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, ms(keep), TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(segment));
+    }
+
+    private static String ms(Duration d) {
+        return String.valueOf(d.toMillis());
     }
 }

@@ -45,9 +45,23 @@ public final class CocoExport {
         return root;
     }
 
-    /** Sample id made safe as a relative path, with the image's real extension. */
+    /**
+     * Sample id made safe as a relative path, with the image's real extension: characters other than
+     * letters, digits, {@code . _ - /} become {@code _}, empty and {@code .}/{@code ..} segments go, so
+     * an id such as {@code /etc/passwd} or {@code a/../../b} stays a path below the export folder.
+     */
     public static String fileName(LabelSample s) {
         String ext = s.image().length > 3 && (s.image()[0] & 0xff) == 0x89 && s.image()[1] == 'P' ? ".png" : ".jpg";
-        return s.id().replaceAll("[^A-Za-z0-9._/-]", "_").replace("..", "_") + ext;
+        StringBuilder out = new StringBuilder();
+        for (String segment : s.id().replaceAll("[^A-Za-z0-9._/-]", "_").split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (!out.isEmpty()) {
+                out.append('/');
+            }
+            out.append(segment.replace("..", "__"));
+        }
+        return (out.isEmpty() ? "_" : out.toString()) + ext;
     }
 }

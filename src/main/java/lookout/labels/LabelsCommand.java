@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 import lookout.common.Json;
+import lookout.common.SafePaths;
 import lookout.config.LookoutConfig;
 import lookout.dataset.DatasetOptions;
 import lookout.dataset.FrameRange;
@@ -28,10 +29,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lookout labels import|export|delete}: the labelled data set on {@code lookout.labels}. */
+/** {@code lookout labels import|export|delete|erase}: the labelled data set on {@code lookout.labels}. */
 @Command(name = "labels", mixinStandardHelpOptions = true,
         description = "Manage the labelled frames on lookout.labels (the training set).",
-        subcommands = {LabelsCommand.Import.class, LabelsCommand.Export.class, LabelsCommand.Delete.class})
+        subcommands = {LabelsCommand.Import.class, LabelsCommand.Export.class, LabelsCommand.Delete.class,
+            LabelsCommand.Erase.class})
 public class LabelsCommand {
 
     @Command(name = "import", mixinStandardHelpOptions = true,
@@ -107,7 +109,7 @@ public class LabelsCommand {
             Json.pretty().writeValue(out.toFile(), CocoExport.toCoco(samples, List.of(config.targetClass())));
             if (images != null) {
                 for (LabelSample s : samples) {
-                    Path p = images.resolve(CocoExport.fileName(s));
+                    Path p = SafePaths.under(images, CocoExport.fileName(s)); // never outside --images
                     Files.createDirectories(p.getParent());
                     Files.write(p, s.image());
                 }
@@ -135,6 +137,60 @@ public class LabelsCommand {
                 }
             }
             System.out.printf("deleted %d samples%n", ids.size());
+            return 0;
+        }
+    }
+
+    @Command(name = "erase", mixinStandardHelpOptions = true,
+            description = "Erase every labelled frame of a camera (optionally only those written before a time): reads "
+                    + "lookout.labels to find them and writes a tombstone for each. Compaction then removes the images "
+                    + "from the brokers' disks (lookout.topics.labels.*: docs/personal-data.md).")
+    public static class Erase implements Callable<Integer> {
+        @Option(names = "--camera", required = true, description = "camera id: samples whose \"camera\" is this id, "
+                + "and samples without a camera whose id starts with <ID>/ (the importer's naming)")
+        String camera;
+        @Option(names = "--before", description = "only samples written before this time: ISO-8601 instant "
+                + "(2026-12-01T00:00:00Z) or epoch milliseconds; default: all of them")
+        String before;
+        @Option(names = "--dry-run", description = "list what would be erased, write nothing")
+        boolean dryRun;
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            long cutoff = before == null ? Long.MAX_VALUE : LabelErasure.parseTime(before);
+            KafkaClients clients = kafka.clients();
+            LabelErasure erasure = new LabelErasure(camera, cutoff);
+            long read = TopicFollower.snapshotRecords(clients, "lookout-labels-erase", Topics.LABELS, Duration.ofMinutes(5),
+                    java.util.Map.of(), erasure::apply);
+            List<String> ids = erasure.ids();
+            if (ids.isEmpty()) {
+                System.out.printf("no sample of camera %s%s among %d records of %s: nothing to erase%n", camera,
+                        before == null ? "" : " written before " + before, read, Topics.LABELS);
+                return 0;
+            }
+            if (dryRun) {
+                ids.forEach(id -> System.out.println("would erase " + id));
+                System.out.printf("dry run: %d sample(s) of camera %s would be erased%n", ids.size(), camera);
+                return 0;
+            }
+            try (KafkaProducer<String, byte[]> producer = clients.producer("lookout-labels-erase")) {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                for (String id : ids) {
+                    sent.add(producer.send(new ProducerRecord<>(Topics.LABELS, id, null)));
+                }
+                producer.flush();
+                for (Future<RecordMetadata> f : sent) {
+                    f.get();
+                }
+            }
+            var r = clients.settings().topics().retention();
+            System.out.printf("erased %d sample(s) of camera %s (tombstones on %s; trainers drop them at once). "
+                    + "The images leave the brokers' disks when compaction runs: within about %s (segment) + %s "
+                    + "(max compaction lag) once the partition is written to again; the tombstones %s after that.%n",
+                    ids.size(), camera, Topics.LABELS, r == null ? "?" : r.labelsSegment(),
+                    r == null ? "?" : r.labelsMaxCompactionLag(), r == null ? "?" : r.labelsTombstones());
             return 0;
         }
     }

@@ -2,7 +2,6 @@ package lookout.live;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import lookout.common.Json;
 
 /**
- * What the live page knows of one camera: its recent frames (to pair one with its detections),
+ * What the live page knows of one camera (its recent frames are in the hub's {@link FrameBuffer}):
  * when its records arrived (frames per second), when it was last pushed (rate limit), the last
  * update and the last one with a picture, and people in view over the last hour in fixed steps.
  * Written by the feed thread, read by HTTP threads: every method is synchronized.
@@ -18,13 +17,8 @@ import lookout.common.Json;
 final class CameraView {
     private static final long FPS_WINDOW_MS = 5_000;
 
-    private record Frame(long seq, byte[] bytes) {
-    }
-
     final String camera;
-    private final int frameBuffer;
     private final long stepMs;
-    private final Deque<Frame> frames = new ArrayDeque<>();
     private final Deque<Long> arrivals = new ArrayDeque<>();
     private final long[] bucket;
     private final double[] sum;
@@ -35,33 +29,14 @@ final class CameraView {
     private ObjectNode latest;
     private ObjectNode latestPicture;
 
-    CameraView(String camera, int frameBuffer, long stepMs, int points) {
+    CameraView(String camera, long stepMs, int points) {
         this.camera = camera;
-        this.frameBuffer = frameBuffer;
         this.stepMs = stepMs;
         this.bucket = new long[points];
         this.sum = new double[points];
         this.count = new int[points];
         this.max = new int[points];
         java.util.Arrays.fill(bucket, -1);
-    }
-
-    synchronized void frame(long seq, byte[] bytes) {
-        frames.addLast(new Frame(seq, bytes));
-        while (frames.size() > frameBuffer) {
-            frames.removeFirst();
-        }
-    }
-
-    /** The encoded frame with this sequence number, if still buffered (else null). */
-    synchronized byte[] frameBytes(long seq) {
-        for (Iterator<Frame> it = frames.iterator(); it.hasNext();) {
-            Frame f = it.next();
-            if (f.seq() == seq) {
-                return f.bytes();
-            }
-        }
-        return null;
     }
 
     /** Notes a detections record's arrival (and, when analysed, its people count); returns the camera's fps. */

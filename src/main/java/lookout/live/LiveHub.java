@@ -17,8 +17,12 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import lookout.common.CameraTags;
 import lookout.common.Json;
+import lookout.common.Redact;
+import lookout.config.FrameLimits;
 import lookout.config.LiveSettings;
 import lookout.detect.DetectionRecord;
+import lookout.frames.FrameDecoder;
+import lookout.frames.InvalidFrameException;
 
 /**
  * The live page's server side: every frame and detections record the feed reads comes here; at
@@ -29,12 +33,21 @@ import lookout.detect.DetectionRecord;
  * fills up is disconnected rather than let memory grow, and its browser reconnects (EventSource
  * does) and carries on from the newest updates. Every history step a {@code history} event carries
  * each camera's people-in-view point.
+ *
+ * <p>Frames are personal data and anyone who may write {@code lookout.frames} can send them, so what
+ * the hub holds is bounded in bytes, not in frames: only frames that pass the detector's frame
+ * checks are kept, in a {@link FrameBuffer} capped per camera and in total
+ * ({@code lookout.live.frame-buffer-bytes}, {@code frame-buffer-total-bytes}); a frame that fails
+ * them creates no camera tile either.
  */
 public final class LiveHub implements AutoCloseable {
     private final LiveSettings settings;
     private final LongSupplier clock;
     private final Function<String, double[]> lines;
     private final Thumbnailer thumbnailer;
+    private final FrameDecoder decoder;
+    private final FrameBuffer buffer;
+    private final AtomicLong refused = new AtomicLong();
     private final Map<String, CameraView> cameras = new ConcurrentSkipListMap<>();
     private final BroadcastProcessor<String> updates = BroadcastProcessor.create();
     private final AtomicLong pushed = new AtomicLong();
@@ -44,12 +57,17 @@ public final class LiveHub implements AutoCloseable {
     private final AtomicLong cutOff = new AtomicLong();
     private long lastStep;
 
-    /** @param lines each camera's counting line (x1, y1, x2, y2 in fractions of the frame), or null: drawn on the page */
-    public LiveHub(LiveSettings settings, LongSupplier clock, Function<String, double[]> lines) {
+    /**
+     * @param limits the detector's frame limits ({@code lookout.frame.*}): frames beyond them are not kept
+     * @param lines  each camera's counting line (x1, y1, x2, y2 in fractions of the frame), or null: drawn on the page
+     */
+    public LiveHub(LiveSettings settings, FrameLimits limits, LongSupplier clock, Function<String, double[]> lines) {
         this.settings = settings;
         this.clock = clock;
         this.lines = lines;
-        this.thumbnailer = new Thumbnailer(settings.thumbnailWidth(), settings.thumbnailQuality());
+        this.decoder = new FrameDecoder(limits);
+        this.buffer = new FrameBuffer(settings.frameBuffer(), settings.frameBufferBytes(), settings.frameBufferTotal());
+        this.thumbnailer = new Thumbnailer(decoder, settings.thumbnailWidth(), settings.thumbnailQuality());
         this.lastStep = clock.getAsLong() / stepMs();
     }
 
@@ -66,16 +84,38 @@ public final class LiveHub implements AutoCloseable {
         if (view != null || cameras.size() >= CameraTags.MAX) {
             return view;
         }
-        return cameras.computeIfAbsent(camera,
-                c -> new CameraView(c, settings.frameBuffer(), stepMs(), settings.historyPoints()));
+        return cameras.computeIfAbsent(camera, c -> new CameraView(Redact.text(c), stepMs(), settings.historyPoints()));
     }
 
-    /** A frame as it was published to lookout.frames (called by the feed thread). */
+    /**
+     * A frame as it was published to lookout.frames (called by the feed thread): kept for its
+     * thumbnail only if it passes the detector's checks, within the buffer's byte caps.
+     */
     public void frame(String camera, long seq, byte[] encoded) {
-        CameraView view = view(camera);
-        if (view != null) {
-            view.frame(seq, encoded);
+        try {
+            decoder.check(encoded);
+        } catch (InvalidFrameException | RuntimeException e) {
+            refused.incrementAndGet(); // the detector dead-letters it: nothing to show, nothing to keep
+            return;
         }
+        if (view(camera) != null) {
+            buffer.add(camera, seq, encoded);
+        }
+    }
+
+    /** Bytes of frames held for thumbnails now (never above {@code lookout.live.frame-buffer-total-bytes}). */
+    public long bufferedBytes() {
+        return buffer.bytes();
+    }
+
+    /** Frames held for thumbnails now. */
+    public int bufferedFrames() {
+        return buffer.frames();
+    }
+
+    /** Frames not kept: failed the frame checks, or larger than a camera's share of the buffer. */
+    public long refusedFrames() {
+        return refused.get() + buffer.refused();
     }
 
     /** A record of lookout.detections (called by the feed thread). */
@@ -95,7 +135,7 @@ public final class LiveHub implements AutoCloseable {
         }
         ObjectNode u = Json.MAPPER.createObjectNode();
         u.put("type", "frame");
-        u.put("camera", r.camera());
+        u.put("camera", view.camera); // the id as the page shows it: redacted, should it hold a credential
         u.put("seq", r.seq());
         u.put("captureTs", r.captureTs());
         u.put("sentAt", now);
@@ -134,8 +174,8 @@ public final class LiveHub implements AutoCloseable {
                 l.add(v);
             }
         }
-        byte[] frame = view.frameBytes(r.seq());
-        byte[] thumb = frame == null ? null : thumbnailer.thumbnail(frame, r.width());
+        byte[] frame = buffer.get(r.camera(), r.seq());
+        byte[] thumb = frame == null ? null : thumbnailer.thumbnail(frame);
         if (thumb != null) {
             u.put("thumb", "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(thumb));
         }
@@ -156,7 +196,7 @@ public final class LiveHub implements AutoCloseable {
         e.put("t", ended * stepMs());
         e.put("step", stepMs());
         ObjectNode points = e.putObject("points");
-        cameras.forEach((camera, view) -> points.set(camera, view.point(ended)));
+        cameras.forEach((camera, view) -> points.set(view.camera, view.point(ended)));
         broadcast(e);
     }
 

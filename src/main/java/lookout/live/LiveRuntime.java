@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import lookout.cli.Shutdown;
+import lookout.config.FrameLimits;
 import lookout.config.LiveSettings;
 import lookout.kafka.KafkaClients;
 
@@ -26,13 +27,15 @@ public class LiveRuntime {
     /**
      * Starts following the frames and detections topics; stopped on shutdown.
      *
-     * @param lines each camera's counting line, or null (drawn on its tile)
+     * @param limits the detector's frame limits: frames beyond them are neither kept nor shown
+     * @param lines  each camera's counting line, or null (drawn on its tile)
      */
-    public synchronized void start(KafkaClients clients, LiveSettings settings, Function<String, double[]> lines) {
+    public synchronized void start(KafkaClients clients, LiveSettings settings, FrameLimits limits,
+            Function<String, double[]> lines) {
         if (hub != null || !settings.enabled()) {
             return;
         }
-        LiveHub h = shutdown.register(new LiveHub(settings, System::currentTimeMillis, lines));
+        LiveHub h = shutdown.register(new LiveHub(settings, limits, System::currentTimeMillis, lines));
         feed = shutdown.register(new LiveFeed(clients, h).start());
         hub = h;
     }

@@ -16,28 +16,40 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
+import lookout.frames.FrameDecoder;
+import lookout.frames.ImageSize;
+import lookout.frames.InvalidFrameException;
+
 /**
- * A small JPEG of a frame for the live page. Decodes at 1/2, 1/4 or 1/8 scale when the frame is that
- * much wider than the thumbnail (libjpeg scales while decoding, far cheaper than a full decode), then
- * resizes to the thumbnail width. One instance per thread (the buffers are reused).
+ * A small JPEG of a frame for the live page. The frame passes the detector's own checks first
+ * ({@link FrameDecoder#check}: size, format, declared dimensions and pixels, end marker), so nothing
+ * is decoded that the detector would refuse (a decompression bomb, a truncated stream). Decodes at
+ * 1/2, 1/4 or 1/8 scale when the frame is that much wider than the thumbnail (libjpeg scales while
+ * decoding, far cheaper than a full decode), then resizes to the thumbnail width (and at most twice
+ * that in height). One instance per thread (the buffers are reused).
  */
 final class Thumbnailer implements AutoCloseable {
+    private final FrameDecoder decoder;
     private final int width;
     private final IntPointer params;
     private final BytePointer out = new BytePointer();
     private final Mat scaled = new Mat();
 
-    Thumbnailer(int width, int quality) {
+    Thumbnailer(FrameDecoder decoder, int width, int quality) {
+        this.decoder = decoder;
         this.width = width;
         this.params = new IntPointer(IMWRITE_JPEG_QUALITY, quality);
     }
 
-    /**
-     * @param sourceWidth the frame's width as the detections record says (chooses the decode scale)
-     * @return the thumbnail's JPEG bytes, or null when the frame does not decode
-     */
-    byte[] thumbnail(byte[] encoded, int sourceWidth) {
-        int ratio = sourceWidth / width;
+    /** @return the thumbnail's JPEG bytes, or null when the frame fails the checks or does not decode */
+    byte[] thumbnail(byte[] encoded) {
+        ImageSize size;
+        try {
+            size = decoder.check(encoded);
+        } catch (InvalidFrameException e) {
+            return null; // the detector dead-letters it: no thumbnail either
+        }
+        int ratio = (int) (size.width() / width);
         int flag = ratio >= 8 ? IMREAD_REDUCED_COLOR_8 : ratio >= 4 ? IMREAD_REDUCED_COLOR_4
                 : ratio >= 2 ? IMREAD_REDUCED_COLOR_2 : IMREAD_COLOR;
         try (BytePointer data = new BytePointer(encoded);
@@ -47,10 +59,12 @@ final class Thumbnailer implements AutoCloseable {
                 return null;
             }
             Mat image = bgr;
-            if (bgr.cols() > width) {
-                int height = Math.max(1, (int) Math.round((double) bgr.rows() * width / bgr.cols()));
-                try (Size size = new Size(width, height)) {
-                    resize(bgr, scaled, size, 0, 0, INTER_AREA);
+            double scale = Math.min(1.0, Math.min((double) width / bgr.cols(), 2.0 * width / bgr.rows()));
+            if (scale < 1.0) {
+                int w = Math.max(1, (int) Math.round(bgr.cols() * scale));
+                int h = Math.max(1, (int) Math.round(bgr.rows() * scale));
+                try (Size target = new Size(w, h)) {
+                    resize(bgr, scaled, target, 0, 0, INTER_AREA);
                 }
                 image = scaled;
             }

@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import lookout.config.DeadLetterSettings;
 import lookout.config.DetectorSettings;
 import lookout.config.FramePolicy;
 import lookout.detect.CaptureClock;
@@ -77,6 +78,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile BooleanSupplier watcherAlive = () -> true;
     private volatile Supplier<String> divergence = () -> null;
     private DetectionTopology.Stage stage;
+    private DeadLetterSettings deadLetters = new DeadLetterSettings(false);
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicBoolean readyLogged = new AtomicBoolean();
 
@@ -96,6 +98,12 @@ public final class DetectionService implements AutoCloseable {
         return this;
     }
 
+    /** What dead letters keep ({@code lookout.dlq.*}; by default no image bytes); call before {@link #start()}. */
+    public synchronized DetectionService deadLetters(DeadLetterSettings settings) {
+        this.deadLetters = settings;
+        return this;
+    }
+
     /**
      * Topics, model, streams, warm-up; returns once the model is warm for the first batch sizes and the
      * streams are started (not yet necessarily RUNNING). What can overlap does: the topics are checked
@@ -105,9 +113,15 @@ public final class DetectionService implements AutoCloseable {
      */
     public synchronized DetectionService start() {
         long t0 = System.nanoTime();
+        List<String> ensured = new ArrayList<>(Topics.DETECTOR);
+        List<String> limited = new ArrayList<>(List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
+        if (deadLetters.keepBytes()) {
+            ensured.add(Topics.FRAMES_DLQ_BYTES);
+            limited.add(Topics.FRAMES_DLQ_BYTES);
+        }
         CompletableFuture<Map<String, Integer>> topics = CompletableFuture.supplyAsync(() -> {
-            TopicAdmin.ensure(clients.settings(), Topics.DETECTOR);
-            return TopicAdmin.limits(clients.settings(), List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
+            TopicAdmin.ensure(clients.settings(), ensured);
+            return TopicAdmin.limits(clients.settings(), limited);
         });
         pool = openPool();
         long loaded = System.nanoTime();
@@ -180,7 +194,9 @@ public final class DetectionService implements AutoCloseable {
         int producerLimit = (Integer) config.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         return new DetectionTopology.Settings(settings.maxFrameAge(), settings.scoreThreshold(),
                 settings.inferenceTimeout(), Math.min(producerLimit, topicLimits.get(Topics.DETECTIONS)),
-                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)), settings.clockMaxSkew());
+                Math.min(producerLimit, topicLimits.get(Topics.FRAMES_DLQ)), settings.clockMaxSkew(), deadLetters.keepBytes(),
+                Math.min(producerLimit, topicLimits.getOrDefault(Topics.FRAMES_DLQ_BYTES,
+                        topicLimits.get(Topics.FRAMES_DLQ))));
     }
 
     /**

@@ -1,5 +1,8 @@
 package lookout.service;
 
+import java.util.List;
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -8,6 +11,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
+
+import lookout.kafka.TopicAdmin;
 
 /**
  * The detector's details in the health answers (the roles' verdicts: {@link lookout.cli.RoleHealth}).
@@ -37,7 +42,17 @@ public final class ServiceHealth {
         if (s.model() != null) {
             b.withData("model", s.model().name() + " v" + s.model().version());
         }
+        b.withData("topics", topics(TopicAdmin.findings()));
         return b;
+    }
+
+    /**
+     * What the start-up check found on the topics: "as configured", or each difference (retention
+     * longer than configured keeps personal data too long). Data only: the detector still serves.
+     */
+    static String topics(Map<String, List<String>> findings) {
+        List<String> all = findings.values().stream().flatMap(List::stream).toList();
+        return all.isEmpty() ? "as configured" : all.size() + " setting(s) differ: " + String.join("; ", all);
     }
 
     @Readiness

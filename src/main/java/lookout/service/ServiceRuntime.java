@@ -63,12 +63,13 @@ public class ServiceRuntime {
                 () -> current != null && current.ready());
         KafkaClients clients = new KafkaClients(kafka);
         this.clients = clients;
+        TopicAdmin.bindMetrics(registry);
         LookoutConfig config = LookoutConfig.current();
         CountingLines lines = CountingLines.of(countingLines(config.stats()));
         this.lines = lines;
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
                 Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), settings.clockMaxSkew(), lines,
-                        new CameraMetrics(registry)));
+                        new CameraMetrics(registry))).deadLetters(config.deadLetters());
         shutdown.register(service);
         current = service;
         service.start();
@@ -115,7 +116,7 @@ public class ServiceRuntime {
     }
 
     private void startLive(KafkaClients clients, LookoutConfig config, CountingLines lines) {
-        live.start(clients, config.live(), camera -> {
+        live.start(clients, config.live(), config.frameLimits(), camera -> {
             CountingLine line = lines.get(camera);
             return line == null ? null : line.toArray();
         });

@@ -82,4 +82,30 @@ class DeadLetterTest {
         assertThat(dl.key()).isNull();
         assertThat(dl.value()).isEmpty();
     }
+
+    @Test
+    void shouldKeepMetadataReasonSizeAndHashButNoBytesInTheDeadLetter() {
+        byte[] picture = random(250_000);
+        DeadLetter dl = DeadLetter.metadata("door".getBytes(StandardCharsets.UTF_8), picture, frameHeaders(),
+                "inference-failed", "no result within 60000 ms", LIMIT);
+        assertThat(dl.value()).isNull();
+        assertThat(header(dl.headers(), DeadLetter.HEADER_SIZE)).isEqualTo("250000");
+        assertThat(header(dl.headers(), DeadLetter.HEADER_SHA256)).isEqualTo(Sha256.hex(picture));
+        assertThat(header(dl.headers(), Topics.HEADER_SEQ)).isEqualTo("7");
+        assertThat(header(dl.headers(), Topics.HEADER_DLQ_REASON)).isEqualTo("inference-failed");
+        // no header carries the picture either (headers are bounded metadata)
+        assertThat(RecordSize.of(dl.key(), dl.value(), dl.headers().toArray())).isLessThan(1024);
+    }
+
+    @Test
+    void shouldFitTheMetadataOfAFrameWithHugeHeadersAndKey() {
+        RecordHeaders huge = new RecordHeaders();
+        for (int i = 0; i < 20; i++) {
+            huge.add("h" + i, random(40_000));
+        }
+        DeadLetter dl = DeadLetter.metadata(random(700_000), random(900_000), huge, "bad-key", "key too long", LIMIT);
+        assertThat(RecordSize.fits(dl.key(), dl.value(), dl.headers().toArray(), LIMIT)).isTrue();
+        assertThat(dl.value()).isNull();
+        assertThat(header(dl.headers(), DeadLetter.HEADER_SIZE)).isEqualTo("900000");
+    }
 }

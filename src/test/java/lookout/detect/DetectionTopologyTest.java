@@ -59,6 +59,8 @@ class DetectionTopologyTest {
     private final FetchedFrames fetched = new FetchedFrames();
     private NewerFrames newer = NewerFrames.NONE;
     private Lookahead lookahead;
+    private boolean keepDlqBytes;
+    private TestOutputTopic<String, byte[]> dlqBytes;
 
     @BeforeEach
     void setUp() {
@@ -79,12 +81,20 @@ class DetectionTopologyTest {
         frames = driver.createInputTopic(Topics.FRAMES, new StringSerializer(), new ByteArraySerializer());
         detections = driver.createOutputTopic(Topics.DETECTIONS, new StringDeserializer(), new ByteArrayDeserializer());
         dlq = driver.createOutputTopic(Topics.FRAMES_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+        dlqBytes = driver.createOutputTopic(Topics.FRAMES_DLQ_BYTES, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The same topology again, with copies of dead-lettered bytes on (an operator opted in). */
+    private void restartKeepingDeadLetterBytes() {
+        driver.close();
+        keepDlqBytes = true;
+        start(pool);
     }
 
     private DetectionTopology topology(float scoreThreshold) {
         return new DetectionTopology(
                 new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT,
-                        CLOCK_MAX_SKEW),
+                        CLOCK_MAX_SKEW, keepDlqBytes, DLQ_LIMIT),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead);
     }
@@ -241,16 +251,41 @@ class DetectionTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterRandomBytesKeepingOriginalBytesAndHeaders() {
+    void shouldDeadLetterRandomBytesAsMetadataSizeAndHashWithoutTheBytes() {
         byte[] junk = TestFrames.randomBytes(3000, 1);
         send("cam9", junk, headers("77", String.valueOf(NOW)), NOW);
         TestRecord<String, byte[]> rec = onlyDeadLetter("unknown-format");
         assertThat(rec.key()).isEqualTo("cam9");
-        assertThat(rec.value()).isEqualTo(junk);
-        assertThat(new String(rec.headers().lastHeader(Topics.HEADER_SEQ).value(), StandardCharsets.UTF_8)).isEqualTo("77");
+        assertThat(rec.value()).isNull(); // by default no image bytes are kept
+        assertThat(header(rec, DeadLetter.HEADER_SIZE)).isEqualTo("3000");
+        assertThat(header(rec, DeadLetter.HEADER_SHA256)).isEqualTo(lookout.common.Sha256.hex(junk));
+        assertThat(header(rec, Topics.HEADER_SEQ)).isEqualTo("77");
         assertThat(rec.headers().lastHeader(Topics.HEADER_TS)).isNotNull();
+        assertThat(dlqBytes.isEmpty()).isTrue();
         assertThat(registry.get("lookout.frames.dead.lettered").tag("camera", "cam9").tag("reason", "unknown-format")
                 .counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCopyADeadLetteredFramesBytesOnlyWhenAnOperatorOptsIn() {
+        // Given an operator who set lookout.dlq.keep-bytes=true
+        restartKeepingDeadLetterBytes();
+        byte[] junk = TestFrames.randomBytes(3000, 2);
+        // When a frame is dead-lettered
+        send("cam9", junk, headers("78", String.valueOf(NOW)), NOW);
+        // Then the DLQ still holds only its metadata, and the bytes go to their own short-lived topic
+        TestRecord<String, byte[]> rec = onlyDeadLetter("unknown-format");
+        assertThat(rec.value()).isNull();
+        TestRecord<String, byte[]> copy = dlqBytes.readRecord();
+        assertThat(copy.key()).isEqualTo("cam9");
+        assertThat(copy.value()).isEqualTo(junk);
+        assertThat(header(copy, Topics.HEADER_DLQ_REASON)).isEqualTo("unknown-format");
+        assertThat(header(copy, Topics.HEADER_SEQ)).isEqualTo("78");
+    }
+
+    private static String header(TestRecord<String, byte[]> rec, String name) {
+        return rec.headers().lastHeader(name) == null ? null
+                : new String(rec.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -338,13 +373,16 @@ class DetectionTopologyTest {
     }
 
     @Test
-    void shouldCutTheDeadLetterCopyOfAFrameJustUnderTheTopicLimitToFitTheDlq() {
-        // Given a frame the frames topic took (just under its limit, which the DLQ shares) but over the frame limit
+    void shouldCutTheDeadLetterCopyOfAFrameJustUnderTheTopicLimitToFitItsTopic() {
+        // Given copies of dead-lettered bytes kept, and a frame the frames topic took (just under its limit,
+        // which the copies' topic shares) but over the frame limit
+        restartKeepingDeadLetterBytes();
         byte[] frame = java.util.Arrays.copyOf(TestFrames.jpeg(64, 48), DLQ_LIMIT - 100);
         // When it is dead-lettered with its reason headers
         send("cam1", frame, headers("1", String.valueOf(NOW)), NOW);
-        // Then its copy fits the DLQ (no RecordTooLargeException can jam the partition) and says it was cut
-        TestRecord<String, byte[]> rec = onlyDeadLetter("too-large");
+        // Then its copy fits (no RecordTooLargeException can jam the partition) and says it was cut
+        onlyDeadLetter("too-large");
+        TestRecord<String, byte[]> rec = dlqBytes.readRecord();
         assertThat(lookout.kafka.RecordSize.fits(rec.key().getBytes(StandardCharsets.UTF_8), rec.value(),
                 rec.headers().toArray(), DLQ_LIMIT)).isTrue();
         assertThat(new String(rec.headers().lastHeader(DeadLetter.HEADER_TRUNCATED).value(), StandardCharsets.UTF_8))

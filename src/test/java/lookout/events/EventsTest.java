@@ -42,4 +42,12 @@ class EventsTest {
         assertThat(e.get("id").asText()).isEqualTo("p");
         assertThat(e.get("truncated").asText()).contains("details left out");
     }
+
+    @Test
+    void shouldRedactACredentialQuotedInAnEventsText() throws Exception {
+        JsonNode e = Json.MAPPER.readTree(Events.toJson("error", "detector@a", Map.of("id", "r2",
+                "error", "cannot open rtsp://admin:s3cr3t@pw@10.0.0.7/s1 (http://cam/v.cgi?user=a&pwd=hunter22)")));
+        assertThat(e.get("error").asText())
+                .isEqualTo("cannot open rtsp://admin:***@10.0.0.7/s1 (http://cam/v.cgi?user=***&pwd=***)");
+    }
 }

@@ -27,4 +27,25 @@ class TopicAdminTest {
         assertThat(TopicAdmin.differences(Topics.spec(Topics.LABELS, SETTINGS), 3, 3, Map.of("cleanup.policy", "delete")))
                 .singleElement().asString().contains("cleanup.policy=delete; it needs compact");
     }
+
+    @Test
+    void shouldReportAnExistingTopicThatKeepsRecordsLongerOrShorterThanConfigured() {
+        TopicSettings configured = lookout.testing.TestSettings.config().topics();
+        // Given a frames topic created by hand with the broker's default week
+        assertThat(TopicAdmin.differences(Topics.spec(Topics.FRAMES, configured), 4, 1, Map.of("cleanup.policy", "delete",
+                "retention.ms", "604800000", "segment.ms", "604800000", "max.message.bytes", "9000000")))
+                .containsExactly(
+                        "topic lookout.frames has retention.ms=604800000 (7d), configured 3600000 (1h): records are kept "
+                                + "longer than configured; `./lookout topics apply` sets it",
+                        "topic lookout.frames has segment.ms=604800000 (7d), configured 900000 (15min): records are kept "
+                                + "longer than configured; `./lookout topics apply` sets it");
+        // a shorter retention loses records: also said; a shorter segment is harmless: not said
+        assertThat(TopicAdmin.differences(Topics.spec(Topics.DETECTIONS, configured), 4, 1, Map.of("cleanup.policy", "delete",
+                "retention.ms", "60000", "segment.ms", "1000"))).singleElement().asString()
+                .contains("records expire sooner than configured");
+        // labels kept compacted but with tombstones that never become final
+        assertThat(TopicAdmin.differences(Topics.spec(Topics.LABELS, configured), 3, 1, Map.of("cleanup.policy", "compact",
+                "max.compaction.lag.ms", "9223372036854775807", "delete.retention.ms", "86400000", "segment.ms", "3600000")))
+                .singleElement().asString().contains("max.compaction.lag.ms=9223372036854775807 (forever)");
+    }
 }

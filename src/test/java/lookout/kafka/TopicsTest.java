@@ -69,4 +69,28 @@ class TopicsTest {
                 .containsEntry("batch.size", 1)
                 .containsEntry("acks", "all");                    // but not configure durability away
     }
+
+    @Test
+    void shouldGiveEveryTopicTheConfiguredRetentionFromApplicationProperties() {
+        // Given the settings as application.properties gives them
+        TopicSettings configured = lookout.testing.TestSettings.config().topics();
+        // Then every topic Lookout creates states how long it keeps its records
+        for (String name : Topics.ALL) {
+            Map<String, String> c = Topics.spec(name, configured).configs();
+            if (name.equals(Topics.LABELS) || name.equals(Topics.MODELS)) {
+                assertThat(c).as(name).containsEntry("cleanup.policy", "compact");
+            } else {
+                assertThat(c).as(name).containsEntry("cleanup.policy", "delete").containsKey("retention.ms");
+                long retention = Long.parseLong(c.get("retention.ms"));
+                assertThat(Long.parseLong(c.get("segment.ms"))).as(name).isLessThanOrEqualTo(Math.max(60_000, retention / 4));
+            }
+        }
+        // frames are kept an hour; the labels' tombstones become final within bounded time
+        assertThat(Topics.spec(Topics.FRAMES, configured).configs()).containsEntry("retention.ms", "3600000");
+        assertThat(Topics.spec("some.camera.topic", configured).configs()).containsEntry("retention.ms", "3600000");
+        assertThat(Topics.spec(Topics.LABELS, configured).configs()).containsEntry("delete.retention.ms", "86400000")
+                .containsEntry("max.compaction.lag.ms", "86400000").containsEntry("segment.ms", "3600000");
+        assertThat(Topics.spec(Topics.CAMERA_STATS, configured).configs()).containsEntry("retention.ms",
+                String.valueOf(30L * 86_400_000L));
+    }
 }

@@ -25,10 +25,11 @@ class LiveHubTest {
     private static final long T0 = 1_800_000_000_000L;
     /** 2 updates/s per camera, 64-px thumbnails, 4 frames buffered, a 1-minute chart in 10-s steps. */
     private static final LiveSettings SETTINGS = new LiveSettings(true, 2, 64, 70, 4, Duration.ofMinutes(1),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10), 16L << 20, 64L << 20);
 
     private final AtomicLong now = new AtomicLong(T0);
-    private final LiveHub hub = new LiveHub(SETTINGS, now::get, camera -> camera.equals("door") ? new double[] {0, 0.6, 1, 0.6} : null);
+    private final LiveHub hub = new LiveHub(SETTINGS, TestSettings.config().frameLimits(), now::get,
+            camera -> camera.equals("door") ? new double[] {0, 0.6, 1, 0.6} : null);
     private final List<JsonNode> sent = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -156,5 +157,21 @@ class LiveHubTest {
         JsonNode latest = Json.MAPPER.readTree(hub.state()).get("cameras").get(0).get("latest");
         assertThat(latest.get("seq").asLong()).isEqualTo(1);
         assertThat(latest.get("people").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNeitherKeepNorShowAFrameTheDetectorWouldRefuse() throws Exception {
+        listen();
+        // Given frames that fail the detector's checks: truncated, a decompression bomb, random bytes
+        hub.frame("bomb", 1, TestFrames.pngBomb());
+        hub.frame("junk", 1, TestFrames.randomBytes(5000, 3));
+        hub.frame("door", 1, TestFrames.truncatedJpeg());
+        // Then none is kept, and a camera that sent only such frames has no tile
+        assertThat(hub.bufferedFrames()).isZero();
+        assertThat(hub.refusedFrames()).isEqualTo(3);
+        assertThat(Json.MAPPER.readTree(hub.state()).get("cameras")).isEmpty();
+        // and the detections record of the truncated frame goes out without a thumbnail
+        hub.detections(record("door", 1, 1));
+        assertThat(sent).singleElement().satisfies(u -> assertThat(u.has("thumb")).isFalse());
     }
 }

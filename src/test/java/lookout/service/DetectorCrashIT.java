@@ -31,7 +31,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import lookout.broker.EmbeddedBroker;
 import lookout.common.Json;
 import lookout.config.KafkaSettings;
-import lookout.config.TopicSettings;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.TopicFollower;
@@ -102,9 +101,7 @@ class DetectorCrashIT {
 
     private KafkaSettings kafka() {
         KafkaSettings k = TestSettings.config().kafka().withBootstrapServers(broker.bootstrapServers());
-        TopicSettings t = k.topics();
-        return new KafkaSettings(k.clientProperties(), new TopicSettings(CAMERAS, t.replication(), t.frameMaxBytes(),
-                t.modelChunkBytes()), k.group());
+        return new KafkaSettings(k.clientProperties(), k.topics().withPartitions(CAMERAS), k.group());
     }
 
     private LookoutProcess startDetector() {

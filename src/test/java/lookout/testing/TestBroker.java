@@ -21,7 +21,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import lookout.broker.EmbeddedBroker;
 import lookout.config.KafkaSettings;
-import lookout.config.TopicSettings;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
@@ -145,9 +144,7 @@ public final class TestBroker implements BeforeAllCallback, AfterAllCallback {
     /** The configured Kafka settings, against this broker, creating topics with this many partitions. */
     public KafkaSettings kafka(int partitions) {
         KafkaSettings k = kafka();
-        TopicSettings t = k.topics();
-        return new KafkaSettings(k.clientProperties(),
-                new TopicSettings(partitions, t.replication(), t.frameMaxBytes(), t.modelChunkBytes()), k.group());
+        return new KafkaSettings(k.clientProperties(), k.topics().withPartitions(partitions), k.group());
     }
 
     /** Creates a topic as the registry specifies it (a name it does not list is a frames topic), with its own partition count. */
