@@ -22,6 +22,7 @@
 
 Needs kubectl (with kustomize >= 5: the machine image's), python3-jsonschema, python3-kubernetes,
 promtool and the npm packages scripts/setup.sh installs into build/npm-validate."""
+import re
 import copy, json, pathlib, re, shutil, subprocess, sys, tempfile
 
 import jsonschema
@@ -152,6 +153,11 @@ OTHER_ENV = {"LOOKOUT_HTTP", "JAVA_OPTS", "NVIDIA_DRIVER_CAPABILITIES", "KEDA_KA
 def policy_errors(docs):
     errors = []
     known_env = config_keys() | KAFKA_ENV | OTHER_ENV
+    # NAME_FILE names the file that holds ${NAME} of a cameras file (config.Placeholders): known when a
+    # cameras file of the overlay's ConfigMaps refers to ${NAME}
+    refs = {m for d in docs if d["kind"] == "ConfigMap" for v in d.get("data", {}).values()
+            for m in re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", str(v))}
+    known_env |= {r + "_FILE" for r in refs}
     scaled = {d["spec"]["scaleTargetRef"]["name"] for d in docs if d["kind"] == "ScaledObject"}
     config_maps = {d["metadata"]["name"]: d for d in docs if d["kind"] == "ConfigMap"}
     for d in docs:
