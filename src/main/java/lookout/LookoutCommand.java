@@ -12,6 +12,7 @@ import lookout.kafka.AclsCommand;
 import lookout.kafka.TopicsCommand;
 import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
+import lookout.review.sim.ReviewCommand;
 import lookout.service.ServeCommand;
 import lookout.trainer.TrainerCommand;
 import picocli.CommandLine;
@@ -23,6 +24,6 @@ import picocli.CommandLine;
         subcommands = {BrokerCommand.class, ServeCommand.class, DemoCommand.class, CameraCommand.class,
                 EvalCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
                 TrainerCommand.class, ControlCli.class, BenchCommand.class, TopicsCommand.class,
-                AclsCommand.class})
+                AclsCommand.class, ReviewCommand.class})
 public class LookoutCommand {
 }

@@ -33,6 +33,7 @@ public class TopicsCommand {
     public static List<String> all() {
         List<String> all = new ArrayList<>(Topics.DETECTOR);
         all.addAll(Topics.LOOP);
+        all.add(Topics.REVIEW);
         return all;
     }
 }

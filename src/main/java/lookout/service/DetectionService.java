@@ -91,7 +91,11 @@ public final class DetectionService implements AutoCloseable {
     /** Topics, model, warm-up, streams; returns once the streams are started (not yet necessarily RUNNING). */
     public synchronized DetectionService start() {
         long t0 = System.nanoTime();
-        TopicAdmin.ensure(clients.settings(), Topics.DETECTOR);
+        List<String> topics = new ArrayList<>(Topics.DETECTOR);
+        if (stage != null) {
+            topics.addAll(stage.topics());
+        }
+        TopicAdmin.ensure(clients.settings(), topics);
         Map<String, Integer> limits = TopicAdmin.limits(clients.settings(), List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
         pool = openPool();
         LOG.infof("model %s v%s loaded on %d worker(s) and warmed up in %d ms", pool.model().name(),

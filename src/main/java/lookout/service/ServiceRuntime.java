@@ -16,11 +16,15 @@ import lookout.config.DetectorSettings;
 import lookout.config.KafkaSettings;
 import lookout.config.LookoutConfig;
 import lookout.config.ModelsSettings;
+import lookout.config.ReviewSettings;
 import lookout.config.StatsSettings;
 import lookout.detect.DjlDetector;
 import lookout.detect.InferencePool;
 import lookout.detect.swap.HotSwap;
 import lookout.kafka.KafkaClients;
+import lookout.kafka.Topics;
+import lookout.review.ReviewMetrics;
+import lookout.review.ReviewRuntime;
 import lookout.live.LiveRuntime;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLine;
@@ -29,7 +33,8 @@ import lookout.stats.CountingLines;
 
 /**
  * Starts the detector service with the operator's view after detection (tracking, per-camera
- * statistics and their counting lines), the live page's feed and, when {@code lookout.models.watch} is on, the hot swap
+ * statistics and their counting lines), the live page's feed, the review picker and page (when
+ * {@code lookout.review.enabled}) and, when {@code lookout.models.watch} is on, the hot swap
  * that keeps it on the registry's serving version; remembers the running service for the health
  * checks. Only the serve and demo commands call {@link #start}; other roles never start a topology.
  */
@@ -41,6 +46,8 @@ public class ServiceRuntime {
     Shutdown shutdown;
     @Inject
     LiveRuntime live;
+    @Inject
+    ReviewRuntime reviewPage;
 
     private volatile DetectionService current;
     private volatile KafkaClients clients;
@@ -53,9 +60,11 @@ public class ServiceRuntime {
         LookoutConfig config = LookoutConfig.current();
         CountingLines lines = CountingLines.of(countingLines(config.stats()));
         this.lines = lines;
+        ReviewSettings review = config.review();
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
                 Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), lines,
-                        new CameraMetrics(registry)));
+                        new CameraMetrics(registry)).withReview(review, settings.scoreThreshold(),
+                                Topics.maxRecordBytes(Topics.FRAMES_DLQ, kafka.topics()), new ReviewMetrics(registry)));
         shutdown.register(service);
         current = service;
         service.start();
@@ -64,6 +73,7 @@ public class ServiceRuntime {
             CountingLine line = lines.get(camera);
             return line == null ? null : line.toArray();
         });
+        reviewPage.start(clients, review);
         ModelsSettings models = config.models();
         if (models.watch()) {
             // registered after the service: closed first
