@@ -40,6 +40,22 @@ public final class SimulatedReviewer {
     private SimulatedReviewer() {
     }
 
+    /**
+     * The answer to a frame of w x h pixels whose model boxes are {@code offered} and whose true people are
+     * {@code truth}; true boxes reaching past the border are drawn up to it (the page keeps boxes inside the
+     * frame), and what is left of one is dropped when under 2 px wide or high.
+     */
+    public static Answer answer(List<Box> offered, List<Box> truth, int w, int h) {
+        List<Box> inside = new ArrayList<>();
+        for (Box b : truth) {
+            Box c = new Box(Math.max(0, b.x1()), Math.max(0, b.y1()), Math.min(w, b.x2()), Math.min(h, b.y2()));
+            if (c.width() >= 2 && c.height() >= 2) {
+                inside.add(c);
+            }
+        }
+        return answer(offered, inside);
+    }
+
     /** The answer to a frame whose model boxes are {@code offered} and whose true people are {@code truth}. */
     public static Answer answer(List<Box> offered, List<Box> truth) {
         // greedy matching by IoU, best pairs first (one truth per box and one box per truth)

@@ -23,9 +23,9 @@ import lookout.detect.InferencePool;
 import lookout.detect.swap.HotSwap;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
+import lookout.live.LiveRuntime;
 import lookout.review.ReviewMetrics;
 import lookout.review.ReviewRuntime;
-import lookout.live.LiveRuntime;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLine;
 import lookout.stats.CountingLineCommands;
@@ -55,12 +55,16 @@ public class ServiceRuntime {
 
     /** Starts the service with these settings; it is closed on shutdown. Blocks for topics, model loading and warm-up. */
     public DetectionService start(KafkaSettings kafka, DetectorSettings settings) {
+        return start(kafka, settings, LookoutConfig.current().review());
+    }
+
+    /** As {@link #start(KafkaSettings, DetectorSettings)}, with these review settings (the demo turns review on). */
+    public DetectionService start(KafkaSettings kafka, DetectorSettings settings, ReviewSettings review) {
         KafkaClients clients = new KafkaClients(kafka);
         this.clients = clients;
         LookoutConfig config = LookoutConfig.current();
         CountingLines lines = CountingLines.of(countingLines(config.stats()));
         this.lines = lines;
-        ReviewSettings review = config.review();
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
                 Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), lines,
                         new CameraMetrics(registry)).withReview(review, settings.scoreThreshold(),

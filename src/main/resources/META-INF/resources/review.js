@@ -18,6 +18,7 @@ const el = id => document.getElementById(id);
 const state = {
   items: [],             // waiting items (metadata), oldest pick first
   skipped: new Set(),    // ids skipped on this page: they go to the back of the queue
+  answered: new Set(),   // ids answered on this page (a list fetched meanwhile may still hold them)
   current: null,         // {item, image, boxes: [{x1,y1,x2,y2,kind}], selected, history: []}
   scale: 1,
   drag: null,            // {mode, index, start, orig, moved}
@@ -41,8 +42,8 @@ async function refresh() {
     const r = await fetch('/api/review/items' + q, { cache: 'no-store' });
     if (!r.ok) { status(`cannot list frames: ${r.status} ${await r.text()}`, true); return; }
     const body = await r.json();
-    state.items = body.items;
-    el('r-waiting').textContent = body.waiting;
+    state.items = body.items.filter(i => !state.answered.has(i.id));
+    el('r-waiting').textContent = state.items.length;
     cameras(body.items);
     if (!state.current) next();
   } catch (e) {
@@ -343,6 +344,7 @@ function finish(id, outcome) {
 }
 
 function drop(id) {
+  state.answered.add(id);
   state.items = state.items.filter(i => i.id !== id);
   el('r-waiting').textContent = state.items.length;
   state.current = null;

@@ -106,7 +106,7 @@ public class ReviewSimCommand implements Callable<Integer> {
                         return 0;
                     }
                     List<Integer> picks = picks(rule, frames, review, budget, rulePicks.size(), s, sim, threshold);
-                    List<SimulatedReviewer.Answer> answers = sim.answers(picks);
+                    List<SimulatedReviewer.Answer> answers = sim.answers(picks, frames);
                     Map<String, Object> line = head(rule, budget, s);
                     line.put("picked", picks.size());
                     line.put("effort", ReviewSimulation.effort(answers));

@@ -163,12 +163,13 @@ final class ReviewSimulation {
     }
 
     /** The simulated reviewer's answers to the picked frames (the model's published boxes offered, the truth known). */
-    List<SimulatedReviewer.Answer> answers(List<Integer> picks) {
+    List<SimulatedReviewer.Answer> answers(List<Integer> picks, List<PickerFrame> frames) {
         List<SimulatedReviewer.Answer> out = new ArrayList<>();
         for (int i : picks) {
             List<Box> offered = detections.get(i).stream().filter(d -> d.score() >= threshold)
                     .map(d -> new Box(d.x1(), d.y1(), d.x2(), d.y2())).toList();
-            out.add(SimulatedReviewer.answer(offered, camera.pool().get(i).boxes()));
+            out.add(SimulatedReviewer.answer(offered, camera.pool().get(i).boxes(), frames.get(i).width(),
+                    frames.get(i).height()));
         }
         return out;
     }
