@@ -32,12 +32,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code lookout review simulate}: the review loop measured offline on a camera with ground truth (see
  * {@link ReviewSimulation}). One JSON line per (camera, rule, budget, seed) appended to {@code --out};
- * lines already there are not run again, so a long measurement goes in chunks ({@code --max-minutes}).
+ * lines already there are not run again, so a long measurement goes in chunks ({@code --max-minutes}); a
+ * chunk that stopped with runs left exits with status 3.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Measure the review loop offline: the picker against random frames, a simulated reviewer, "
                 + "a retrain per budget and seed, AP50/AP on the camera's later frames and on a general holdout.")
 public class ReviewSimCommand implements Callable<Integer> {
+    /** Exit status of a chunk that stopped for time with runs left to do. */
+    static final int MORE_TO_DO = 3;
+
     @Option(names = "--camera", required = true, description = "tud-stadtmitte, person-mix-test, tud-campus or usc-b")
     String cameraName;
 
@@ -103,7 +107,7 @@ public class ReviewSimCommand implements Callable<Integer> {
                     }
                     if ((System.nanoTime() - start) / 60e9 > maxMinutes) {
                         System.out.printf("review simulate: %.0f minutes used; run again to go on%n", maxMinutes);
-                        return 0;
+                        return MORE_TO_DO;
                     }
                     List<Integer> picks = picks(rule, frames, review, budget, rulePicks.size(), s, sim, threshold);
                     List<SimulatedReviewer.Answer> answers = sim.answers(picks, frames);
