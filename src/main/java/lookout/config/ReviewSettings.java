@@ -46,29 +46,48 @@ public record ReviewSettings(boolean enabled, int budgetPerHour, Map<String, Int
 
     /** The same settings with another default budget. */
     public ReviewSettings withBudget(int perHour) {
-        return new ReviewSettings(enabled, perHour, cameraBudgets, minGap, minUncertainty, below, above, countJump,
-                borderMargin, minSceneDistance, recentScenes, idleFlush, maxPending);
+        return with(b -> b.budgetPerHour = perHour);
     }
 
     public ReviewSettings withEnabled(boolean on) {
-        return new ReviewSettings(on, budgetPerHour, cameraBudgets, minGap, minUncertainty, below, above, countJump,
-                borderMargin, minSceneDistance, recentScenes, idleFlush, maxPending);
+        return with(b -> b.enabled = on);
     }
 
     /** The same settings with another scene check (0 = off). */
     public ReviewSettings withMinSceneDistance(double d) {
-        return new ReviewSettings(enabled, budgetPerHour, cameraBudgets, minGap, minUncertainty, below, above, countJump,
-                borderMargin, d, recentScenes, idleFlush, maxPending);
+        return with(b -> b.minSceneDistance = d);
     }
 
     public ReviewSettings withMinUncertainty(double u) {
-        return new ReviewSettings(enabled, budgetPerHour, cameraBudgets, minGap, u, below, above, countJump,
-                borderMargin, minSceneDistance, recentScenes, idleFlush, maxPending);
+        return with(b -> b.minUncertainty = u);
     }
 
     public ReviewSettings withMinGap(Duration gap) {
-        return new ReviewSettings(enabled, budgetPerHour, cameraBudgets, gap, minUncertainty, below, above, countJump,
-                borderMargin, minSceneDistance, recentScenes, idleFlush, maxPending);
+        return with(b -> b.minGap = gap);
+    }
+
+    /** A copy with changes: every wither goes through here, so a new field is added in one place. */
+    private ReviewSettings with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new ReviewSettings(c.enabled, c.budgetPerHour, cameraBudgets, c.minGap, c.minUncertainty, below, above,
+                countJump, borderMargin, c.minSceneDistance, recentScenes, idleFlush, maxPending);
+    }
+
+    private static final class Copy {
+        boolean enabled;
+        int budgetPerHour;
+        Duration minGap;
+        double minUncertainty;
+        double minSceneDistance;
+
+        Copy(ReviewSettings s) {
+            enabled = s.enabled;
+            budgetPerHour = s.budgetPerHour;
+            minGap = s.minGap;
+            minUncertainty = s.minUncertainty;
+            minSceneDistance = s.minSceneDistance;
+        }
     }
 
     /**

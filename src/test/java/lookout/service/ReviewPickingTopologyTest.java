@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -50,6 +47,7 @@ import lookout.review.ReviewItem;
 import lookout.review.ReviewMetrics;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLines;
+import lookout.testing.SettableClock;
 import lookout.testing.TestFrames;
 
 /**
@@ -110,22 +108,7 @@ class ReviewPickingTopologyTest {
                 new DetectionTopology.Settings(Duration.ofMinutes(10), THRESHOLD, Duration.ofSeconds(5), 1024 * 1024,
                         1024 * 1024),
                 new FrameDecoder(new FrameLimits(2_000_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                new Clock() {
-                    @Override
-                    public ZoneId getZone() {
-                        return ZoneOffset.UTC;
-                    }
-
-                    @Override
-                    public Clock withZone(ZoneId zone) {
-                        return this;
-                    }
-
-                    @Override
-                    public Instant instant() {
-                        return Instant.ofEpochMilli(wall.get());
-                    }
-                });
+                new SettableClock(wall));
         AnalyticsStage stage = new AnalyticsStage(TrackerSettings.byteTrack(),
                 new StatsSettings(Duration.ofMinutes(1), Duration.ofSeconds(5), 0.02, null), new CountingLines(),
                 new CameraMetrics(registry)).withReview(picking, THRESHOLD, 4 * 1024 * 1024, new ReviewMetrics(registry));
