@@ -17,6 +17,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import lookout.cli.Shutdown;
 import lookout.common.Json;
 import lookout.config.LookoutConfig;
@@ -42,6 +45,8 @@ public class ReviewRuntime {
 
     @Inject
     Shutdown shutdown;
+    @Inject
+    MeterRegistry registry;
 
     private volatile ReviewDesk desk;
     private volatile KafkaProducer<String, byte[]> producer;
@@ -57,12 +62,19 @@ public class ReviewRuntime {
         producer = shutdown.register(clients.producer("lookout-review-page"));
         shutdown.register(new TopicFollower(clients, "lookout-review-page", List.of(Topics.REVIEW), List.of(),
                 (records, caughtUp) -> records.forEach(r -> read(d, r))).start());
+        Gauge.builder("lookout_review_waiting", d, x -> x.waiting(null).size())
+                .description("frames offered for review and not answered yet (those this replica holds)").register(registry);
         desk = d;
     }
 
     /** The desk, or null when no review page runs in this process. */
     public ReviewDesk desk() {
         return desk;
+    }
+
+    /** Answers by outcome: labelled, nobody, or the code a refused one got. */
+    private void answers(String outcome) {
+        Counter.builder("lookout_review_answers_total").tag("outcome", outcome).register(registry).increment();
     }
 
     static void read(ReviewDesk desk, ConsumerRecord<String, byte[]> r) {
@@ -93,7 +105,13 @@ public class ReviewRuntime {
      */
     public ReviewDesk.Accepted answer(String itemId, byte[] body, String reviewer) throws ReviewDesk.Refused {
         ReviewDesk d = desk;
-        ReviewDesk.Accepted a = d.answer(itemId, body, reviewer, System.currentTimeMillis());
+        ReviewDesk.Accepted a;
+        try {
+            a = d.answer(itemId, body, reviewer, System.currentTimeMillis());
+        } catch (ReviewDesk.Refused e) {
+            answers(e.code());
+            throw e;
+        }
         try {
             producer.send(new ProducerRecord<>(Topics.LABELS, a.labelKey(), a.labelValue()))
                     .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -111,6 +129,7 @@ public class ReviewRuntime {
             throw new IllegalStateException("Kafka did not take the label of " + itemId + ": " + e.getMessage(), e);
         }
         d.answered(itemId, a.mark());
+        answers(a.mark().outcome());
         LOG.infof("review: %s answered %s (%s): label %s, %s", reviewer, itemId, a.mark().outcome(), a.labelKey(),
                 a.sample().provenance());
         return a;
