@@ -48,7 +48,9 @@ public class ReviewSimCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model artifact directory (default lookout.model.dir)")
     Path model;
 
-    @Option(names = "--budgets", split = ",", defaultValue = "25,50,100", description = "reviewed frames (default ${DEFAULT-VALUE})")
+    @Option(names = "--budgets", split = ",", defaultValue = "25,50,100",
+            description = "reviewed frames wanted (default ${DEFAULT-VALUE}); a picker rule runs at the smallest hourly budget"
+                    + " that offers that many over the watched hour")
     List<Integer> budgets;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "seeds (random frames, training order)")
@@ -99,7 +101,7 @@ public class ReviewSimCommand implements Callable<Integer> {
         }
         for (long seed : picksOnly ? List.of(seeds.get(0)) : seeds) {
             for (int budget : budgets) {
-                List<Integer> rulePicks = ReviewSimulation.pick(frames, review, budget, threshold);
+                List<Integer> rulePicks = picks("rule", frames, review, budget, 0, 0, sim, threshold).picks();
                 for (String rule : rules) {
                     long s = rule.equals("random") || !picksOnly ? seed : 0;
                     if (done.contains(key(rule, budget, s))) {
@@ -109,10 +111,14 @@ public class ReviewSimCommand implements Callable<Integer> {
                         System.out.printf("review simulate: %.0f minutes used; run again to go on%n", maxMinutes);
                         return MORE_TO_DO;
                     }
-                    List<Integer> picks = picks(rule, frames, review, budget, rulePicks.size(), s, sim, threshold);
+                    Picked picked = picks(rule, frames, review, budget, rulePicks.size(), s, sim, threshold);
+                    List<Integer> picks = picked.picks();
                     List<SimulatedReviewer.Answer> answers = sim.answers(picks, frames);
                     Map<String, Object> line = head(rule, budget, s);
                     line.put("picked", picks.size());
+                    if (picked.perHour() > 0) {
+                        line.put("perHour", picked.perHour());
+                    }
                     line.put("effort", ReviewSimulation.effort(answers));
                     line.put("picks", picks);
                     if (!picksOnly) {
@@ -135,21 +141,56 @@ public class ReviewSimCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<Integer> picks(String rule, List<PickerFrame> frames, ReviewSettings review, int budget,
+    /** What a rule picked, and at which hourly budget (0 for rules without one). */
+    record Picked(List<Integer> picks, int perHour) {
+    }
+
+    /**
+     * The frames a rule picks to have {@code target} reviewed frames: a picker rule at the smallest hourly
+     * budget that reaches the target over the watched hour (all it offers at most, when it never does: the
+     * scene check refuses near-copies), random and top frames as many as the service's rule picked.
+     */
+    private static Picked picks(String rule, List<PickerFrame> frames, ReviewSettings review, int target,
             int ruleCount, long seed, ReviewSimulation sim, float threshold) throws Exception {
         return switch (rule) {
-            case "rule" -> ReviewSimulation.pick(frames, review, budget, threshold);
-            case "random" -> ReviewSimulation.random(frames.size(), ruleCount, seed);
+            case "rule" -> search(frames, review, target, threshold);
+            case "random" -> new Picked(ReviewSimulation.random(frames.size(), ruleCount, seed), 0);
             // the same slots with nothing to tell frames apart: the first frame of each slot (even in time)
-            case "uniform" -> ReviewSimulation.pick(strip(frames), review.withMinSceneDistance(0).withMinUncertainty(0),
-                    budget, threshold);
-            case "top" -> ReviewSimulation.top(frames, review, ruleCount, threshold);
-            case "no-scene" -> ReviewSimulation.pick(frames, review.withMinSceneDistance(0), budget, threshold);
-            case "any" -> ReviewSimulation.pick(frames, review.withMinUncertainty(0), budget, threshold);
-            case "no-tracks" -> ReviewSimulation.pick(sim.frames(false, true), review, budget, threshold);
-            case "no-below" -> ReviewSimulation.pick(sim.frames(true, false), review, budget, threshold);
+            case "uniform" -> search(strip(frames), review.withMinSceneDistance(0).withMinUncertainty(0), target,
+                    threshold);
+            case "top" -> new Picked(ReviewSimulation.top(frames, review, ruleCount, threshold), 0);
+            case "no-scene" -> search(frames, review.withMinSceneDistance(0), target, threshold);
+            case "any" -> search(frames, review.withMinUncertainty(0), target, threshold);
+            case "no-tracks" -> search(sim.frames(false, true), review, target, threshold);
+            case "no-below" -> search(sim.frames(true, false), review, target, threshold);
             default -> throw new IllegalArgumentException("unknown rule " + rule);
         };
+    }
+
+    /**
+     * The smallest hourly budget at which the picker picks at least target frames (picks grow with the
+     * budget, near enough for a bisection), or all it picks at one frame per slot when that is fewer.
+     */
+    private static Picked search(List<PickerFrame> frames, ReviewSettings review, int target, float threshold) {
+        int hi = Math.max(target, frames.size());
+        List<Integer> best = ReviewSimulation.pick(frames, review, hi, threshold);
+        if (best.size() < target) {
+            return new Picked(best, hi);
+        }
+        int bestBudget = hi;
+        int lo = 1;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            List<Integer> p = ReviewSimulation.pick(frames, review, mid, threshold);
+            if (p.size() >= target) {
+                hi = mid;
+                best = p;
+                bestBudget = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return new Picked(best, bestBudget);
     }
 
     private static List<PickerFrame> strip(List<PickerFrame> frames) {
