@@ -11,18 +11,23 @@ cd "$HERE"
 MODEL=${1:-build/models/tiny}; BATCH=${2:-4}; CAMERAS=${3:-4}; WINDOW=${4:-60}
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-bench.XXXX)
-read -r KPORT HPORT < <(/usr/bin/python3 scripts/free-ports.py 2)
+read -r KPORT HPORT MPORT < <(/usr/bin/python3 scripts/free-ports.py 3)
+./lookout --help >/dev/null 2>&1
+# metrics need a user with role metrics (docs/security.md): one for this run, in its own users file
+export LOOKOUT_AUTH_USERS_FILE="$WORK/users"
+PW=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+echo "$PW" | ./lookout users add bench --role metrics --password-stdin > /dev/null
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-metric() { curl -sf "http://localhost:$HPORT/q/metrics" | awk -v m="$1" '$1 ~ "^"m {s += $2} END {print s + 0}'; }
+scrape() { curl -sf -u "bench:$PW" "http://localhost:$MPORT/q/metrics"; }
+metric() { scrape | awk -v m="$1" '$1 ~ "^"m {s += $2} END {print s + 0}'; }
 
-./lookout --help >/dev/null 2>&1
 ./lookout broker --port "$KPORT" > "$WORK/broker.log" 2>&1 & pids+=($!)
 for _ in $(seq 60); do grep -q ready "$WORK/broker.log" && break; sleep 1; done
-KAFKA_BOOTSTRAP_SERVERS=localhost:$KPORT LOOKOUT_MODEL_DIR=$MODEL QUARKUS_HTTP_PORT=$HPORT \
+KAFKA_BOOTSTRAP_SERVERS=localhost:$KPORT LOOKOUT_MODEL_DIR=$MODEL QUARKUS_HTTP_PORT=$HPORT QUARKUS_MANAGEMENT_PORT=$MPORT \
   LOOKOUT_BATCH_MAX_SIZE=$BATCH LOOKOUT_MAX_FRAME_AGE=1h LOOKOUT_SCHEDULING="${LOOKOUT_SCHEDULING:-every-frame}" ./lookout serve > "$WORK/serve.log" 2>&1 & pids+=($!)
-for _ in $(seq 240); do curl -sf "http://localhost:$HPORT/q/health/ready" >/dev/null && break; sleep 1; done
+for _ in $(seq 240); do curl -sf "http://localhost:$MPORT/q/health/ready" >/dev/null && break; sleep 1; done
 grep "lookout serving" "$WORK/serve.log"
 : > "$WORK/cameras.conf"
 for c in $(seq 1 "$CAMERAS"); do echo "bench-$c $VIDEO loop as-fast-as-possible" >> "$WORK/cameras.conf"; done
@@ -33,7 +38,7 @@ i0=$(metric 'lookout_inference_seconds_sum'); t0=$(date +%s.%N)
 sleep "$WINDOW"
 o1=$(metric 'lookout_frames_out_total'); b1=$(metric 'lookout_batch_size_count'); s1=$(metric 'lookout_batch_size_sum')
 i1=$(metric 'lookout_inference_seconds_sum'); t1=$(date +%s.%N)
-p=$(curl -sf "http://localhost:$HPORT/q/metrics" | grep '^lookout_latency_end_to_end_seconds{quantile')
+p=$(scrape | grep '^lookout_latency_end_to_end_seconds{quantile')
 python3 - "$o0" "$o1" "$b0" "$b1" "$s0" "$s1" "$i0" "$i1" "$t0" "$t1" "$BATCH" "$CAMERAS" <<'PY'
 import sys
 o0, o1, b0, b1, s0, s1, i0, i1, t0, t1 = map(float, sys.argv[1:11])

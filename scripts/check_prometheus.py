@@ -35,6 +35,14 @@ RULE_CONDITIONS = {
     "LookoutModelRefused": "SWAP: a version whose model.pt is not a TorchScript file is published as serving",
     "LookoutModelWatcherStopped": "REPLICA: a second detector replica runs with lookout.models.watch=false",
 }
+# Alerts whose condition this run does not create (an overload under latest-frame, a refused answer,
+# a failing retrain, a dead target, 5 GiB of RSS, a camera that refuses its stream): they must load and
+# evaluate without error here; that they fire, and when, is proved by `promtool test rules
+# prometheus/tests/lookout-alerts.test.yml` on synthetic series (scripts/check_manifests.py, static step).
+UNIT_TESTED_ONLY = {"LookoutNotReady", "LookoutOverloaded", "LookoutFramesUnanswered", "LookoutTrainerFailed", "LookoutTargetDown",
+                    "LookoutMemoryHigh", "LookoutCameraNotStreaming"}
+# Grafana's variables, as the dashboards' defaults ("All") and a 5 s scrape make them
+VARIABLES = {"$__rate_interval": "1m", "$instance": ".*", "$camera": ".*"}
 
 
 def api(base, path, **params):
@@ -58,7 +66,10 @@ def queries():
         dash = json.loads(f.read_text())
         for p in dash["panels"]:
             for t in p.get("targets", []):
-                out.append((f"{dash['uid']} / {p['title']} / {t['refId']}", t["expr"]))
+                expr = t["expr"]
+                for var, value in VARIABLES.items():
+                    expr = expr.replace(var, value)
+                out.append((f"{dash['uid']} / {p['title']} / {t['refId']}", expr))
     return out
 
 
@@ -102,11 +113,13 @@ def main():
             expr = r["expr"].strip()
             n, series = samples(a.prometheus, f'ALERTS{{alertname="{r["alert"]}"}}', a.since)
             active = n > 0
-            if final and not active:
+            unit_only = r["alert"] in UNIT_TESTED_ONLY
+            if final and not active and not unit_only:
                 missing.append(r["alert"])
-            state = "was active" if active else ("NOT ACTIVE" if final else "inactive (needs a condition)")
+            state = "was active" if active else ("inactive (promtool-tested)" if unit_only
+                                                 else "NOT ACTIVE" if final else "inactive (needs a condition)")
             lines.append(f"  {state:26s} alert {r['alert']}\n      {' '.join(expr.split())}\n"
-                         f"      condition {RULE_CONDITIONS.get(r['alert'], 'NONE LISTED')}")
+                         f"      condition {RULE_CONDITIONS.get(r['alert'], 'promtool unit test only' if unit_only else 'NONE LISTED')}")
         if not missing or time.time() > deadline:
             break
         time.sleep(5)
@@ -116,7 +129,7 @@ def main():
         got = loaded.get(r["alert"])
         if got is None or got.get("health") != "ok":
             missing.append(f"rule {r['alert']} not loaded healthy: {got and (got.get('health'), got.get('lastError'))}")
-        if r["alert"] not in RULE_CONDITIONS:
+        if r["alert"] not in RULE_CONDITIONS and r["alert"] not in UNIT_TESTED_ONLY:
             missing.append(f"rule {r['alert']}: no condition listed for it in check_prometheus.py")
     targets = api(a.prometheus, "targets")["activeTargets"]
     down = [t["scrapeUrl"] for t in targets if t["health"] != "up"]

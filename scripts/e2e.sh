@@ -19,7 +19,7 @@ TINY=build/models/tiny
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-e2e.XXXX)
 # below the ephemeral range: a port picked in it can be taken by any outgoing connection before its bind
-read -r KPORT HPORT PPORT CPORT TPORT H2PORT < <(/usr/bin/python3 scripts/free-ports.py 6)
+read -r KPORT HPORT PPORT CPORT TPORT H2PORT MPORT CMPORT TMPORT M2PORT < <(/usr/bin/python3 scripts/free-ports.py 10)
 B=localhost:$KPORT
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -32,7 +32,11 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 }
 log() { echo "e2e: [$(date +%T)] $*"; }
 q() { curl -sf "http://127.0.0.1:$PPORT/api/v1/query" --data-urlencode "query=$1"; }
-# the cameras Prometheus scrapes: rewritten as processes come (file service discovery)
+# metrics need a user with role metrics (docs/security.md): Prometheus scrapes as "prometheus"
+export LOOKOUT_AUTH_USERS_FILE="$WORK/users"
+METRICS_PW=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+scrape() { curl -sf -u "prometheus:$METRICS_PW" "http://localhost:$1/q/metrics"; }
+# the processes Prometheus scrapes (their management ports): rewritten as processes come (file service discovery)
 targets() {
   local list=""
   for t in "$@"; do list="$list${list:+,}{\"targets\":[\"localhost:${t%%:*}\"],\"labels\":{\"role\":\"${t#*:}\"}}"; done
@@ -40,6 +44,7 @@ targets() {
 }
 
 ./lookout --help >/dev/null   # builds once, before timings start
+echo "$METRICS_PW" | ./lookout users add prometheus --role metrics --password-stdin > "$WORK/users.log" || fail "users add"
 log "broker on $KPORT, service on $HPORT, prometheus on $PPORT, model $MODEL"
 ./lookout broker --port "$KPORT" --data-dir "$WORK/kafka" > "$WORK/broker.log" 2>&1 & pids+=($!)
 wait_for 60 "broker" grep -q "ready" "$WORK/broker.log"
@@ -47,9 +52,9 @@ wait_for 60 "broker" grep -q "ready" "$WORK/broker.log"
 # statistics windows of 15 s, so lookout.camera-stats has records within the test; every frame analysed,
 # so the burst below builds the backlog LookoutLagGrowing needs (under the default latest-frame policy a
 # burst collapses to its newest frame within seconds: LatestFrameIT covers that policy on a broker)
-KAFKA_BOOTSTRAP_SERVERS=$B LOOKOUT_MODEL_DIR=$MODEL QUARKUS_HTTP_PORT=$HPORT LOOKOUT_STATS_WINDOW=15s \
+KAFKA_BOOTSTRAP_SERVERS=$B LOOKOUT_MODEL_DIR=$MODEL QUARKUS_HTTP_PORT=$HPORT QUARKUS_MANAGEMENT_PORT=$MPORT LOOKOUT_STATS_WINDOW=15s \
   LOOKOUT_SCHEDULING=every-frame ./lookout serve > "$WORK/serve.log" 2>&1 & pids+=($!)
-wait_for 240 "service readiness" curl -sf "http://localhost:$HPORT/q/health/ready"
+wait_for 240 "service readiness" curl -sf "http://localhost:$MPORT/q/health/ready"
 log "service ready"
 
 # a camera, as any producer would: kcat with JPEG frames cut from the demo video, plus junk
@@ -95,7 +100,8 @@ PY
 promtool check rules prometheus/lookout-alerts.yml > "$WORK/promtool.log" 2>&1 || fail "promtool check rules: $(cat "$WORK/promtool.log")"
 cp -r prometheus "$WORK/prometheus"
 rm -f "$WORK/prometheus/targets/"*.sample
-targets "$HPORT:detector"
+printf '%s' "$METRICS_PW" > "$WORK/prometheus/metrics-password"
+targets "$MPORT:detector"
 SINCE=$(date +%s)
 prometheus --config.file="$WORK/prometheus/prometheus.yml" --storage.tsdb.path="$WORK/prom" \
   --web.listen-address="127.0.0.1:$PPORT" > "$WORK/prometheus.log" 2>&1 & pids+=($!)
@@ -103,13 +109,13 @@ wait_for 60 "prometheus to scrape lookout" sh -c "curl -sf http://127.0.0.1:$PPO
 log "prometheus scraped lookout_frames_in_total = 11"
 
 # a camera bridge replaying the video (people walking), and the trainer, both with their metrics on
-LOOKOUT_HTTP=true QUARKUS_HTTP_PORT=$CPORT ./lookout camera --camera-id vtest --source "$VIDEO" --fps 3 --loop \
+LOOKOUT_HTTP=true QUARKUS_HTTP_PORT=$CPORT QUARKUS_MANAGEMENT_PORT=$CMPORT ./lookout camera --camera-id vtest --source "$VIDEO" --fps 3 --loop \
   --bootstrap-servers "$B" > "$WORK/camera.log" 2>&1 & pids+=($!)
-LOOKOUT_HTTP=true QUARKUS_HTTP_PORT=$TPORT LOOKOUT_MODEL_DIR=$MODEL LOOKOUT_TRAINER_WORK_DIR="$WORK/trainer" \
+LOOKOUT_HTTP=true QUARKUS_HTTP_PORT=$TPORT QUARKUS_MANAGEMENT_PORT=$TMPORT LOOKOUT_MODEL_DIR=$MODEL LOOKOUT_TRAINER_WORK_DIR="$WORK/trainer" \
   ./lookout trainer --bootstrap-servers "$B" > "$WORK/trainer.log" 2>&1 & pids+=($!)
-wait_for 120 "camera bridge metrics" curl -sf "http://localhost:$CPORT/q/metrics"
-wait_for 120 "trainer metrics" curl -sf "http://localhost:$TPORT/q/metrics"
-targets "$HPORT:detector" "$CPORT:camera" "$TPORT:trainer"
+wait_for 120 "camera bridge metrics" scrape "$CMPORT"
+wait_for 120 "trainer metrics" scrape "$TMPORT"
+targets "$MPORT:detector" "$CMPORT:camera" "$TMPORT:trainer"
 
 log "baseline: with frames flowing, every query that needs no condition must return data"
 /usr/bin/python3 scripts/check_prometheus.py baseline "http://127.0.0.1:$PPORT" "$SINCE" --wait 180 \
@@ -151,11 +157,12 @@ sha=$(sha256sum "$WORK/broken/model.pt" | cut -d' ' -f1)
 sed "s/\"sha256\" *: *\"[0-9a-f]*\"/\"sha256\": \"$sha\"/" "$MODEL/model.json" > "$WORK/broken/model.json"
 ./lookout models publish "$WORK/broken" --serve --bootstrap-servers "$B" > "$WORK/publish.log" 2>&1 || fail "publish broken model"
 # a second replica on this host needs a name of its own (static group member, its own state folder)
-KAFKA_BOOTSTRAP_SERVERS=$B LOOKOUT_MODEL_DIR=$TINY QUARKUS_HTTP_PORT=$H2PORT LOOKOUT_MODELS_WATCH=false \
+KAFKA_BOOTSTRAP_SERVERS=$B LOOKOUT_MODEL_DIR=$TINY QUARKUS_HTTP_PORT=$H2PORT QUARKUS_MANAGEMENT_PORT=$M2PORT LOOKOUT_MODELS_WATCH=false \
   LOOKOUT_INSTANCE_ID=e2e-replica-2 LOOKOUT_STATE_DIR="$WORK/streams-state" \
   LOOKOUT_STATS_WINDOW=15s ./lookout serve > "$WORK/serve2.log" 2>&1 & pids+=($!)
-wait_for 240 "second replica" curl -sf "http://localhost:$H2PORT/q/health/ready"
-targets "$HPORT:detector" "$CPORT:camera" "$TPORT:trainer" "$H2PORT:detector"
+# scraped from its start: while it loads and warms up, lookout_role_ready is 0 (LookoutNotReady pending)
+targets "$MPORT:detector" "$CMPORT:camera" "$TMPORT:trainer" "$M2PORT:detector"
+wait_for 240 "second replica" curl -sf "http://localhost:$M2PORT/q/health/ready"
 
 log "final: every query returned data, every rule loaded and its alert active"
 /usr/bin/python3 scripts/check_prometheus.py final "http://127.0.0.1:$PPORT" "$SINCE" --wait 300 \
@@ -178,6 +185,6 @@ print(f"e2e: {len(recs)} lookout.camera-stats records; camera vtest, busiest win
 PY
 
 # the dashboards must only query metrics the app really exports
-curl -sf "http://localhost:$HPORT/q/metrics" > "$WORK/metrics.txt"
+scrape "$MPORT" > "$WORK/metrics.txt"
 /usr/bin/python3 scripts/check_static.py --metrics "$WORK/metrics.txt" || fail "dashboard queries metrics the app does not export"
 echo "e2e: PASS"

@@ -3,6 +3,8 @@
 #   scripts/live-screenshot.sh [URL] [OUT.png] [WIDTHxHEIGHT]   (default http://localhost:8080/ live-page.png 1280x800)
 # ?still makes the page draw what /live/state holds and open no event stream, so Chromium's
 # --screenshot (which waits for the network to rest) can finish.
+# NOTE: the page is behind a login (docs/security.md) and --screenshot cannot log in: this now shows
+# the login form. LivePageIT logs in through the DevTools protocol and writes target/live-page-*.png.
 set -euo pipefail
 URL=${1:-http://localhost:8080/}
 OUT=${2:-live-page.png}

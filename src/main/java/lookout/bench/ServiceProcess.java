@@ -16,22 +16,26 @@ import java.util.Map;
  */
 final class ServiceProcess implements AutoCloseable {
     private final Process process;
-    private final int httpPort;
+    private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ServiceProcess(Process process, int httpPort) {
+    private ServiceProcess(Process process, int managementPort) {
         this.process = process;
-        this.httpPort = httpPort;
+        this.managementPort = managementPort;
     }
 
-    /** Starts {@code LOOKOUT_HOME/lookout serve} with these environment overrides; waits until it is ready. */
-    static ServiceProcess start(Path home, Map<String, String> env, int httpPort, Path log, Duration timeout)
+    /**
+     * Starts {@code LOOKOUT_HOME/lookout serve} with these environment overrides, its health on
+     * {@code managementPort} and its app port on another free one; waits until it is ready.
+     */
+    static ServiceProcess start(Path home, Map<String, String> env, int managementPort, Path log, Duration timeout)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("lookout").toString(), "serve")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
-        ServiceProcess service = new ServiceProcess(pb.start(), httpPort);
+        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(lookout.broker.EmbeddedBroker.freePort()));
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+        ServiceProcess service = new ServiceProcess(pb.start(), managementPort);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!service.ready()) {
             if (!service.process.isAlive()) {
@@ -48,7 +52,7 @@ final class ServiceProcess implements AutoCloseable {
 
     private boolean ready() {
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/ready"))
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException e) {

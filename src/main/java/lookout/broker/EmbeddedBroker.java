@@ -101,10 +101,23 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
+     * As {@link #start(int, Path)}, reachable from other hosts: clients connect on every interface and
+     * are told to come back to {@code advertisedHost} (null: loopback only, as {@link #start(int, Path)}).
+     * The controller stays on loopback. For a development broker in a cluster (k8s/overlays/dev).
+     */
+    public static EmbeddedBroker startReachable(int port, Path dataDir, String advertisedHost) {
+        return start(port, dataDir, null, advertisedHost);
+    }
+
+    /**
      * As {@link #start(int, Path)}; with security, clients connect over SASL_SSL with the given
      * users (see {@link Security}).
      */
     public static EmbeddedBroker start(int port, Path dataDir, Security security) {
+        return start(port, dataDir, security, null);
+    }
+
+    private static EmbeddedBroker start(int port, Path dataDir, Security security, String advertisedHost) {
         boolean temp = dataDir == null;
         try {
             Path dir = temp ? Files.createTempDirectory("lookout-kafka-") : Files.createDirectories(dataDir);
@@ -115,6 +128,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             Properties props = config(clientPort, controllerPort, dir);
             if (security != null) {
                 secure(props, clientPort, internalPort, controllerPort, security);
+            } else if (advertisedHost != null) {
+                props.put("listeners", "PLAINTEXT://0.0.0.0:" + clientPort + ",CONTROLLER://localhost:" + controllerPort);
+                props.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + clientPort);
             }
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             format(config, dir);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
+import lookout.cli.RoleHealth;
 import lookout.cli.Shutdown;
 import lookout.config.CameraSettings;
 import lookout.config.LookoutConfig;
@@ -83,6 +84,9 @@ public class CameraCommand implements Callable<Integer> {
     @Inject
     Shutdown shutdown;
 
+    @Inject
+    RoleHealth health;
+
     @Override
     public Integer call() throws Exception {
         CameraSettings configured = LookoutConfig.current().camera();
@@ -108,6 +112,9 @@ public class CameraCommand implements Callable<Integer> {
         Producer<String, byte[]> producer = CameraProducers.create(clients, "lookout-camera");
         CameraGroup group = new CameraGroup(specs, producer, topic, meters, settings);
         AutoCloseable closeProducer = () -> producer.close(Duration.ofSeconds(5));
+        if (health != null) {
+            health.register("camera", () -> true, () -> true); // each camera's state: lookout_camera_streaming
+        }
         if (shutdown != null) {
             shutdown.register(closeProducer);
             shutdown.register(group); // closed first (newest first)

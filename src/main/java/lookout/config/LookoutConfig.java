@@ -53,6 +53,18 @@ public final class LookoutConfig {
         if (platform.getOptionalValue(PROBE, String.class).isPresent()) {
             return new LookoutConfig(platform);
         }
+        return standalone(Map.of());
+    }
+
+    /**
+     * application.properties as a process would see it with these environment variables added (a
+     * deployment's env file, e.g. k8s/base/config.env): what to render resources for that deployment from.
+     */
+    public static LookoutConfig withEnv(Map<String, String> env) {
+        return standalone(env);
+    }
+
+    private static LookoutConfig standalone(Map<String, String> env) {
         URL properties = LookoutConfig.class.getClassLoader().getResource("application.properties");
         if (properties == null) {
             throw new IllegalStateException("application.properties is not on the classpath");
@@ -60,7 +72,8 @@ public final class LookoutConfig {
         try {
             return new LookoutConfig(new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors()
                     .withConverter(Duration.class, 200, new DurationConverter()) // "5ms", "10s" as in Quarkus
-                    .withSources(new PropertiesConfigSource(properties, PROPERTIES_ORDINAL)).build());
+                    .withSources(new PropertiesConfigSource(properties, PROPERTIES_ORDINAL))
+                    .withSources(new io.smallrye.config.EnvConfigSource(env, 350) { }).build());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot read " + properties + ": " + e.getMessage(), e);
         }
@@ -255,8 +268,26 @@ public final class LookoutConfig {
         return get("quarkus.http.port", Integer.class);
     }
 
+    /** The management port of serve and demo (health, metrics). */
+    public int managementPort() {
+        return get("quarkus.management.port", Integer.class);
+    }
+
     public RestSettings rest() {
-        return new RestSettings(get("lookout.rest.enabled", Boolean.class),
-                config.getOptionalValue("lookout.rest.token", String.class).orElse(""));
+        return new RestSettings(get("lookout.rest.enabled", Boolean.class));
+    }
+
+    /** The users file and the failed-login limits of the HTTP side (pages, streams, REST, metrics). */
+    public AuthSettings auth() {
+        return new AuthSettings(path("lookout.auth.users-file"),
+                get("lookout.auth.login.max-failures-per-user", Integer.class),
+                get("lookout.auth.login.max-failures-per-address", Integer.class),
+                get("lookout.auth.login.window", Duration.class),
+                get("lookout.auth.credential-cache", Duration.class));
+    }
+
+    /** Live pages (event streams) open at once in this process; one more is answered 503. */
+    public int liveMaxPages() {
+        return get("lookout.live.max-pages", Integer.class);
     }
 }

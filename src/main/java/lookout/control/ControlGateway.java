@@ -1,15 +1,18 @@
 package lookout.control;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.Consumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import lookout.common.Json;
 
 /**
- * The REST door to {@code lookout.control}: checks the bearer token, validates the command with
- * the same parser the trainer uses, and forwards the original JSON. Off unless enabled, and refused
- * when enabled without a token (an open control plane is never the default).
+ * The REST door to {@code lookout.control}: validates the command with the same parser the trainer
+ * uses and forwards it with the caller's name in {@code "by"} (whatever the body said there), so
+ * every event the command causes names who sent it. Who may call it is decided before it (HTTP login,
+ * role operator); off unless enabled.
  */
 public final class ControlGateway {
     /** What a request gets back: HTTP status and a JSON body. */
@@ -17,49 +20,46 @@ public final class ControlGateway {
     }
 
     private final boolean enabled;
-    private final String token;
     private final Consumer<byte[]> sender;
 
-    public ControlGateway(boolean enabled, String token, Consumer<byte[]> sender) {
+    public ControlGateway(boolean enabled, Consumer<byte[]> sender) {
         this.enabled = enabled;
-        this.token = token == null ? "" : token;
         this.sender = sender;
     }
 
-    /** Null when the caller may proceed, else the refusal to send back. */
-    public Reply authorize(String authorization) {
-        if (!enabled) {
-            return new Reply(404, "{\"error\":\"REST control is disabled (lookout.rest.enabled=false)\"}");
-        }
-        if (token.isBlank()) {
-            return new Reply(503, "{\"error\":\"REST control is enabled but lookout.rest.token is not set\"}");
-        }
-        String expected = "Bearer " + token;
-        if (authorization == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                authorization.trim().getBytes(StandardCharsets.UTF_8))) {
-            return new Reply(401, "{\"error\":\"missing or wrong bearer token\"}");
-        }
-        return null;
+    /** Null when the door is open, else the refusal to send back. */
+    public Reply refusal() {
+        return enabled ? null : new Reply(404, "{\"error\":\"REST control is disabled (lookout.rest.enabled=false)\"}");
     }
 
-    public Reply submit(String authorization, byte[] body) {
-        Reply refused = authorize(authorization);
+    /** @param by the authenticated caller's name */
+    public Reply submit(String by, byte[] body) {
+        Reply refused = refusal();
         if (refused != null) {
             return refused;
         }
         try {
-            ControlCommand cmd = ControlParser.parse(body);
-            sender.accept(body);
+            ControlParser.parse(body);
+            JsonNode root = Json.MAPPER.readTree(body);
+            ((ObjectNode) root).put(ControlParser.BY, by);
+            byte[] signed = Json.MAPPER.writeValueAsBytes(root);
+            ControlCommand cmd = ControlParser.parse(signed); // still within the limits with the name added
+            sender.accept(signed);
             return new Reply(202, "{\"accepted\":\"" + cmd.name() + "\"" + (cmd.id() != null
-                    ? ",\"id\":" + Json.MAPPER.writeValueAsString(cmd.id()) : "") + "}");
+                    ? ",\"id\":" + Json.MAPPER.writeValueAsString(cmd.id()) : "") + ",\"by\":"
+                    + Json.MAPPER.writeValueAsString(by) + "}");
         } catch (InvalidCommandException e) {
-            try {
-                return new Reply(400, "{\"error\":" + Json.MAPPER.writeValueAsString(e.getMessage()) + "}");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
-                return new Reply(400, "{\"error\":\"invalid command\"}");
-            }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return new Reply(500, "{\"error\":\"cannot encode reply\"}");
+            return error(e.getMessage());
+        } catch (java.io.IOException e) {
+            return error("not JSON: " + e.getMessage());
+        }
+    }
+
+    private static Reply error(String message) {
+        try {
+            return new Reply(400, "{\"error\":" + Json.MAPPER.writeValueAsString(message) + "}");
+        } catch (JsonProcessingException x) {
+            return new Reply(400, "{\"error\":\"invalid command\"}");
         }
     }
 }

@@ -18,7 +18,15 @@ import lookout.kafka.Topics;
  * {"command":"counting-line","camera":"door","line":[0.0,0.6,1.0,0.6]}   ("line":null removes it)</pre>
  */
 public final class ControlParser {
-    private static final Set<String> COMMON = Set.of("command", "id");
+    private static final Set<String> COMMON = Set.of("command", "id", "by");
+    /**
+     * Who sent the command, repeated in every event it causes: the REST door writes the logged-in
+     * user's name here (overwriting whatever the body said). A Kafka writer can put any name: on that
+     * path the Kafka principal (its ACLs) is who decides, not this field.
+     */
+    public static final String BY = "by";
+    /** Longest "by". */
+    static final int MAX_BY_CHARS = 128;
     /** Longest command id: ids are repeated in every event a command causes. */
     static final int MAX_ID_CHARS = 128;
     private static final String NAMES = "retrain, promote, rollback, reload, prune, counting-line";
@@ -47,6 +55,10 @@ public final class ControlParser {
         String id = root.hasNonNull("id") ? root.get("id").asText() : null;
         if (id != null && (id.length() > MAX_ID_CHARS || !root.get("id").isValueNode())) {
             throw new InvalidCommandException(null, "\"id\" must be a string of at most " + MAX_ID_CHARS + " characters");
+        }
+        JsonNode by = root.get(BY);
+        if (by != null && !by.isNull() && (!by.isTextual() || by.asText().isEmpty() || by.asText().length() > MAX_BY_CHARS)) {
+            throw new InvalidCommandException(id, "\"by\" must be a name of 1-" + MAX_BY_CHARS + " characters");
         }
         JsonNode cmd = root.get("command");
         if (cmd == null || !cmd.isTextual()) {
@@ -92,6 +104,16 @@ public final class ControlParser {
             default -> throw new InvalidCommandException(id, "unknown command \"" + Names.clip(cmd.asText(), 40)
                     + "\" (" + NAMES + ")");
         };
+    }
+
+    /** Who sent a command that {@link #parse} accepted ({@value #BY}), or null. */
+    public static String by(byte[] value) {
+        try {
+            JsonNode by = Json.MAPPER.readTree(value).get(BY);
+            return by == null || !by.isTextual() ? null : by.asText();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static void only(JsonNode root, String id, String... allowed) throws InvalidCommandException {

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import lookout.cli.Shutdown;
+import lookout.auth.UsersFile;
 import lookout.broker.EmbeddedBroker;
 import lookout.camera.CameraBridge;
 import lookout.camera.CameraProducers;
@@ -119,6 +120,7 @@ public class DemoCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        firstAdmin(config.auth().usersFile());
         long t0 = System.nanoTime();
         EmbeddedBroker broker = shutdown.register(EmbeddedBroker.start(port, null));
         System.out.printf("demo: broker ready on %s (%.1f s)%n", broker.bootstrapServers(), seconds(t0));
@@ -148,11 +150,12 @@ public class DemoCommand implements Callable<Integer> {
         if (countingLine != null) {
             runtime.countingLines().set(cameraId, countingLine);
         }
-        System.out.printf("demo: live page on http://localhost:%d/ (metrics on /q/metrics)%n",
-                config.httpPort());
+        System.out.printf("demo: live page on http://localhost:%d/ (log in; metrics on http://localhost:%d/q/metrics"
+                + " for role metrics or admin)%n", config.httpPort(), config.managementPort());
         if (reviewBudget > 0) {
-            System.out.printf("demo: review page on http://localhost:%d/review.html: up to %d frames an hour where the"
-                    + " model is unsure, to label (docs/review.md)%n", config.httpPort(), reviewBudget);
+            System.out.printf("demo: review page on http://localhost:%d/review.html (log in as an operator: the admin"
+                    + " is one): up to %d frames an hour where the model is unsure, to label (docs/review.md)%n",
+                    config.httpPort(), reviewBudget);
         }
 
         KafkaClients clients = new KafkaClients(kafka);
@@ -181,6 +184,27 @@ public class DemoCommand implements Callable<Integer> {
         status.start();
         shutdown.awaitExit();
         return cameraError.get() == null ? 0 : 1;
+    }
+
+    /**
+     * At the first start (no users file yet) creates user admin with a generated password and shows it
+     * once: only its bcrypt hash is stored (mode 600). Later starts say where the users are.
+     */
+    static void firstAdmin(Path usersFile) throws java.io.IOException {
+        String password = UsersFile.createWithAdmin(usersFile, "admin");
+        if (password == null) {
+            System.out.println("demo: log in to the live page as a user of " + usersFile
+                    + " (`./lookout users list`; a new password: `./lookout users passwd NAME`)");
+            return;
+        }
+        System.out.println("demo: first start: created user admin for the live page; this password is shown once, only its"
+                + " bcrypt hash is kept (" + usersFile + "):");
+        System.out.println();
+        System.out.println("    user admin    password " + password);
+        System.out.println();
+        System.out.println("demo: more users: `./lookout users add NAME --role viewer|operator|admin`; forgot it:"
+                + " `./lookout users passwd admin`");
+        System.out.flush();
     }
 
     private void statusLoop(CameraBridge camera, Watcher watcher, DetectionService service, AtomicBoolean cameraDone,

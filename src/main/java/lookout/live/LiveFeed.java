@@ -32,6 +32,7 @@ final class LiveFeed implements AutoCloseable {
     private final LiveHub hub;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean following;
 
     LiveFeed(KafkaClients clients, LiveHub hub) {
         this.consumer = clients.consumer(null, "lookout-live");
@@ -54,6 +55,7 @@ final class LiveFeed implements AutoCloseable {
             }
             consumer.assign(parts);
             consumer.seekToEnd(parts);
+            following = true;
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
                     if (r.key() == null || r.value() == null) {
@@ -92,6 +94,16 @@ final class LiveFeed implements AutoCloseable {
         } catch (IOException e) {
             LOG.debugf("not a detections record at %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
         }
+    }
+
+    /** True once the feed has its partitions, until it stops. */
+    boolean following() {
+        return following && thread.isAlive();
+    }
+
+    /** False once the feed's thread has stopped (an error it could not recover from, or closing). */
+    boolean alive() {
+        return thread.isAlive() || !running;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package lookout.live;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,8 @@ public class LiveRuntime {
     Shutdown shutdown;
 
     private volatile LiveHub hub;
+    private volatile LiveFeed feed;
+    private final AtomicInteger pages = new AtomicInteger();
 
     /**
      * Starts following the frames and detections topics; stopped on shutdown.
@@ -30,8 +33,43 @@ public class LiveRuntime {
             return;
         }
         LiveHub h = shutdown.register(new LiveHub(settings, System::currentTimeMillis, lines));
-        shutdown.register(new LiveFeed(clients, h).start());
+        feed = shutdown.register(new LiveFeed(clients, h).start());
         hub = h;
+    }
+
+    /** The live role's liveness: its feed has not died (true before it starts). */
+    public boolean alive() {
+        LiveFeed f = feed;
+        return f == null || f.alive();
+    }
+
+    /** The live role's readiness: the feed follows both topics. */
+    public boolean following() {
+        LiveFeed f = feed;
+        return f != null && f.following();
+    }
+
+    /** Counts one more open page (event stream) unless {@code max} are open already. */
+    public boolean openPage(int max) {
+        while (true) {
+            int n = pages.get();
+            if (n >= max) {
+                return false;
+            }
+            if (pages.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A page's stream ended (closed by the browser, cut off for being too slow, or the hub closed). */
+    public void pageClosed() {
+        pages.decrementAndGet();
+    }
+
+    /** Pages open now. */
+    public int pages() {
+        return pages.get();
     }
 
     /** The hub, or null when no live page runs in this process. */

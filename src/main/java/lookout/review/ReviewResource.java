@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
+import lookout.auth.Role;
+
 /**
  * The review page's data ({@code /review.html} is the page): {@code GET /api/review/items} the items
  * waiting (without pictures), {@code GET /api/review/items/{id}} one item, {@code .../picture} its
@@ -26,7 +28,7 @@ import jakarta.ws.rs.core.SecurityContext;
  * {@code {"error": code, "detail": ...}}. Operators only: pictures of people, and answers become training data.
  */
 @Path("/api/review")
-@RolesAllowed("operator")
+@RolesAllowed(Role.OPERATOR_NAME)
 public class ReviewResource {
     @Inject
     ReviewRuntime runtime;

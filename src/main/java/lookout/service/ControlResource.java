@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,6 +21,8 @@ import jakarta.ws.rs.core.Response;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import lookout.auth.Role;
 import lookout.config.LookoutConfig;
 import lookout.config.RestSettings;
 import lookout.control.ControlGateway;
@@ -31,15 +33,19 @@ import lookout.registry.ModelManifest;
 import lookout.registry.RegistryState;
 
 /**
- * Optional REST control beside the detector (disabled by default; bearer-token protected when
- * enabled): {@code POST /api/control} takes the same JSON commands as {@code lookout.control};
- * {@code GET /api/models} lists the registry's versions and the serving one.
+ * Optional REST control beside the detector (disabled by default): {@code POST /api/control} takes
+ * the same JSON commands as {@code lookout.control} and forwards them with the caller's name in
+ * {@code "by"}; {@code GET /api/models} lists the registry's versions and the serving one. Callers are
+ * the HTTP login's users with role operator (basic credentials or a session).
  */
 @Path("/api")
 @ApplicationScoped
+@RolesAllowed(Role.OPERATOR_NAME)
 public class ControlResource {
     @Inject
     ServiceRuntime runtime;
+    @Inject
+    SecurityIdentity identity;
     private KafkaProducer<String, byte[]> producer;
     private KafkaModelRegistry registry;
 
@@ -65,7 +71,7 @@ public class ControlResource {
 
     private ControlGateway gateway() {
         RestSettings rest = LookoutConfig.current().rest();
-        return new ControlGateway(rest.enabled(), rest.token(), body -> {
+        return new ControlGateway(rest.enabled(), body -> {
             try {
                 producer().send(new ProducerRecord<>(Topics.CONTROL, null, body)).get();
             } catch (Exception e) {
@@ -78,16 +84,16 @@ public class ControlResource {
     @Path("/control")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response control(@HeaderParam("Authorization") String authorization, byte[] body) {
-        ControlGateway.Reply reply = gateway().submit(authorization, body);
+    public Response control(byte[] body) {
+        ControlGateway.Reply reply = gateway().submit(identity.getPrincipal().getName(), body);
         return Response.status(reply.status()).entity(reply.body()).build();
     }
 
     @GET
     @Path("/models")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response models(@HeaderParam("Authorization") String authorization) {
-        ControlGateway.Reply refused = gateway().authorize(authorization);
+    public Response models() {
+        ControlGateway.Reply refused = gateway().refusal();
         if (refused != null) {
             return Response.status(refused.status()).entity(refused.body()).build();
         }

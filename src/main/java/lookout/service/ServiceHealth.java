@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
+ * The detector's details in the health answers (the roles' verdicts: {@link lookout.cli.RoleHealth}).
  * /q/health/ready: model loaded and warmed up, Kafka Streams RUNNING, and serving the registry's
  * serving version (see {@link DetectionService#ready()}). /q/health/live: streams not dead.
  */
@@ -41,7 +42,8 @@ public final class ServiceHealth {
         @Override
         public HealthCheckResponse call() {
             DetectionService s = runtime.current();
-            return describe("detector", s).status(s != null && s.ready()).build();
+            // no detector in this process (or not yet): RoleHealth decides (a starting process is not ready)
+            return describe("detector", s).status(s == null || s.ready()).build();
         }
     }
 

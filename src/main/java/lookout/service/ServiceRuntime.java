@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import lookout.camera.CameraConfigFile;
+import lookout.cli.RoleHealth;
 import lookout.cli.Shutdown;
 import lookout.config.DetectorSettings;
 import lookout.config.KafkaSettings;
@@ -22,6 +23,7 @@ import lookout.detect.DjlDetector;
 import lookout.detect.InferencePool;
 import lookout.detect.swap.HotSwap;
 import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
 import lookout.live.LiveRuntime;
 import lookout.review.ReviewMetrics;
@@ -47,6 +49,8 @@ public class ServiceRuntime {
     @Inject
     LiveRuntime live;
     @Inject
+    RoleHealth health;
+    @Inject
     ReviewRuntime reviewPage;
 
     private volatile DetectionService current;
@@ -60,6 +64,9 @@ public class ServiceRuntime {
 
     /** As {@link #start(KafkaSettings, DetectorSettings)}, with these review settings (the demo turns review on). */
     public DetectionService start(KafkaSettings kafka, DetectorSettings settings, ReviewSettings review) {
+        // registered first: not ready while topics, model loading and warm-up take their time
+        health.register("detector", () -> current == null || current.alive(),
+                () -> current != null && current.ready());
         KafkaClients clients = new KafkaClients(kafka);
         this.clients = clients;
         LookoutConfig config = LookoutConfig.current();
@@ -73,10 +80,7 @@ public class ServiceRuntime {
         current = service;
         service.start();
         shutdown.register(CountingLineCommands.follow(clients, lines));
-        live.start(clients, config.live(), camera -> {
-            CountingLine line = lines.get(camera);
-            return line == null ? null : line.toArray();
-        });
+        startLive(clients, config, lines);
         reviewPage.start(clients, review);
         ModelsSettings models = config.models();
         if (models.watch()) {
@@ -89,6 +93,32 @@ public class ServiceRuntime {
             service.metrics().watcherUp(() -> false);
         }
         return service;
+    }
+
+    /**
+     * The live page alone ({@code lookout live}): follows the frames and detections topics and the
+     * counting lines (cameras file, {@code counting-line} commands), analyses nothing.
+     */
+    public void startLive(KafkaSettings kafka) {
+        KafkaClients clients = new KafkaClients(kafka);
+        this.clients = clients;
+        LookoutConfig config = LookoutConfig.current();
+        if (!config.live().enabled()) {
+            throw new IllegalStateException("the live role with lookout.live.enabled=false has nothing to do");
+        }
+        health.register("live", live::alive, live::following);
+        TopicAdmin.ensure(clients.settings(), Topics.DETECTOR); // the page follows their partitions
+        CountingLines lines = CountingLines.of(countingLines(config.stats()));
+        this.lines = lines;
+        shutdown.register(CountingLineCommands.follow(clients, lines));
+        startLive(clients, config, lines);
+    }
+
+    private void startLive(KafkaClients clients, LookoutConfig config, CountingLines lines) {
+        live.start(clients, config.live(), camera -> {
+            CountingLine line = lines.get(camera);
+            return line == null ? null : line.toArray();
+        });
     }
 
     /** The Kafka clients the running service uses (the REST control door sends through them), or null. */

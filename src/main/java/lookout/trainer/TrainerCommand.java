@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import lookout.cli.RoleHealth;
 import lookout.cli.Shutdown;
 import lookout.config.LookoutConfig;
 import lookout.config.TrainerSettings;
@@ -23,6 +24,8 @@ public class TrainerCommand implements Callable<Integer> {
     Shutdown shutdown;
     @Inject
     MeterRegistry registry;
+    @Inject
+    RoleHealth health;
 
     @CommandLine.Mixin
     KafkaOptions kafka = new KafkaOptions();
@@ -34,10 +37,13 @@ public class TrainerCommand implements Callable<Integer> {
         KafkaClients clients = kafka.clients();
         FrameDecoder decoder = new FrameDecoder(config.frameLimits());
         String className = config.targetClass();
+        TrainerService[] started = new TrainerService[1];
+        health.register("trainer", () -> started[0] == null || started[0].alive(), () -> started[0] != null);
         TrainerService trainer = shutdown.register(new TrainerService(clients, settings, LabelCodec.fromConfig(config),
                 config.models().chunkBytes(), new DjlFineTuneTrainer(settings.device(), className, decoder),
                 new DjlModelScorer(settings.device(), settings.scoreBatchSize(), className,
                         config.detector().scoreThreshold(), decoder)).withMetrics(registry).start());
+        started[0] = trainer;
         System.out.printf("lookout trainer on %s: holdout %.2f, tolerance %.3f, base model %s; waiting for "
                 + "commands on lookout.control%n", clients.bootstrapServers(), settings.holdoutFraction(),
                 settings.tolerance(), settings.baseModelDir());

@@ -173,6 +173,12 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
+    /** False once the command loop has stopped (a failure it could not survive, or closing). */
+    public boolean alive() {
+        Thread t = thread;
+        return t == null || t.isAlive() || !running.get();
+    }
+
     /** True while a retrain runs. */
     public boolean busy() {
         Future<?> j = job;
@@ -237,20 +243,21 @@ public final class TrainerService implements AutoCloseable {
             complete(r, List.of(event(Events.ERROR, err)));
             return;
         }
+        String by = ControlParser.by(r.value()); // who sent it (the REST door's user): every event it causes says so
         try {
             if (cmd instanceof ControlCommand.Retrain retrain) {
-                startRetrain(retrain, RetrainJob.TRIGGER_COMMAND, r);
+                startRetrain(retrain, RetrainJob.TRIGGER_COMMAND, r, by);
             } else if (cmd instanceof ControlCommand.Promote p) {
-                moveServing(r, p.id(), p.version(), "promote", Events.PROMOTED);
+                moveServing(r, p.id(), by, p.version(), "promote", Events.PROMOTED);
             } else if (cmd instanceof ControlCommand.Rollback rb) {
-                moveServing(r, rb.id(), rb.version(), "rollback", Events.ROLLED_BACK);
+                moveServing(r, rb.id(), by, rb.version(), "rollback", Events.ROLLED_BACK);
             } else if (cmd instanceof ControlCommand.Prune p) {
                 int keep = p.keep() != null ? p.keep() : settings.keepVersions();
                 Map<String, List<ProducerRecord<String, byte[]>>> tombstones =
                         ModelPublisher.pruneRecords(registry.snapshot(), keep);
                 List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
                 tombstones.values().forEach(records::addAll);
-                records.add(event(Events.PRUNED, withId(p.id(), Map.of("versions", List.copyOf(tombstones.keySet()),
+                records.add(event(Events.PRUNED, withId(p.id(), by, Map.of("versions", List.copyOf(tombstones.keySet()),
                         "keep", keep))));
                 complete(r, records);
             } else {
@@ -261,27 +268,29 @@ public final class TrainerService implements AutoCloseable {
             throw e; // Kafka itself failed: handled by the caller's rewind
         } catch (RuntimeException e) {
             LOG.error("command failed", e);
-            complete(r, List.of(event(Events.ERROR, withId(cmd.id(), Map.of("command", cmd.name(),
+            complete(r, List.of(event(Events.ERROR, withId(cmd.id(), by, Map.of("command", cmd.name(),
                     "error", String.valueOf(e.getMessage()))))));
         }
     }
 
-    private void startRetrain(ControlCommand.Retrain cmd, String trigger, ConsumerRecord<String, byte[]> command) {
+    private void startRetrain(ControlCommand.Retrain cmd, String trigger, ConsumerRecord<String, byte[]> command,
+            String by) {
         control.pause(control.assignment());
+        EventSink runEvents = (type, details) -> sink.emit(type, withBy(by, details));
         RetrainJob.Outcomes outcomes = new RetrainJob.Outcomes() {
             @Override
             public ModelManifest publish(Path dir, String version, boolean serve, String previous,
                     Map<String, Object> event) throws Exception {
                 ModelPublisher.Publication p = registry.publication(dir, version, serve, previous);
                 List<ProducerRecord<String, byte[]>> records = new ArrayList<>(p.records());
-                records.add(event(Events.PUBLISHED, event));
+                records.add(event(Events.PUBLISHED, withBy(by, event)));
                 commitFromWorker(records, command);
                 return p.manifest();
             }
 
             @Override
             public void report(String type, Map<String, Object> event) {
-                commitFromWorker(List.of(event(type, event)), command);
+                commitFromWorker(List.of(event(type, withBy(by, event))), command);
             }
         };
         job = worker.submit(() -> {
@@ -297,7 +306,7 @@ public final class TrainerService implements AutoCloseable {
                 outcomes.report(Events.FAILED, f);
                 return;
             }
-            new RetrainJob(trainer, scorer, registry, sink, settings).run(cmd, labels.labels(), trigger, outcomes);
+            new RetrainJob(trainer, scorer, registry, runEvents, settings).run(cmd, labels.labels(), trigger, outcomes);
         });
     }
 
@@ -389,7 +398,7 @@ public final class TrainerService implements AutoCloseable {
         nextPolicyCheck = now + settings.policy().check().toMillis();
         Optional<String> camera = policy.due(labels.labels(), now);
         camera.ifPresent(c -> startRetrain(new ControlCommand.Retrain("policy-" + c + "-" + now, null, null, c, null,
-                null), RetrainJob.TRIGGER_POLICY, null));
+                null), RetrainJob.TRIGGER_POLICY, null, null));
     }
 
     /** An empty registry gets the configured base model as version 1, serving: the rollback target. */
@@ -404,7 +413,7 @@ public final class TrainerService implements AutoCloseable {
                 "reason", "seeded the empty registry with " + settings.baseModelDir()));
     }
 
-    private void moveServing(ConsumerRecord<String, byte[]> r, String id, String version, String reason,
+    private void moveServing(ConsumerRecord<String, byte[]> r, String id, String by, String version, String reason,
             String eventType) {
         try {
             RegistryState state = registry.snapshot();
@@ -412,9 +421,9 @@ public final class TrainerService implements AutoCloseable {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("version", p.version());
             e.put("previous", p.previous());
-            complete(r, List.of(ModelPublisher.servingRecord(p), event(eventType, withId(id, e))));
+            complete(r, List.of(ModelPublisher.servingRecord(p), event(eventType, withId(id, by, e))));
         } catch (IllegalArgumentException e) {
-            complete(r, List.of(event(Events.ERROR, withId(id, Map.of("command", reason, "error", e.getMessage())))));
+            complete(r, List.of(event(Events.ERROR, withId(id, by, Map.of("command", reason, "error", e.getMessage())))));
         }
     }
 
@@ -422,11 +431,23 @@ public final class TrainerService implements AutoCloseable {
         return Events.record(type, events.source(), details);
     }
 
-    private static Map<String, Object> withId(String id, Map<String, ?> details) {
+    private static Map<String, Object> withId(String id, String by, Map<String, ?> details) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
-        m.putAll(details);
-        return m;
+        return withBy(by, m, details);
+    }
+
+    /** The details with {@code "by"} (who sent the command) after them, when known. */
+    static Map<String, Object> withBy(String by, Map<String, ?> details) {
+        return withBy(by, new LinkedHashMap<>(), details);
+    }
+
+    private static Map<String, Object> withBy(String by, Map<String, Object> into, Map<String, ?> details) {
+        into.putAll(details);
+        if (by != null) {
+            into.put(ControlParser.BY, by);
+        }
+        return into;
     }
 
     private static String snippet(byte[] value) {

@@ -219,7 +219,10 @@ function connect() {
   const source = new EventSource('/live/events');
   const link = document.getElementById('t-link');
   source.onopen = () => { stats.connected = true; link.textContent = 'live'; link.className = 'link up'; };
-  source.onerror = () => { stats.connected = false; link.textContent = 'reconnecting'; link.className = 'link down'; };
+  source.onerror = () => {
+    stats.connected = false; link.textContent = 'reconnecting'; link.className = 'link down';
+    toLoginIfSessionEnded();
+  };
   source.onmessage = m => {
     const u = JSON.parse(m.data);
     stats.received++;
@@ -231,9 +234,18 @@ function connect() {
   };
 }
 
+// A session that ended (timeout, logout elsewhere, user removed) answers with a redirect to the login form.
+async function toLoginIfSessionEnded() {
+  try {
+    const r = await fetch('/live/state', { redirect: 'manual' });
+    if (r.type === 'opaqueredirect' || r.status === 401) location.assign('/login');
+  } catch (e) { /* the server is away: EventSource keeps trying */ }
+}
+
 async function load() {
   try {
-    const r = await fetch('/live/state');
+    const r = await fetch('/live/state', { redirect: 'manual' });
+    if (r.type === 'opaqueredirect' || r.status === 401) { location.assign('/login'); return; }
     if (!r.ok) throw new Error(await r.text());
     const s = await r.json();
     for (const c of s.cameras) {

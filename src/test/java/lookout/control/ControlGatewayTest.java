@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class ControlGatewayTest {
     private final List<String> sent = new ArrayList<>();
 
-    private ControlGateway gateway(boolean enabled, String token) {
-        return new ControlGateway(enabled, token, b -> sent.add(new String(b, StandardCharsets.UTF_8)));
+    private ControlGateway gateway(boolean enabled) {
+        return new ControlGateway(enabled, b -> sent.add(new String(b, StandardCharsets.UTF_8)));
     }
 
     private static byte[] body(String s) {
@@ -21,35 +21,31 @@ class ControlGatewayTest {
 
     @Test
     void shouldBeOffByDefault() {
-        assertThat(gateway(false, "t").submit("Bearer t", body("{\"command\":\"reload\"}")).status()).isEqualTo(404);
+        assertThat(gateway(false).submit("olga", body("{\"command\":\"reload\"}")).status()).isEqualTo(404);
         assertThat(sent).isEmpty();
     }
 
     @Test
-    void shouldRefuseWhenEnabledWithoutTokenConfigured() {
-        assertThat(gateway(true, "").submit("Bearer ", body("{\"command\":\"reload\"}")).status()).isEqualTo(503);
-        assertThat(sent).isEmpty();
-    }
-
-    @Test
-    void shouldRejectMissingOrWrongToken() {
-        assertThat(gateway(true, "s3cret").submit(null, body("{\"command\":\"reload\"}")).status()).isEqualTo(401);
-        assertThat(gateway(true, "s3cret").submit("Bearer nope", body("{\"command\":\"reload\"}")).status())
-                .isEqualTo(401);
-        assertThat(sent).isEmpty();
-    }
-
-    @Test
-    void shouldForwardValidCommandAndRejectInvalidOneWithReason() {
-        ControlGateway g = gateway(true, "s3cret");
-        ControlGateway.Reply ok = g.submit("Bearer s3cret", body("{\"command\":\"promote\",\"version\":\"3\",\"id\":\"x\"}"));
+    void shouldForwardValidCommandWithTheCallersNameAndRejectInvalidOneWithReason() {
+        ControlGateway g = gateway(true);
+        ControlGateway.Reply ok = g.submit("olga", body("{\"command\":\"promote\",\"version\":\"3\",\"id\":\"x\"}"));
         assertThat(ok.status()).isEqualTo(202);
-        assertThat(ok.body()).contains("\"accepted\":\"promote\"").contains("\"id\":\"x\"");
-        assertThat(sent).containsExactly("{\"command\":\"promote\",\"version\":\"3\",\"id\":\"x\"}");
+        assertThat(ok.body()).contains("\"accepted\":\"promote\"").contains("\"id\":\"x\"").contains("\"by\":\"olga\"");
+        assertThat(sent).containsExactly("{\"command\":\"promote\",\"version\":\"3\",\"id\":\"x\",\"by\":\"olga\"}");
+        assertThat(ControlParser.by(body(sent.get(0)))).isEqualTo("olga");
 
-        ControlGateway.Reply bad = g.submit("Bearer s3cret", body("{\"command\":\"explode\"}"));
+        ControlGateway.Reply bad = g.submit("olga", body("{\"command\":\"explode\"}"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body()).contains("unknown command");
         assertThat(sent).hasSize(1);
+    }
+
+    @Test
+    void shouldReplaceANameTheBodyClaimsWithTheCallersOwn() {
+        // Given an operator who writes someone else's name into the command
+        gateway(true).submit("olga", body("{\"command\":\"reload\",\"by\":\"admin\"}"));
+        // Then the command on lookout.control names the caller
+        assertThat(sent).hasSize(1);
+        assertThat(ControlParser.by(body(sent.get(0)))).isEqualTo("olga");
     }
 }

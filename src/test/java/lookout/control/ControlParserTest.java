@@ -35,6 +35,18 @@ class ControlParserTest {
     }
 
     @Test
+    void shouldAcceptWhoSentACommandOnAnyCommandAndRefuseANameThatIsNoName() throws Exception {
+        byte[] reload = "{\"command\":\"reload\",\"by\":\"olga\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(ControlParser.parse(reload)).isEqualTo(new ControlCommand.Reload(null));
+        assertThat(ControlParser.by(reload)).isEqualTo("olga");
+        assertThat(ControlParser.by("{\"command\":\"reload\"}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThatThrownBy(() -> parse("{\"command\":\"reload\",\"by\":7}")).hasMessageContaining("\"by\"");
+        assertThatThrownBy(() -> parse("{\"command\":\"reload\",\"by\":\"\"}")).hasMessageContaining("\"by\"");
+        assertThatThrownBy(() -> parse("{\"command\":\"reload\",\"by\":\"" + "x".repeat(129) + "\"}"))
+                .hasMessageContaining("\"by\"");
+    }
+
+    @Test
     void shouldRefuseUnknownCommandKeepingItsId() {
         assertThatThrownBy(() -> parse("{\"command\":\"selfdestruct\",\"id\":\"x1\"}"))
                 .isInstanceOfSatisfying(InvalidCommandException.class, e -> {

@@ -25,15 +25,18 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import lookout.auth.Role;
 import lookout.common.Json;
 import lookout.kafka.Topics;
 import lookout.testing.AppProcess;
 import lookout.testing.Chromium;
 import lookout.testing.TestBroker;
 import lookout.testing.TestModels;
+import lookout.testing.TestUsers;
 
 /**
  * The live page in a real headless Chromium, against the packaged app serving with the tiny model.
@@ -42,7 +45,9 @@ import lookout.testing.TestModels;
  * bounded time of being sent, no camera far behind the server's newest). Then, with two cameras at
  * a rate the model keeps up with, each picture's boxes are those of the detections record of that
  * very frame on {@code lookout.detections} (same count, track ids and numbers; every box read back
- * from the canvas pixels). Prints the figures it measured.
+ * from the canvas pixels). Before any of it, the page asks for a login, refuses a wrong password
+ * (no picture drawn, no state served) and shows the cameras after the right one. Prints the figures
+ * it measured.
  */
 @Timeout(420)
 class LivePageIT {
@@ -51,13 +56,20 @@ class LivePageIT {
 
     @RegisterExtension
     static final TestBroker broker = new TestBroker();
+    static final String USER = "vera";
+    static final String PASSWORD = "vera's long password";
+
+    @TempDir
+    Path tmp;
 
     private byte[] jpeg;
 
     @Test
     void shouldShowFiftyCamerasLiveWithTheBoxesOfTheirDetectionsRecords() throws Exception {
         jpeg = frame(TestModels.tinyModelDir().resolve("test.png"));
+        Path users = new TestUsers().add(USER, Role.VIEWER, PASSWORD).write(tmp.resolve("users"));
         Map<String, String> env = Map.ofEntries(
+                Map.entry("LOOKOUT_AUTH_USERS_FILE", users.toString()),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()),
                 Map.entry("LOOKOUT_MODEL_DIR", TestModels.tinyModelDir().toAbsolutePath().toString()),
                 Map.entry("LOOKOUT_MODELS_WATCH", "false"),
@@ -99,8 +111,9 @@ class LivePageIT {
             long start = System.currentTimeMillis();
             var fleet = cameras.scheduleAtFixedRate(() -> send(producer, start, FPS, CAMERAS, sent), 0, (long) (1000 / FPS),
                     TimeUnit.MILLISECONDS);
-            // When the page is open in Chromium (verifying every box against the canvas pixels)
+            // When the page is opened in Chromium (verifying every box against the canvas pixels)
             chromium.navigate(app.url("/?verify=1"));
+            logIn(chromium);
             JsonNode check = waitFor(chromium, c -> pictures(c) == CAMERAS, Duration.ofSeconds(120));
             assertThat(pictures(check)).as("cameras with a picture: %s", check).isEqualTo(CAMERAS);
             Thread.sleep(5_000);
@@ -109,7 +122,7 @@ class LivePageIT {
             Thread.sleep(10_000);
             JsonNode last = chromium.evaluate("window.lookout.selfCheck()");
             double seconds = (System.nanoTime() - t0) / 1e9;
-            JsonNode state = Json.MAPPER.readTree(app.get("/live/state"));
+            JsonNode state = Json.MAPPER.readTree(app.get("/live/state", USER, PASSWORD));
             chromium.screenshot(Path.of("target/live-page-50-cameras.png"));
 
             // Then the page keeps up: pictures drawn soon after they are sent, every camera close to the newest
@@ -181,6 +194,57 @@ class LivePageIT {
             cameras.shutdownNow();
             flowing.set(false);
         }
+    }
+
+    /**
+     * The page asks for a login: a wrong password is refused (the form again, with its message; no
+     * tile drawn, /live/state not served to this browser), the right one leads to the page asked for.
+     */
+    private static void logIn(Chromium chromium) throws Exception {
+        JsonNode form = waitForPage(chromium, "/login");
+        assertThat(form.get("path").asText()).as("a browser without a session lands on the login form").isEqualTo("/login");
+        assertThat(form.get("hasForm").asBoolean()).isTrue();
+        submit(chromium, USER, "not " + PASSWORD);
+        JsonNode refused = waitForPage(chromium, "/login?error");
+        assertThat(refused.get("text").asText()).as("after a wrong password").contains("Wrong user name or password");
+        JsonNode probe = chromium.evaluate("(() => { const x = new XMLHttpRequest(); x.open('GET', '/live/state', false);"
+                + " x.send(); return {status: x.status, url: x.responseURL, picture: x.responseText.includes('data:image')}; })()");
+        assertThat(probe.get("picture").asBoolean()).as("/live/state after a wrong password: %s", probe).isFalse();
+        assertThat(probe.get("url").asText()).as("/live/state after a wrong password: %s", probe).contains("/login");
+        // (that probe made /live/state the place to return to after the login: ask for the page again)
+        chromium.navigate(chromium.evaluate("location.origin").asText() + "/?verify=1");
+        waitForPage(chromium, "/login");
+        submit(chromium, USER, PASSWORD);
+        JsonNode page = waitForPage(chromium, "/?verify=1");
+        assertThat(page.get("path").asText() + page.get("search").asText()).as("after the right password")
+                .isEqualTo("/?verify=1");
+        System.out.printf("live page: login form shown, wrong password refused, right one let %s in%n", USER);
+    }
+
+    private static void submit(Chromium chromium, String user, String password) throws Exception {
+        chromium.evaluate("(() => { document.getElementById('j_username').value = " + Json.MAPPER.writeValueAsString(user)
+                + "; document.getElementById('j_password').value = " + Json.MAPPER.writeValueAsString(password)
+                + "; document.getElementById('login').submit(); return true; })()");
+    }
+
+    /** Waits until the browser shows this path (+ query) and has loaded it; returns what it shows. */
+    private static JsonNode waitForPage(Chromium chromium, String pathAndQuery) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = chromium.evaluate("({path: location.pathname, search: location.search, ready: document.readyState,"
+                        + " hasForm: !!document.getElementById('login'), text: document.body ? document.body.innerText : ''})");
+            } catch (IllegalStateException e) {
+                last = null; // navigating: the old page's context is gone
+            }
+            if (last != null && (last.get("path").asText() + last.get("search").asText()).equals(pathAndQuery)
+                    && "complete".equals(last.get("ready").asText())) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the browser did not show " + pathAndQuery + " within 30 s; it shows " + last);
     }
 
     static String camera(int c) {

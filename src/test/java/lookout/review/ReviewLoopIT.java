@@ -24,9 +24,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import lookout.auth.Role;
 import lookout.common.Json;
 import lookout.dataset.Box;
 import lookout.dataset.FrameRange;
@@ -40,6 +42,7 @@ import lookout.testing.LookoutProcess;
 import lookout.testing.TestBroker;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
+import lookout.testing.TestUsers;
 
 /**
  * The review loop end to end on a real broker with the tiny model: a camera replays TUD-Campus frames
@@ -55,11 +58,17 @@ class ReviewLoopIT {
 
     @RegisterExtension
     static final TestBroker broker = TestBroker.withLoopTopics();
+    static final String OPERATOR = "otto";
+    static final String PASSWORD = "otto's long password";
+
+    @TempDir
+    Path tmp;
 
     @Test
     void shouldTurnPickedFramesIntoReviewedLabelsAndRetrainTheCameraByPolicy() throws Exception {
         Path tiny = TestModels.tinyModelDir().toAbsolutePath();
         List<LabelledImage> frames = MotDataset.load(TestModels.dataDir("tud/TUD-Campus"), FrameRange.ALL);
+        Path users = new TestUsers().add(OPERATOR, Role.OPERATOR, PASSWORD).write(tmp.resolve("users"));
         Map<String, String> serve = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "LOOKOUT_MODEL_DIR", tiny.toString(),
@@ -72,6 +81,7 @@ class ReviewLoopIT {
                 "LOOKOUT_REVIEW_MIN_GAP", "0s",
                 "LOOKOUT_REVIEW_MIN_UNCERTAINTY", "0"));
         serve.put("LOOKOUT_REVIEW_IDLE_FLUSH", "2s");
+        serve.put("LOOKOUT_AUTH_USERS_FILE", users.toString());
         Map<String, String> trainer = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "LOOKOUT_MODEL_DIR", tiny.toString(),
@@ -100,7 +110,7 @@ class ReviewLoopIT {
             Map<String, SimulatedReviewer.Answer> answers = new LinkedHashMap<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (answers.size() < REVIEWED && System.nanoTime() < deadline) {
-                for (JsonNode item : Json.MAPPER.readTree(app.get("/api/review/items?camera=" + CAMERA)).get("items")) {
+                for (JsonNode item : Json.MAPPER.readTree(app.get("/api/review/items?camera=" + CAMERA, OPERATOR, PASSWORD)).get("items")) {
                     ReviewItem it = Json.MAPPER.treeToValue(item, ReviewItem.class);
                     List<Box> offered = it.detections().stream()
                             .map(d -> new Box(d.box()[0], d.box()[1], d.box()[2], d.box()[3])).toList();
@@ -128,6 +138,7 @@ class ReviewLoopIT {
                 assertThat(s.camera()).isEqualTo(CAMERA);
                 assertThat(s.boxes()).hasSameSizeAs(e.getValue().boxes());
                 assertThat(s.provenance().accepted()).as(e.getKey()).isEqualTo(e.getValue().accepted());
+                assertThat(s.provenance().reviewer()).isEqualTo(OPERATOR);
                 assertThat(s.provenance().accepted() + s.provenance().moved() + s.provenance().added())
                         .isEqualTo(s.boxes().size());
                 corrections += s.provenance().moved() + s.provenance().added() + s.provenance().deleted();
@@ -165,7 +176,8 @@ class ReviewLoopIT {
 
     private static HttpResponse<String> post(AppProcess app, String id, String body) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(app.url("/api/review/items/" + id)))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").header("Authorization", AppProcess.basic(OPERATOR, PASSWORD))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

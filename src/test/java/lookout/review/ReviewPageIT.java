@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +23,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import lookout.auth.Role;
 import lookout.common.Json;
 import lookout.dataset.Box;
 import lookout.detect.DetectionRecord;
@@ -35,10 +36,12 @@ import lookout.labels.LabelCodec;
 import lookout.labels.LabelSample;
 import lookout.testing.AppProcess;
 import lookout.testing.Chromium;
+import lookout.testing.LoginForm;
 import lookout.testing.TestBroker;
 import lookout.testing.TestFrames;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
+import lookout.testing.TestUsers;
 
 /**
  * The review page in a real headless Chromium against the packaged app ({@code serve} with review on):
@@ -47,7 +50,8 @@ import lookout.testing.TestSettings;
  * deleted, a near miss clicked into a box, "nobody here", a plain accept. Each answer must arrive on
  * {@code lookout.labels} with the right pixels, the picture and the provenance; the page's own count of
  * keys, clicks and drags per frame is the reviewer's effort (targets: accept = 1 key, fixing one wrong
- * box at most 3 actions). Then hostile answers over HTTP are refused with their reasons.
+ * box at most 3 actions). The page asks for a login first, and lets only an operator in (a viewer is
+ * refused the page and its data). Then hostile answers over HTTP are refused with their reasons.
  */
 @Timeout(300)
 class ReviewPageIT {
@@ -58,6 +62,13 @@ class ReviewPageIT {
 
     @RegisterExtension
     static final TestBroker broker = new TestBroker();
+    static final String OPERATOR = "olga";
+    static final String PASSWORD = "olga's long password";
+    static final String VIEWER = "vera";
+    static final String VIEWER_PASSWORD = "vera's long password";
+
+    @TempDir
+    Path tmp;
 
     private final byte[] picture = TestFrames.jpeg(W, H);
     private final LabelCodec codec = LabelCodec.fromConfig(TestSettings.config());
@@ -80,7 +91,10 @@ class ReviewPageIT {
 
     @Test
     void shouldTurnAnOperatorsMouseAndKeysIntoLabelsWithTheRightPixels() throws Exception {
+        Path users = new TestUsers().add(OPERATOR, Role.OPERATOR, PASSWORD).add(VIEWER, Role.VIEWER, VIEWER_PASSWORD)
+                .write(tmp.resolve("users"));
         Map<String, String> env = new HashMap<>(Map.of(
+                "LOOKOUT_AUTH_USERS_FILE", users.toString(),
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "LOOKOUT_MODEL_DIR", TestModels.tinyModelDir().toAbsolutePath().toString(),
                 "LOOKOUT_MODELS_WATCH", "false",
@@ -105,7 +119,13 @@ class ReviewPageIT {
             ReviewItem hostile = offer(producer, 7, List.of(), List.of());
             awaitWaiting(app, 7);
 
+            // a viewer may watch the live page, not review: neither the page nor its data
+            assertThat(get(app, "/review.html", VIEWER, VIEWER_PASSWORD).statusCode()).isEqualTo(403);
+            assertThat(get(app, "/api/review/items", VIEWER, VIEWER_PASSWORD).statusCode()).isEqualTo(403);
+            assertThat(get(app, "/api/review/items/" + edit.id() + "/picture", null, null).statusCode())
+                    .as("a picture without credentials").isIn(302, 401);
             chromium.navigate(app.url("/review.html"));
+            LoginForm.logIn(chromium, OPERATOR, PASSWORD, "/review.html");
             awaitCurrent(chromium, edit.id());
 
             // When the operator moves box A, deletes box B, draws a missing person D and presses Enter
@@ -131,7 +151,7 @@ class ReviewPageIT {
             assertThat(s.provenance().moved()).isEqualTo(1);
             assertThat(s.provenance().added()).isEqualTo(1);
             assertThat(s.provenance().deleted()).isEqualTo(1);
-            assertThat(s.provenance().reviewer()).isNotBlank();
+            assertThat(s.provenance().reviewer()).as("the logged-in operator").isEqualTo(OPERATOR);
 
             // When the next frame's boxes are right: one key
             awaitCurrent(chromium, accept.id());
@@ -239,15 +259,25 @@ class ReviewPageIT {
 
     private static HttpResponse<String> post(AppProcess app, String id, String body) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(app.url("/api/review/items/" + id)))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").header("Authorization", AppProcess.basic(OPERATOR, PASSWORD))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET as this user (basic credentials), or without any (user null); redirects are not followed. */
+    private static HttpResponse<String> get(AppProcess app, String path, String user, String password) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.url(path))).timeout(Duration.ofSeconds(30));
+        if (user != null) {
+            b.header("Authorization", AppProcess.basic(user, password));
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitWaiting(AppProcess app, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int waiting = -1;
         while (System.nanoTime() < deadline) {
-            waiting = Json.MAPPER.readTree(app.get("/api/review/items")).get("waiting").asInt();
+            waiting = Json.MAPPER.readTree(app.get("/api/review/items", OPERATOR, PASSWORD)).get("waiting").asInt();
             if (waiting >= n) {
                 return;
             }
@@ -284,10 +314,5 @@ class ReviewPageIT {
         ConsumerRecord<String, byte[]> r = seen.stream().filter(x -> key.equals(x.key())).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no label " + key + " on lookout.labels"));
         return codec.parse(r.key(), r.value());
-    }
-
-    @SuppressWarnings("unused")
-    private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -59,6 +59,10 @@ public final class LookoutProcess implements AutoCloseable {
         cmd.add("-Xmx" + heap);
         cmd.add("-Dai.djl.offline=true");
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        if (!config.containsKey("quarkus.management.port") && !env.containsKey("QUARKUS_MANAGEMENT_PORT")) {
+            // health and metrics have a port of their own (9000 by default): a free one, tests run side by side
+            cmd.add("-Dquarkus.management.port=0");
+        }
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());
         cmd.addAll(List.of(args));
