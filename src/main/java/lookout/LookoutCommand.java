@@ -14,6 +14,7 @@ import lookout.kafka.AclsCommand;
 import lookout.kafka.TopicsCommand;
 import lookout.labels.LabelsCommand;
 import lookout.registry.ModelsCommand;
+import lookout.review.sim.ReviewCommand;
 import lookout.service.LiveCommand;
 import lookout.service.ServeCommand;
 import lookout.trainer.TrainerCommand;
@@ -27,6 +28,6 @@ import picocli.CommandLine;
         subcommands = {BrokerCommand.class, ServeCommand.class, LiveCommand.class, DemoCommand.class, CameraCommand.class,
                 EvalCommand.class, EngineCommand.class, FineTuneCommand.class, LabelsCommand.class, ModelsCommand.class,
                 TrainerCommand.class, ControlCli.class, TopicsCommand.class, AclsCommand.class, UsersCommand.class,
-                KeysCommand.class, BenchCommand.class})
+                KeysCommand.class, BenchCommand.class, ReviewCommand.class})
 public class LookoutCommand {
 }

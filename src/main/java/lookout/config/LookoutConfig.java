@@ -239,6 +239,25 @@ public final class LookoutConfig {
                 get("lookout.live.frame-buffer-total-bytes", Long.class));
     }
 
+    /** Frames picked for review and the review page ({@code lookout.review.*}). */
+    public ReviewSettings review() {
+        return new ReviewSettings(
+                get("lookout.review.enabled", Boolean.class),
+                get("lookout.review.budget-per-hour", Integer.class),
+                ReviewSettings.parseCameraBudgets(config.getOptionalValue("lookout.review.camera-budgets", String.class)
+                        .orElse("")),
+                get("lookout.review.min-gap", Duration.class),
+                get("lookout.review.min-uncertainty", Double.class),
+                get("lookout.review.near-below", Double.class),
+                get("lookout.review.near-above", Double.class),
+                get("lookout.review.count-jump", Integer.class),
+                get("lookout.review.border-margin", Double.class),
+                get("lookout.review.min-scene-distance", Double.class),
+                get("lookout.review.recent-scenes", Integer.class),
+                get("lookout.review.idle-flush", Duration.class),
+                get("lookout.review.max-pending", Integer.class));
+    }
+
     public TrainerSettings trainer() {
         return new TrainerSettings(
                 get("lookout.trainer.holdout-fraction", Double.class),
@@ -254,7 +273,8 @@ public final class LookoutConfig {
                 path("lookout.model.dir"),
                 new RetrainPolicySettings(get("lookout.trainer.policy.new-labels", Integer.class),
                         get("lookout.trainer.policy.interval", Duration.class),
-                        get("lookout.trainer.policy.check-interval", Duration.class)));
+                        get("lookout.trainer.policy.check-interval", Duration.class),
+                        get("lookout.trainer.policy.new-reviewed-labels", Integer.class)));
     }
 
     public CameraSettings camera() {

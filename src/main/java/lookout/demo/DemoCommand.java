@@ -79,6 +79,11 @@ public class DemoCommand implements Callable<Integer> {
                     + "vtest.avi's square; walking left to right across it counts as in)")
     String line;
 
+    @CommandLine.Option(names = "--review-budget", defaultValue = "120", paramLabel = "N",
+            description = "frames per hour the picker offers on the review page (default ${DEFAULT-VALUE}: one per 30 s,"
+                    + " so there is something to review soon; 0 = no review page)")
+    int reviewBudget;
+
     @Inject
     ServiceRuntime runtime;
     @Inject
@@ -145,7 +150,8 @@ public class DemoCommand implements Callable<Integer> {
         FileTrees.delete(demoState);
         DetectionService service;
         try {
-            service = runtime.start(kafka, detector.withBatchMaxDelay(Duration.ZERO).withStateDir(demoState));
+            service = runtime.start(kafka, detector.withBatchMaxDelay(Duration.ZERO).withStateDir(demoState),
+                    config.review().withEnabled(reviewBudget > 0).withBudget(Math.max(0, reviewBudget)));
         } catch (RuntimeException e) {
             System.err.println("lookout demo: " + e.getMessage());
             shutdown.closeAll();
@@ -158,6 +164,11 @@ public class DemoCommand implements Callable<Integer> {
         }
         System.out.printf("demo: live page on http://localhost:%d/ (log in; metrics on http://localhost:%d/q/metrics"
                 + " for role metrics or admin)%n", config.httpPort(), config.managementPort());
+        if (reviewBudget > 0) {
+            System.out.printf("demo: review page on http://localhost:%d/review.html (log in as an operator: the admin"
+                    + " is one): up to %d frames an hour where the model is unsure, to label (docs/review.md)%n",
+                    config.httpPort(), reviewBudget);
+        }
 
         KafkaClients clients = new KafkaClients(kafka);
         Producer<String, byte[]> producer = shutdown.register(CameraProducers.create(clients, "demo-camera"));

@@ -88,6 +88,20 @@ public final class DetectionTopology {
     public static final String DLQ_BYTES_SINK = "dlq-bytes-sink";
     /** The camera of a frame without key. */
     static final String NO_CAMERA = "unknown";
+    /**
+     * In-process header of an analysed frame's record on its way to the stage: the frame's encoded
+     * picture (the same bytes, not a copy). Only when the stage asks ({@link Stage#needsPictures()});
+     * the publish step drops every header, so nothing of it reaches a topic.
+     */
+    public static final String PICTURE_HEADER = "lookout.internal.picture";
+    /**
+     * In-process header beside {@link #PICTURE_HEADER}: the detections that scored under the threshold by
+     * at most {@link #BELOW_BAND} (5 floats each: score, x1, y1, x2, y2), which are not published but say
+     * where the model was unsure.
+     */
+    public static final String BELOW_HEADER = "lookout.internal.below";
+    /** How far under the score threshold the stage still hears of a detection. */
+    public static final float BELOW_BAND = 0.25f;
 
     /**
      * What the topology needs to know; all from application.properties and the topics' limits.
@@ -120,6 +134,8 @@ public final class DetectionTopology {
     private final CaptureClock time;
     private final NewerFrames newer;
     private final Lookahead lookahead;
+    /** Analysed records carry their picture to the stage (set by {@link #build(Stage)}). */
+    private volatile boolean carryPictures;
 
     /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
@@ -162,6 +178,44 @@ public final class DetectionTopology {
          * returns the processor whose output is published on {@code lookout.detections}.
          */
         String addTo(Topology topology, String parent);
+
+        /** Topics the stage writes beyond the detector's own ({@code Topics.DETECTOR}): they are created or checked at start. */
+        default List<String> topics() {
+            return List.of();
+        }
+
+        /** Whether analysed records reach the stage with their picture and near-threshold detections (in-process headers). */
+        default boolean needsPictures() {
+            return false;
+        }
+    }
+
+    /** The picture an analysed record carries to a stage that asked for it, or null. */
+    public static byte[] picture(Headers headers) {
+        Header h = headers.lastHeader(PICTURE_HEADER);
+        return h == null ? null : h.value();
+    }
+
+    /** The detections under the threshold (within {@link #BELOW_BAND}) an analysed record carries, highest score first. */
+    public static List<Detection> below(Headers headers, String label) {
+        Header h = headers.lastHeader(BELOW_HEADER);
+        if (h == null || h.value() == null) {
+            return List.of();
+        }
+        ByteBuffer b = ByteBuffer.wrap(h.value());
+        List<Detection> out = new java.util.ArrayList<>(b.remaining() / 20);
+        while (b.remaining() >= 20) {
+            out.add(new Detection(label, b.getFloat(), b.getFloat(), b.getFloat(), b.getFloat(), b.getFloat()));
+        }
+        return out;
+    }
+
+    static byte[] encodeBelow(List<Detection> below) {
+        ByteBuffer b = ByteBuffer.allocate(20 * below.size());
+        for (Detection d : below) {
+            b.putFloat(d.score()).putFloat(d.x1()).putFloat(d.y1()).putFloat(d.x2()).putFloat(d.y2());
+        }
+        return b.array();
     }
 
     public Topology build() {
@@ -170,6 +224,7 @@ public final class DetectionTopology {
 
     /** The topology with a stage after detection, or none (null). */
     public Topology build(Stage stage) {
+        this.carryPictures = stage != null && stage.needsPictures();
         Topology topology = new Topology();
         // keys stay bytes end to end: a camera's key comes out exactly as it went in, whatever it holds
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES);
@@ -263,7 +318,8 @@ public final class DetectionTopology {
                 cut = out.withDetections(out.detections().subList(0, keep), out.detections().size() - keep);
                 value = cut.toJson();
             }
-            context.forward(record.withValue(value));
+            // in-process headers (a stage's picture) stay in the process
+            context.forward(record.withValue(value).withHeaders(new RecordHeaders()));
         }
     }
 
@@ -355,7 +411,7 @@ public final class DetectionTopology {
                     modelRef(result.model()), DetectionRecord.OK, null, items, null,
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
                             result.batchSize(), age(published, at.serviceTs())), at.clockSkewMs());
-            emit(frame, out);
+            emit(frame, out, carryPictures ? pictureHeaders(frame.value(), result.detections()) : new RecordHeaders());
             if (newer != NewerFrames.NONE && !newer.otherCameraWaiting(partition, camera, offset)) {
                 // latest-frame: make the answer visible now. Kafka Streams would otherwise commit on
                 // its interval, and a record can then wait in the open transaction while this thread
@@ -439,8 +495,22 @@ public final class DetectionTopology {
 
         /** Records the service writes carry its own timestamp for the frame (see {@link CaptureClock#recordTime}). */
         private void emit(Record<byte[], byte[]> frame, DetectionRecord out) {
-            context.forward(new Record<byte[], Object>(frame.key(), out, time.recordTime(frame.timestamp()),
-                    new RecordHeaders()), next);
+            emit(frame, out, new RecordHeaders());
+        }
+
+        private void emit(Record<byte[], byte[]> frame, DetectionRecord out, Headers headers) {
+            context.forward(new Record<byte[], Object>(frame.key(), out, time.recordTime(frame.timestamp()), headers), next);
+        }
+
+        /** The picture and the detections just under the threshold, for a stage that asked (never published). */
+        private Headers pictureHeaders(byte[] picture, List<Detection> all) {
+            float t = settings.scoreThreshold();
+            List<Detection> below = all.stream().filter(d -> d.score() < t && d.score() >= t - BELOW_BAND)
+                    .sorted((a, b) -> Float.compare(b.score(), a.score())).limit(100).toList();
+            RecordHeaders h = new RecordHeaders();
+            h.add(PICTURE_HEADER, picture);
+            h.add(BELOW_HEADER, encodeBelow(below));
+            return h;
         }
 
         /** The frame's metadata, reason and hash to the DLQ; its bytes only where an operator opted in. */

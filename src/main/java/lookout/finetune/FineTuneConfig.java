@@ -84,6 +84,10 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
         return with(b -> b.backboneLrFactor = f);
     }
 
+    public FineTuneConfig withSeed(long seed) {
+        return with(b -> b.seed = seed);
+    }
+
     public FineTuneConfig withDecay(LearningRateSchedule.Decay d) {
         return with(b -> b.decay = d);
     }

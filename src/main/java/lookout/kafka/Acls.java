@@ -78,16 +78,26 @@ public final class Acls {
      * @param detectorApplicationId {@code lookout.application-id}: the detector's group, internal topics and transactional ids
      * @param restControl           {@code lookout.rest.enabled}: the detector's REST door writes commands
      * @param livePage              {@code lookout.live.enabled}: the detector's live page reads detections
+     * @param review                {@code lookout.review.enabled}: the detector picks frames onto {@code lookout.review}
+     *                              and its review page turns answers into labels
+     * @param keepDlqBytes          {@code lookout.dlq.keep-bytes}: the detector copies refused frames' bytes to
+     *                              {@code lookout.frames.dlq.bytes}
      */
-    public record Deployment(String detectorApplicationId, boolean restControl, boolean livePage, boolean keepDlqBytes) {
-        /** Without the opt-in copies of dead-lettered frames' bytes (the default). */
+    public record Deployment(String detectorApplicationId, boolean restControl, boolean livePage, boolean review,
+            boolean keepDlqBytes) {
+        /** Without the review picker and page. */
         public Deployment(String detectorApplicationId, boolean restControl, boolean livePage) {
             this(detectorApplicationId, restControl, livePage, false);
         }
 
+        /** Without the opt-in copies of dead-lettered frames' bytes (the default). */
+        public Deployment(String detectorApplicationId, boolean restControl, boolean livePage, boolean review) {
+            this(detectorApplicationId, restControl, livePage, review, false);
+        }
+
         public static Deployment of(LookoutConfig config) {
             return new Deployment(config.detector().applicationId(), config.rest().enabled(), config.live().enabled(),
-                    config.deadLetters().keepBytes());
+                    config.review().enabled(), config.deadLetters().keepBytes());
         }
     }
 
@@ -125,6 +135,11 @@ public final class Acls {
                 g.add(topic(Topics.CONTROL, d.restControl() ? "reload and counting-line commands (no group); the REST door sends commands"
                         : "reload and counting-line commands (no group)", d.restControl() ? List.of(READ, WRITE) : List.of(READ)));
                 g.add(topic(Topics.EVENTS, "model-loaded, model-refused, registry-record-skipped", WRITE));
+                if (d.review()) {
+                    g.add(topic(Topics.REVIEW, "frames picked for review (same transaction); the review page follows"
+                            + " them and marks them answered (no group)", WRITE, READ));
+                    g.add(topic(Topics.LABELS, "the review page writes the labels an operator answered", WRITE));
+                }
                 g.add(new Grant(ResourceType.GROUP, app, PatternType.LITERAL, List.of(READ),
                         "Kafka Streams' consumer group (`lookout.application-id`), offsets committed in its transactions"));
                 g.add(new Grant(ResourceType.TOPIC, Groups.streamsPrefix(app), PatternType.PREFIXED,

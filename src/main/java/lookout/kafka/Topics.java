@@ -30,6 +30,8 @@ public final class Topics {
     public static final String CAMERA_STATS = "lookout.camera-stats";
     /** Copies of dead-lettered frames' bytes: only written (and created) with {@code lookout.dlq.keep-bytes}. */
     public static final String FRAMES_DLQ_BYTES = "lookout.frames.dlq.bytes";
+    /** Frames picked for a person to label (picture, the model's boxes, why), and the answers' marks. */
+    public static final String REVIEW = "lookout.review";
 
     /** The detector's topics (serve, demo). */
     public static final List<String> DETECTOR = List.of(FRAMES, DETECTIONS, FRAMES_DLQ, CAMERA_STATS);
@@ -37,7 +39,9 @@ public final class Topics {
     public static final List<String> LOOP = List.of(LABELS, MODELS, CONTROL, EVENTS);
     /** Every topic Lookout creates: what {@code ./lookout topics check|apply} looks at. */
     public static final List<String> ALL = List.of(FRAMES, DETECTIONS, FRAMES_DLQ, FRAMES_DLQ_BYTES, CAMERA_STATS,
-            LABELS, MODELS, CONTROL, EVENTS);
+            LABELS, MODELS, CONTROL, EVENTS, REVIEW);
+    /** What a detector with the review picker and page on also uses ({@code lookout.review.enabled}). */
+    public static final List<String> REVIEWING = List.of(REVIEW, LABELS);
     /** Topics read in order as one sequence: commands (one trainer acts, in order) and the registry. */
     public static final List<String> SINGLE_PARTITION = List.of(CONTROL, MODELS);
     /** The largest command {@code lookout.control} carries; a command is a few hundred bytes of JSON. */
@@ -51,9 +55,18 @@ public final class Topics {
     public static final String HEADER_DLQ_REASON = "lookout.dlq.reason";
     /** DLQ header: human-readable detail. */
     public static final String HEADER_DLQ_DETAIL = "lookout.dlq.detail";
+    /** Review header: the item (JSON: camera, the model's boxes, why it was picked); the value is the picture. */
+    public static final String HEADER_REVIEW_ITEM = "lookout.review.item";
+    /** Review header: an answer to the item of the record's key (JSON: who, when, what became of it); no value. */
+    public static final String HEADER_REVIEW_ANSWER = "lookout.review.answer";
 
     /** Room for a record's key, headers and framing beside its payload. */
     private static final int RECORD_OVERHEAD = 64 * 1024;
+    /**
+     * How long a frame waits for review: it holds pictures of people, so not longer than an operator's
+     * review round needs (an answered item's picture goes sooner: compaction keeps only its answer).
+     */
+    public static final long REVIEW_RETENTION_MS = 2 * 86_400_000L;
 
     /**
      * The largest record a topic takes: a frame (frames, DLQ), a frame in base64 inside JSON
@@ -67,7 +80,7 @@ public final class Topics {
             case MODELS -> 2 * s.modelChunkBytes();
             case CONTROL -> 2 * MAX_COMMAND_BYTES;
             case DETECTIONS, CAMERA_STATS, EVENTS -> 1024 * 1024;
-            default -> s.frameMaxBytes() + RECORD_OVERHEAD; // frames, the DLQ, a camera's own --topic
+            default -> s.frameMaxBytes() + RECORD_OVERHEAD; // frames, the DLQ, review items, a camera's own --topic
         };
     }
 
@@ -101,6 +114,10 @@ public final class Topics {
                         TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1", TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
                 yield new NewTopic(topic, 1, rf).configs(configs);
             }
+            case REVIEW -> {
+                configs.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
+                yield new NewTopic(topic, s.partitions(), rf).configs(configs);
+            }
             case CONTROL, EVENTS -> new NewTopic(topic, 1, rf).configs(configs);
             // the broker stamps each frame as it lands: the detector's reference for every camera's clock (a
             // producer's own clock may be as wrong as its camera's), and no frame is refused for its timestamp
@@ -120,6 +137,14 @@ public final class Topics {
      * final in bounded time. Empty without retention settings (unit tests of other concerns).
      */
     public static Map<String, String> retention(String topic, TopicRetention r) {
+        if (REVIEW.equals(topic)) {
+            // key = review item id: the answer's mark replaces the picture at the next cleaning (1-hour
+            // segments); what nobody answers is deleted after the retention. Not configurable: it is the
+            // review round's length, not an operator's choice of how long to keep pictures
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + ","
+                    + TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, String.valueOf(REVIEW_RETENTION_MS),
+                    TopicConfig.SEGMENT_MS_CONFIG, "3600000");
+        }
         if (r == null || MODELS.equals(topic)) {
             return Map.of();
         }

@@ -98,6 +98,7 @@ public class TopicsCommand implements Callable<Integer> {
     public static List<String> all() {
         List<String> all = new ArrayList<>(Topics.DETECTOR);
         all.addAll(Topics.LOOP);
+        all.add(Topics.REVIEW);
         return all;
     }
 

@@ -24,6 +24,8 @@ import lookout.labels.LabelRejectedException.Reason;
  * on, so a bad record is rejected with a reason instead of poisoning a training run:
  * <pre>{"image": "&lt;base64 JPEG/PNG&gt;", "boxes": [[x1,y1,x2,y2], ...], "labels": ["person", ...],
  *  "camera": "tud-stadtmitte", "source": "mot:TUD-Stadtmitte"}</pre>
+ * A label made on the review page also says what the reviewer changed ({@link Provenance}):
+ * <pre>"provenance": {"item": "r-...", "reviewer": "alice", "accepted": 3, "moved": 1, "added": 1, "deleted": 0, "nobody": false}</pre>
  */
 public final class LabelCodec {
     /** Boxes may overshoot the image border by this many pixels (rounding in labelling tools). */
@@ -96,7 +98,8 @@ public final class LabelCodec {
             throw new LabelRejectedException(Reason.BAD_FIELD, "\"source\" is " + source.length()
                     + " characters, limit " + MAX_SOURCE_CHARS);
         }
-        return new LabelSample(key, image, decoded.width(), decoded.height(), boxes, labels, camera, source);
+        Provenance provenance = Provenance.parse(root.get("provenance"), boxes.size());
+        return new LabelSample(key, image, decoded.width(), decoded.height(), boxes, labels, camera, source, provenance);
     }
 
     private static List<Box> parseBoxes(JsonNode node, int w, int h) throws LabelRejectedException {
@@ -171,6 +174,12 @@ public final class LabelCodec {
     /** The record value for a sample (the inverse of {@link #parse}). */
     public static byte[] encode(byte[] image, List<Box> boxes, List<String> labels, String camera,
             String source) {
+        return encode(image, boxes, labels, camera, source, null);
+    }
+
+    /** The record value for a sample a reviewer made (with what they changed), or any sample (provenance null). */
+    public static byte[] encode(byte[] image, List<Box> boxes, List<String> labels, String camera,
+            String source, Provenance provenance) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("image", Base64.getEncoder().encodeToString(image));
         ArrayNode bs = root.putArray("boxes");
@@ -185,6 +194,9 @@ public final class LabelCodec {
         if (source != null) {
             root.put("source", source);
         }
+        if (provenance != null) {
+            root.set("provenance", Json.MAPPER.valueToTree(provenance.toMap()));
+        }
         try {
             return Json.MAPPER.writeValueAsBytes(root);
         } catch (IOException e) {
@@ -193,7 +205,7 @@ public final class LabelCodec {
     }
 
     public static byte[] encode(LabelSample s) {
-        return encode(s.image(), s.boxes(), s.labels(), s.camera(), s.source());
+        return encode(s.image(), s.boxes(), s.labels(), s.camera(), s.source(), s.provenance());
     }
 
     /** The box clipped to a w x h image. */

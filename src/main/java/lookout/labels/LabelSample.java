@@ -18,9 +18,21 @@ import lookout.model.Lineage;
  * @param labels one class name per box
  * @param camera camera the frame came from, or null
  * @param source where the label came from (importer, tool, person), or null
+ * @param provenance what a reviewer changed, for labels made on the review page; else null
  */
 public record LabelSample(String id, byte[] image, int width, int height, List<Box> boxes,
-        List<String> labels, String camera, String source) {
+        List<String> labels, String camera, String source, Provenance provenance) {
+
+    /** A sample that did not come from the review page. */
+    public LabelSample(String id, byte[] image, int width, int height, List<Box> boxes, List<String> labels,
+            String camera, String source) {
+        this(id, image, width, height, boxes, labels, camera, source, null);
+    }
+
+    /** Whether a person answered this frame on the review page. */
+    public boolean reviewed() {
+        return provenance != null;
+    }
 
     public LabelSample {
         boxes = List.copyOf(boxes);

@@ -99,9 +99,14 @@ public final class LabelSet {
      * since then); samples applied without a position count as new.
      */
     public synchronized int newSince(String camera, Map<Integer, Long> since) {
+        return newSince(camera, since, false);
+    }
+
+    /** As {@link #newSince(String, Map)}, counting only labels answered on the review page when {@code reviewedOnly}. */
+    public synchronized int newSince(String camera, Map<Integer, Long> since, boolean reviewedOnly) {
         int n = 0;
         for (LabelSample s : samples.values()) {
-            if (camera != null && !camera.equals(s.camera())) {
+            if (camera != null && !camera.equals(s.camera()) || reviewedOnly && !s.reviewed()) {
                 continue;
             }
             long[] at = positions.get(s.id());

@@ -114,6 +114,9 @@ public final class DetectionService implements AutoCloseable {
     public synchronized DetectionService start() {
         long t0 = System.nanoTime();
         List<String> ensured = new ArrayList<>(Topics.DETECTOR);
+        if (stage != null) {
+            ensured.addAll(stage.topics());
+        }
         List<String> limited = new ArrayList<>(List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
         if (deadLetters.keepBytes()) {
             ensured.add(Topics.FRAMES_DLQ_BYTES);

@@ -19,6 +19,7 @@ import lookout.config.DetectorSettings;
 import lookout.config.KafkaSettings;
 import lookout.config.LookoutConfig;
 import lookout.config.ModelsSettings;
+import lookout.config.ReviewSettings;
 import lookout.config.StatsSettings;
 import lookout.detect.DjlDetector;
 import lookout.detect.InferencePool;
@@ -27,6 +28,8 @@ import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
 import lookout.live.LiveRuntime;
+import lookout.review.ReviewMetrics;
+import lookout.review.ReviewRuntime;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLine;
 import lookout.stats.CountingLineCommands;
@@ -36,7 +39,8 @@ import lookout.trust.TrustedKeys;
 
 /**
  * Starts the detector service with the operator's view after detection (tracking, per-camera
- * statistics and their counting lines), the live page's feed and, when {@code lookout.models.watch} is on, the hot swap
+ * statistics and their counting lines), the live page's feed, the review picker and page (when
+ * {@code lookout.review.enabled}) and, when {@code lookout.models.watch} is on, the hot swap
  * that keeps it on the registry's serving version; remembers the running service for the health
  * checks. Only the serve and demo commands call {@link #start}; other roles never start a topology.
  */
@@ -51,6 +55,8 @@ public class ServiceRuntime {
     LiveRuntime live;
     @Inject
     RoleHealth health;
+    @Inject
+    ReviewRuntime reviewPage;
 
     private volatile DetectionService current;
     private volatile KafkaClients clients;
@@ -58,6 +64,11 @@ public class ServiceRuntime {
 
     /** Starts the service with these settings; it is closed on shutdown. Blocks for topics, model loading and warm-up. */
     public DetectionService start(KafkaSettings kafka, DetectorSettings settings) {
+        return start(kafka, settings, LookoutConfig.current().review());
+    }
+
+    /** As {@link #start(KafkaSettings, DetectorSettings)}, with these review settings (the demo turns review on). */
+    public DetectionService start(KafkaSettings kafka, DetectorSettings settings, ReviewSettings review) {
         // registered first: not ready while topics, model loading and warm-up take their time
         health.register("detector", () -> current == null || current.alive(),
                 () -> current != null && current.ready());
@@ -69,12 +80,15 @@ public class ServiceRuntime {
         this.lines = lines;
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
                 Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), settings.clockMaxSkew(), lines,
-                        new CameraMetrics(registry))).deadLetters(config.deadLetters());
+                        new CameraMetrics(registry)).withReview(review, settings.scoreThreshold(),
+                                Topics.maxRecordBytes(Topics.FRAMES_DLQ, kafka.topics()), new ReviewMetrics(registry)))
+                .deadLetters(config.deadLetters());
         shutdown.register(service);
         current = service;
         service.start();
         shutdown.register(CountingLineCommands.follow(clients, lines));
         startLive(clients, config, lines);
+        reviewPage.start(clients, review);
         ModelsSettings models = config.models();
         if (models.watch()) {
             // registered after the service: closed first

@@ -34,11 +34,15 @@ public final class DjlFineTuneTrainer implements ModelTrainer {
         for (LabelSample s : samples) {
             training.add(new TrainingSample(s.id(), Sha256.hex(s.image()), decoder.decode(s.image()), s.boxes()));
         }
-        FineTuneConfig config = FineTuneConfig.defaults(className).withEpochs(params.epochs())
+        ModelArtifact base = ModelArtifact.open(baseModelDir);
+        new FineTuner(config(params, device, className), new EpochMeans(epochs)).run(base, training, outDir);
+    }
+
+    /** The fine-tuning recipe of a retrain with these parameters (the offline review measurement runs it too). */
+    public static FineTuneConfig config(TrainingParams params, String device, String className) {
+        return FineTuneConfig.defaults(className).withEpochs(params.epochs())
                 .withBatchSize(params.batchSize()).withLearningRate((float) params.lr()).withCheckpoints(false)
                 .withDevice(device).withLogEvery(5);
-        ModelArtifact base = ModelArtifact.open(baseModelDir);
-        new FineTuner(config, new EpochMeans(epochs)).run(base, training, outDir);
     }
 
     /** Turns the fine-tuner's progress reports into one mean per loss term and epoch. */

@@ -13,8 +13,9 @@ import lookout.labels.LabelSet;
 
 /**
  * When the trainer retrains a camera without being asked: after {@code newLabels} new labels of it
- * (added or replaced since its last run), or once {@code interval} has passed since its last run
- * and it has at least one new label. Off by default (both 0). A camera's last run is its latest
+ * (added or replaced since its last run), after {@code newReviewedLabels} new labels of it answered on
+ * the review page (a person looked at frames the picker chose: worth a run sooner than imported ones),
+ * or once {@code interval} has passed since its last run and it has at least one new label. Off by default (both 0). A camera's last run is its latest
  * outcome event (published, rejected or failed) on {@code lookout.events}, which carries where the
  * labels stood when that run took its samples; the trainer replays those events at start, so a run
  * that died before its outcome is simply due again.
@@ -75,7 +76,9 @@ public final class RetrainPolicy {
             if (fresh == 0) {
                 continue;
             }
-            boolean enough = settings.newLabels() > 0 && fresh >= settings.newLabels();
+            boolean enough = settings.newLabels() > 0 && fresh >= settings.newLabels()
+                    || settings.newReviewedLabels() > 0
+                            && labels.newSince(camera, last.watermark(), true) >= settings.newReviewedLabels();
             boolean time = !settings.interval().isZero() && now - last.ts() >= settings.interval().toMillis();
             if (enough || time) {
                 return Optional.of(camera);

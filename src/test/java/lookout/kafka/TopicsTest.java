@@ -79,6 +79,10 @@ class TopicsTest {
             Map<String, String> c = Topics.spec(name, configured).configs();
             if (name.equals(Topics.LABELS) || name.equals(Topics.MODELS)) {
                 assertThat(c).as(name).containsEntry("cleanup.policy", "compact");
+            } else if (name.equals(Topics.REVIEW)) {
+                // compacted (an answer replaces its picture) and deleted after the review round
+                assertThat(c).as(name).containsEntry("cleanup.policy", "compact,delete")
+                        .containsEntry("retention.ms", String.valueOf(Topics.REVIEW_RETENTION_MS));
             } else {
                 assertThat(c).as(name).containsEntry("cleanup.policy", "delete").containsKey("retention.ms");
                 long retention = Long.parseLong(c.get("retention.ms"));

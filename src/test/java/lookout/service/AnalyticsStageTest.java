@@ -3,11 +3,8 @@ package lookout.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +38,7 @@ import lookout.frames.FrameDecoder;
 import lookout.kafka.Topics;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLines;
+import lookout.testing.SettableClock;
 import lookout.testing.TestFrames;
 
 /** The detector's whole topology as serve runs it: detect, then track, then per-camera statistics. */
@@ -64,22 +62,7 @@ class AnalyticsStageTest {
                 new DetectionTopology.Settings(Duration.ofSeconds(10), 0.5f, Duration.ofSeconds(5), 1024 * 1024, 1024 * 1024,
                         Duration.ofSeconds(5)),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                new Clock() {
-                    @Override
-                    public ZoneId getZone() {
-                        return ZoneOffset.UTC;
-                    }
-
-                    @Override
-                    public Clock withZone(ZoneId zone) {
-                        return this;
-                    }
-
-                    @Override
-                    public Instant instant() {
-                        return Instant.ofEpochMilli(wall.get());
-                    }
-                });
+                new SettableClock(wall));
         AnalyticsStage stage = new AnalyticsStage(TrackerSettings.byteTrack(),
                 new StatsSettings(Duration.ofMinutes(1), Duration.ofSeconds(5), 0.02, null), Duration.ofSeconds(5),
                 new CountingLines(),

@@ -120,6 +120,42 @@ public final class Chromium implements AutoCloseable {
         return v.isMissingNode() || v.isNull() ? null : Json.MAPPER.readTree(v.asText());
     }
 
+    /** A left click at page coordinates (CSS pixels of the viewport). */
+    public void click(double x, double y) throws Exception {
+        mouse("mousePressed", x, y, 1);
+        mouse("mouseReleased", x, y, 0);
+    }
+
+    /** A left-button drag from one point to another, in steps, as a hand would. */
+    public void drag(double x1, double y1, double x2, double y2) throws Exception {
+        mouse("mousePressed", x1, y1, 1);
+        int steps = 8;
+        for (int i = 1; i <= steps; i++) {
+            mouse("mouseMoved", x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps, 1);
+        }
+        mouse("mouseReleased", x2, y2, 0);
+    }
+
+    private void mouse(String type, double x, double y, int buttons) throws Exception {
+        call("Input.dispatchMouseEvent", Map.of("type", type, "x", x, "y", y, "button", "left", "buttons", buttons,
+                "clickCount", type.equals("mouseMoved") ? 0 : 1), Duration.ofSeconds(10));
+    }
+
+    /**
+     * One key press (down and up): {@code key} as the DOM names it ("Enter", "Delete", "n"), with its
+     * Windows virtual key code (13, 46, 78...).
+     */
+    public void key(String key, String code, int keyCode) throws Exception {
+        Map<String, Object> down = new java.util.HashMap<>(Map.of("type", "keyDown", "key", key, "code", code,
+                "windowsVirtualKeyCode", keyCode));
+        if (key.length() == 1) {
+            down.put("text", key);
+        }
+        call("Input.dispatchKeyEvent", down, Duration.ofSeconds(10));
+        call("Input.dispatchKeyEvent", Map.of("type", "keyUp", "key", key, "code", code, "windowsVirtualKeyCode", keyCode),
+                Duration.ofSeconds(10));
+    }
+
     public void screenshot(Path png) throws Exception {
         JsonNode r = call("Page.captureScreenshot", Map.of("format", "png"), Duration.ofSeconds(60));
         Files.createDirectories(png.toAbsolutePath().getParent());

@@ -85,4 +85,30 @@ class RetrainPolicyTest {
         policy.event(Json.MAPPER.readTree("{\"type\":\"failed\",\"camera\":7}"));
         assertThat(policy.due(labels, T0)).contains("cam");
     }
+
+    @Test
+    void shouldRetrainACameraAfterNNewReviewedLabelsWhateverElseArrives() throws Exception {
+        RetrainPolicy policy = new RetrainPolicy(new RetrainPolicySettings(0, Duration.ZERO, Duration.ofSeconds(30), 3), T0);
+        assertThat(new RetrainPolicySettings(0, Duration.ZERO, Duration.ofSeconds(30), 3).enabled()).isTrue();
+        // Given imported labels of the camera and two answered on the review page
+        label("cam", 50);
+        reviewed("cam", 2);
+        reviewed("other", 5);
+        assertThat(policy.due(labels, T0)).as("other has 5 reviewed labels").contains("other");
+        policy.event(outcome("published", "other", T0 + 1, offset));
+        assertThat(policy.due(labels, T0 + 2)).as("cam has 2 reviewed of 3").isEmpty();
+        // When a third frame of cam is answered
+        reviewed("cam", 1);
+        // Then cam is due
+        assertThat(policy.due(labels, T0 + 2)).contains("cam");
+    }
+
+    private void reviewed(String camera, int n) {
+        for (int i = 0; i < n; i++) {
+            offset++;
+            labels.apply("review/" + camera + "/" + offset, LabelCodec.encode(image, List.of(new Box(1, 1, 10, 20)),
+                    List.of("person"), camera, "review:r-" + offset,
+                    new lookout.labels.Provenance("r-" + offset, "alice", 1, 0, 0, 0, false)), 0, offset);
+        }
+    }
 }
