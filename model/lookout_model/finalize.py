@@ -32,7 +32,7 @@ def load_checkpoint_model(run_dir: str, **overrides):
         to_channels_last(model)
         # the retraining loop fine-tunes stage 2 only: the second proposal head stays as trained here
         for n, p in model.named_parameters():
-            if n.startswith("backbone.prop2_"):
+            if n.startswith("backbone.prop2."):
                 p.requires_grad_(False)
     return model.eval(), ck, arch
 
