@@ -140,6 +140,9 @@ def main(argv=None):
     ap.add_argument("--second-proposals", action="store_true",
                     help="centernet_rcnn: add the trainable second proposal head (a copy of the teacher's when "
                          "the weights have none), so that a retrain can add proposals stage 1 misses")
+    ap.add_argument("--fg-iou", type=float, default=0.5,
+                    help="centernet_rcnn: a retrain's stage 2 takes proposals at least this IoU with a person as "
+                         "positives (lower: the box head learns to fix near misses)")
     ap.add_argument("--merge", default="max", choices=["max", "concat"], help="how the two heads' peaks combine")
     ap.add_argument("--distill2", type=float,
                     help="weight of the second head's distillation toward the teacher heatmap in `losses`")
@@ -158,7 +161,8 @@ def main(argv=None):
     if a.arch == "centernet_fpn" and not (centernet or a.random or a.checkpoint):
         centernet = DEFAULT_CENTERNET
     if a.arch == "centernet_rcnn":
-        kw.update(trainable="none", second_proposals=a.second_proposals)
+        kw.update(trainable="none", second_proposals=a.second_proposals, box_fg_iou_thresh=a.fg_iou,
+                  box_bg_iou_thresh=a.fg_iou)
     elif a.arch == "tiny_rcnn":
         pass  # always has the second proposal head
     elif a.second_proposals or a.from_artifact:
