@@ -64,6 +64,10 @@ CONFIGS: Dict[str, Dict] = {
     "prop2x30-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 30.0}, distill2=1.0),
     "prop2x10-e12-lr0.005": dict(epochs=12, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=1.0),
     "prop2x20-e10-lr0.005": dict(epochs=10, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 20.0}, distill2=1.0),
+    # the distillation as a mean over cells (stable), weight 10
+    "prop2x10d10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0),
+    "prop2x10d10-e10-lr0.005": dict(epochs=10, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0),
+    "prop2x20d10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 20.0}, distill2=10.0),
     "prop2x10-e3-lr0.005": dict(epochs=3, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=1.0),
     "prop2x10d0-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=0.0),
     "p2only-x10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN + STAGE2, factors={P2: 10.0}, distill2=1.0),
@@ -278,18 +282,53 @@ def score(model, sets: Dict[str, List[Dict]]) -> Dict[str, Dict[str, float]]:
     return out
 
 
+def report(paths: List[str]) -> str:
+    """A markdown table of result files: AP50 after - before per camera and config (AP in brackets),
+    the general holdout's largest AP50 drop where measured."""
+    rows: Dict[str, Dict[str, str]] = {}
+    cams: List[str] = []
+    for path in paths:
+        for line in open(path):
+            r = json.loads(line)
+            tag = os.path.basename(path).split(".")[0] + ":" + r["config"]
+            if r["camera"] not in cams:
+                cams.append(r["camera"])
+            d50 = r["after"]["ap50"] - r["before"]["ap50"]
+            d = r["after"]["ap"] - r["before"]["ap"]
+            cell = f"{d50:+.3f} ({d:+.3f})"
+            if "generalDrop" in r:
+                cell += f"; general -{max(r['generalDrop'].values()):.3f}"
+            rows.setdefault(tag, {})[r["camera"]] = cell
+    before = {}
+    for path in paths:
+        for line in open(path):
+            r = json.loads(line)
+            before[r["camera"]] = f"{r['before']['ap50']:.3f} ({r['before']['ap']:.3f})"
+    out = ["| run:config | " + " | ".join(cams) + " |", "|---|" + "---|" * len(cams),
+           "| before: AP50 (AP) | " + " | ".join(before.get(c, "") for c in cams) + " |"]
+    for tag, cells in rows.items():
+        out.append(f"| {tag} | " + " | ".join(cells.get(c, "") for c in cams) + " |")
+    return "\n".join(out)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="lookout_model.adapt", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", required=True, help="artifact dir (model.pt)")
-    ap.add_argument("--cameras", required=True)
-    ap.add_argument("--configs", required=True, help=f"comma-separated: {', '.join(CONFIGS)}")
-    ap.add_argument("--out", required=True, help="results, one JSON line per camera and config")
+    ap.add_argument("--report", nargs="+", metavar="RESULTS", help="print a markdown table of result files, and stop")
+    ap.add_argument("--model", help="artifact dir (model.pt)")
+    ap.add_argument("--cameras")
+    ap.add_argument("--configs", help=f"comma-separated: {', '.join(CONFIGS)}")
+    ap.add_argument("--out", help="results, one JSON line per camera and config")
     ap.add_argument("--time-budget-min", type=float, default=0.0, help="stop starting new runs after this")
     ap.add_argument("--no-general", action="store_true", help="score the camera only")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args(argv)
+    if a.report:
+        print(report(a.report))
+        return
+    if not (a.model and a.cameras and a.configs and a.out):
+        ap.error("--model, --cameras, --configs and --out are required (or --report)")
     torch.set_num_threads(a.threads)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     done = set()

@@ -108,6 +108,7 @@ class Loop:
         self.model = model
         self.procs: List[subprocess.Popen] = []
         self.seq = 0
+        self.closers = []
 
     # ------------------------------------------------------------------ processes
 
@@ -132,6 +133,8 @@ class Loop:
         return r.stdout
 
     def stop(self) -> None:
+        for close in self.closers:
+            close()
         for p in reversed(self.procs):
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGTERM)
@@ -213,25 +216,28 @@ def plot(results: Dict, out: str) -> None:
     import matplotlib.pyplot as plt
     cams = list(results["cameras"])
     x = np.arange(len(cams))
-    fig, ax = plt.subplots(figsize=(max(7, 1.6 * len(cams) + 2), 4.5))
+    fig, ax = plt.subplots(figsize=(max(7, 1.6 * len(cams) + 2), 5.2))
     w = 0.2
     vals = [[results["cameras"][c].get(k, {}).get("ap50", np.nan) for c in cams] for k in ("before", "after")]
     gen = [[(results["cameras"][c].get("gate", {}).get("general") or {}).get(k, {}).get("ap50", np.nan)
             if (results["cameras"][c].get("gate", {}).get("general") or {}).get(k) else np.nan for c in cams]
            for k in ("current", "candidate")]
-    ax.bar(x - 1.5 * w, vals[0], w, label="camera, later frames: before", color="#9ecae1")
-    ax.bar(x - 0.5 * w, vals[1], w, label="camera, later frames: after one default retrain", color="#08519c")
-    ax.bar(x + 0.5 * w, gen[0], w, label="general holdout (other cameras): current", color="#fdd0a2")
-    ax.bar(x + 1.5 * w, gen[1], w, label="general holdout: candidate", color="#d94801")
+    for off, v, label, colour in ((-1.5, vals[0], "camera, later frames: before", "#9ecae1"),
+                                  (-0.5, vals[1], "camera, later frames: after one default retrain", "#08519c"),
+                                  (0.5, gen[0], "general holdout (other cameras): current model", "#fdd0a2"),
+                                  (1.5, gen[1], "general holdout: the camera's candidate", "#d94801")):
+        bars = ax.bar(x + off * w, v, w, label=label, color=colour)
+        ax.bar_label(bars, fmt="%.3f", fontsize=6, rotation=90, padding=2)
     for i, c in enumerate(cams):
         outcome = results["cameras"][c].get("outcome", "?")
-        ax.text(x[i], 1.01, outcome, ha="center", fontsize=8)
+        ax.text(x[i], 1.08, outcome, ha="center", fontsize=8)
     ax.set_xticks(x)
     ax.set_xticklabels(cams, rotation=15)
-    ax.set_ylim(0, 1.08)
+    ax.set_ylim(0, 1.12)
+    ax.set_xlim(-0.6, len(cams) - 0.4)
     ax.set_ylabel("AP50")
     ax.set_title("One default retrain per camera, through Kafka and the service")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
 
@@ -282,6 +288,7 @@ def main(argv=None):
                         "LOOKOUT_TRAINER_KEEP_VERSIONS": "100"})
         wait_ready(f"http://localhost:{http}/q/health/ready", 600)
         events = loop.events()
+        loop.closers.append(events.close)
         for c in cams:
             first, rest = parts[c]
             r: Dict = {"labelled": len(first), "later": len(rest)}

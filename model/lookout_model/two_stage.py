@@ -57,7 +57,9 @@ class ResidualProposalHead(nn.Module):
 
     def forward(self, p4: Tensor, heat: Tensor, wh: Tensor) -> Tuple[Tensor, Tensor]:
         d = self.out(torch.relu(self.pw(self.dw(self.norm(p4)))))
-        return heat + d[:, 0:1], wh * torch.exp(d[:, 1:5].clamp(-2.0, 2.0))
+        # bounded corrections (at most +-8 logits, sides x/ e^2): a retrain at too high a rate then
+        # saturates instead of overflowing to NaN, and the gate judges what it learnt
+        return heat + 8.0 * torch.tanh(d[:, 0:1] / 8.0), wh * torch.exp(2.0 * torch.tanh(d[:, 1:5] / 2.0))
 
 
 class TwoStageBackbone(nn.Module):
@@ -204,24 +206,25 @@ class CenterNetProposals(nn.Module):
 
     def distill_loss(self, heat2: Tensor, targets: List[Dict[str, Tensor]], soft: Tensor) -> Tensor:
         """Binary cross-entropy of the second head against the teacher's probabilities (minus its
-        floor, the teacher's entropy, so a head that agrees costs 0) on the cells away from every
-        labelled person; summed and divided by the number of labelled people, as the focal loss is.
-        It keeps the second head the teacher's wherever the camera's labels say nothing new."""
+        floor, the teacher's entropy, so a head that agrees costs 0), averaged over the cells away
+        from every labelled person: it keeps the second head the teacher's wherever the camera's
+        labels say nothing new. A mean, not a sum over cells: summed, its curvature grew with the
+        number of cells and SGD at the fine-tuner's rates diverged (NaN) once the head moved."""
         h, w = heat2.shape[-2], heat2.shape[-1]
         total = heat2.sum() * 0.0
-        n_pos = 0
+        cells = 0.0
         for i in range(len(targets)):
             gt = targets[i]["boxes"]
             t = soft[i, 0].clamp(1e-4, 1.0 - 1e-4)
             bce = F.binary_cross_entropy_with_logits(heat2[i, 0], t, reduction="none")
             floor = -(t * torch.log(t) + (1 - t) * torch.log(1 - t))
-            away = torch.ones_like(t, dtype=torch.bool)
+            away = torch.ones_like(t)
             if gt.shape[0] > 0:
                 g, _ = _gaussian_targets(gt, h, w, self.alpha)
-                away = g.max(0)[0] < 0.05
-                n_pos += gt.shape[0]
-            total = total + ((bce - floor) * away.to(bce.dtype)).sum()
-        return total / max(n_pos, 1)
+                away = (g.max(0)[0] < 0.05).to(t.dtype)
+            total = total + ((bce - floor) * away).sum()
+            cells += float(away.sum())
+        return total / max(cells, 1.0)
 
     def loss(self, heat: Tensor, wh: Tensor, targets: List[Dict[str, Tensor]], soft: Tensor) -> Dict[str, Tensor]:
         h, w = heat.shape[-2], heat.shape[-1]
@@ -394,7 +397,7 @@ def build_tiny_rcnn(min_size: int = 240, max_size: int = 320, box_score_thresh: 
                              box_score_thresh, 0.5, box_detections_per_img)
     transform = GeneralizedRCNNTransform(min_size, max_size, INPUT_MEAN, INPUT_STD, size_divisible=32)
     model = GeneralizedRCNN(backbone, rpn, heads, transform)
-    model.rpn.distill2 = 1.0
+    model.rpn.distill2 = 10.0
     return model
 
 
