@@ -9,6 +9,8 @@
 #      stage (laterals + RoI box head) learns, with foreground IoU 0.5.
 #   3. score the checkpoint on the generalisation suite at several input sizes beside the COCO
 #      teacher, keep the best minimum-over-sets AP50 no slower than the teacher, export -> models/default
+#      with the second proposal head (zero-init: it proposes exactly as the teacher until a camera's
+#      retrain trains it) and model.json lrFactors (the head at x10) for the retraining loop
 # Env: TIME_BUDGET_MIN (default 240), ITERATIONS (default 8000), SIZES (default 480,512),
 # LOOKOUT_DATA_DIR (default ../shared/data), RUN_DIR (default runs/default; an existing run resumes).
 # Progress: a JSON line every 20 iterations in $RUN_DIR/train.log, with the ETA.

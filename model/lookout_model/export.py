@@ -106,6 +106,17 @@ def write_artifact(model: torch.nn.Module, out: str, *, name: str, version: str,
     return meta
 
 
+def parse_lr_factors(items: List[str]) -> Dict[str, float]:
+    """["model.backbone.prop2.=10", ...] -> {prefix: factor} (model.json lrFactors)."""
+    out: Dict[str, float] = {}
+    for it in items:
+        prefix, sep, f = it.partition("=")
+        if not sep or not prefix or float(f) < 0:
+            raise SystemExit(f"--lr-factor wants PREFIX=FACTOR (factor >= 0), got {it!r}")
+        out[prefix] = float(f)
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="lookout_model.export", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -115,6 +126,7 @@ def main(argv=None):
     src.add_argument("--centernet", nargs="?", const=DEFAULT_CENTERNET,
                      help=f"dir with centernet.json/.bin (default {DEFAULT_CENTERNET}, env LOOKOUT_CENTERNET_DIR)")
     src.add_argument("--checkpoint", help="a full Lookout training checkpoint (state_dict of the whole model)")
+    src.add_argument("--from-artifact", help="centernet_rcnn: the weights of an exported artifact (DIR with model.pt)")
     src.add_argument("--random", action="store_true", help="random init (deterministic seed)")
     src.add_argument("--online", action="store_true", help="torchvision weights=DEFAULT (needs the hub)")
     ap.add_argument("--min-size", type=int)
@@ -125,6 +137,17 @@ def main(argv=None):
     ap.add_argument("--name", default="lookout-pedestrian")
     ap.add_argument("--version", default="1")
     ap.add_argument("--metrics", help="JSON file with metrics to embed")
+    ap.add_argument("--second-proposals", action="store_true",
+                    help="centernet_rcnn: add the trainable second proposal head (a copy of the teacher's when "
+                         "the weights have none), so that a retrain can add proposals stage 1 misses")
+    ap.add_argument("--fg-iou", type=float, default=0.5,
+                    help="centernet_rcnn: a retrain's stage 2 takes proposals at least this IoU with a person as "
+                         "positives (lower: the box head learns to fix near misses)")
+    ap.add_argument("--merge", default="max", choices=["max", "concat"], help="how the two heads' peaks combine")
+    ap.add_argument("--distill2", type=float,
+                    help="weight of the second head's distillation toward the teacher heatmap in `losses`")
+    ap.add_argument("--lr-factor", action="append", default=[], metavar="PREFIX=F",
+                    help="model.json lrFactors: learning-rate multiplier of the fine-tuner for parameters under PREFIX")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
@@ -137,23 +160,43 @@ def main(argv=None):
     centernet = a.centernet
     if a.arch == "centernet_fpn" and not (centernet or a.random or a.checkpoint):
         centernet = DEFAULT_CENTERNET
+    if a.arch == "centernet_rcnn":
+        kw.update(trainable="none", second_proposals=a.second_proposals, box_fg_iou_thresh=a.fg_iou,
+                  box_bg_iou_thresh=a.fg_iou)
+    elif a.arch == "tiny_rcnn":
+        pass  # always has the second proposal head
+    elif a.second_proposals or a.from_artifact:
+        raise SystemExit("--second-proposals and --from-artifact are for --arch centernet_rcnn")
     model = build_model(a.arch, weights_file=a.weights_file, centernet_dir=centernet,
-                        random=a.random or bool(a.checkpoint), online=a.online, **kw)
+                        random=a.random or bool(a.checkpoint) or bool(a.from_artifact), online=a.online, **kw)
     source = "random" if a.random else ("weights-file:" + os.path.basename(a.weights_file) if a.weights_file
-                                        else "centernet-port" if centernet else "online" if a.online else "checkpoint")
-    if a.checkpoint:
-        sd = torch.load(a.checkpoint, map_location="cpu")
-        model.load_state_dict(sd.get("model", sd))
+                                        else "centernet-port" if centernet else "online" if a.online
+                                        else "artifact" if a.from_artifact else "checkpoint")
+    if a.checkpoint or a.from_artifact:
+        sd = torch.load(a.checkpoint, map_location="cpu") if a.checkpoint else \
+            torch.jit.load(os.path.join(a.from_artifact, "model.pt"), map_location="cpu").state_dict()
+        sd = sd.get("model", sd)
+        if a.arch == "centernet_rcnn":
+            from .two_stage import load_weights
+            load_weights(model, sd)
+        else:
+            model.load_state_dict(sd)
     if a.arch == "centernet_rcnn":
         from .two_stage import to_channels_last
         to_channels_last(model)
+    if a.arch in ("centernet_rcnn", "tiny_rcnn"):
+        model.rpn.merge = a.merge
+        if a.distill2 is not None:
+            model.rpn.distill2 = a.distill2
     metrics = {}
     if a.metrics:
         with open(a.metrics) as f:
             metrics = json.load(f)
+    extra = {"weightsSource": source, "arch": a.arch, "seed": a.seed}
+    if a.lr_factor:
+        extra["lrFactors"] = parse_lr_factors(a.lr_factor)
     meta = write_artifact(model, a.out, name=a.name, version=a.version, architecture=TV_ARCH_NAMES[a.arch],
-                          min_size=min_size, max_size=max_size, metrics=metrics,
-                          extra={"weightsSource": source, "arch": a.arch, "seed": a.seed})
+                          min_size=min_size, max_size=max_size, metrics=metrics, extra=extra)
     print(json.dumps({k: meta[k] for k in ("name", "version", "architecture", "minSize", "maxSize", "sha256",
                                             "parameters", "frozenPrefixes")}))
     print(f"wrote {a.out}/model.pt ({os.path.getsize(os.path.join(a.out, 'model.pt')) / 1e6:.1f} MB)")

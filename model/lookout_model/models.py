@@ -31,7 +31,8 @@ NUM_CLASSES = len(CLASSES)
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
 
-ARCHS = ["centernet_rcnn", "resnet50_fpn", "mobilenet_v3_large_fpn", "mobilenet_v3_large_320_fpn", "centernet_fpn", "tiny"]
+ARCHS = ["centernet_rcnn", "resnet50_fpn", "mobilenet_v3_large_fpn", "mobilenet_v3_large_320_fpn", "centernet_fpn", "tiny",
+         "tiny_rcnn"]
 
 # defaults per architecture (min_size, max_size, extra FasterRCNN kwargs)
 DEFAULTS = {
@@ -43,6 +44,7 @@ DEFAULTS = {
                           rpn_pre_nms_top_n_train=1000, rpn_post_nms_top_n_train=1000,
                           box_batch_size_per_image=128),
     "tiny": dict(min_size=240, max_size=320),
+    "tiny_rcnn": dict(min_size=240, max_size=320),
     "centernet_rcnn": dict(min_size=480, max_size=1024),
 }
 
@@ -52,6 +54,7 @@ TV_ARCH_NAMES = {
     "mobilenet_v3_large_320_fpn": "fasterrcnn_mobilenet_v3_large_320_fpn",
     "centernet_fpn": "fasterrcnn_centernet_mobilenet_v3_fpn",
     "tiny": "fasterrcnn_tiny_fpn",
+    "tiny_rcnn": "fasterrcnn_tiny_centernet_proposals",
     "centernet_rcnn": "fasterrcnn_centernet_proposals_mobilenet_v3",
 }
 
@@ -217,6 +220,11 @@ def build_model(arch: str, weights_file: Optional[str] = None, centernet_dir: Op
                 random: bool = False, online: bool = False, **kw) -> FasterRCNN:
     if arch == "tiny":
         return build_tiny(**kw)
+    if arch == "tiny_rcnn":
+        from .two_stage import build_tiny_rcnn
+        kw.pop("trainable", None)
+        kw.pop("second_proposals", None)
+        return build_tiny_rcnn(**kw)
     if arch == "centernet_rcnn":
         from .two_stage import build_centernet_rcnn
         if not random and not centernet_dir:

@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 from collections import OrderedDict
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import numpy as np
 import torch
@@ -38,12 +38,15 @@ FAR_TALLEST = (40.0, 90.0)  # the tallest person of a tile is scaled to a height
 FAR_MIN_H = 25.0            # shorter people become ignore regions
 
 
-def far_view(n: int = 60, seed: int = 0) -> List[Dict]:
+def far_view(n: int = 60, seed: int = 0, sources: Optional[List[Dict]] = None) -> List[Dict]:
     """Deterministic mosaics: grids of 3x3 or 4x4 tiles, each a held-out image scaled (aspect kept)
-    so that its tallest person is 40-90 px tall; people under FAR_MIN_H px become ignore regions."""
+    so that its tallest person is 40-90 px tall; people under FAR_MIN_H px become ignore regions.
+    sources: the images to tile (default: TUD-Stadtmitte, person-mix test, coco128 val2017)."""
     rng = random.Random(seed)
-    pool = [s for s in ds.mot_sequence("TUD-Stadtmitte") + ds.yolo_split("person-mix/test")
-            + ds.yolo_split("coco128/images/val2017") if len(s["boxes"])]
+    if sources is None:
+        sources = ds.mot_sequence("TUD-Stadtmitte") + ds.yolo_split("person-mix/test") \
+            + ds.yolo_split("coco128/images/val2017")
+    pool = [s for s in sources if len(s["boxes"])]
     rng.shuffle(pool)
     out, k = [], 0
     H, W = CANVAS

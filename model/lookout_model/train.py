@@ -242,7 +242,7 @@ def main(argv=None):
         kw["box_fg_iou_thresh"] = kw["box_bg_iou_thresh"] = a.fg_iou
     model = build_model(a.arch, centernet_dir=a.centernet, **kw)
     model.transform.min_size = tuple(int(v) for v in a.train_sizes.split(","))  # random per batch
-    stage1 = ("backbone.features.", "backbone.body.", "backbone.prop2_")
+    stage1 = ("backbone.features.", "backbone.body.", "backbone.prop2.")
     g1 = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith(stage1)]
     g2 = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith(stage1)]
     print(f"trainable parameters: {sum(p.numel() for p in g1)} stage-1 (lr x{a.stage1_lr_mult}), "
@@ -254,10 +254,6 @@ def main(argv=None):
     if a.init:
         missing, unexpected = model.load_state_dict(torch.load(a.init, map_location="cpu")["model"], strict=False)
         print(f"initialised from {a.init} (missing {missing}, unexpected {unexpected})", flush=True)
-        if any(m.startswith("backbone.prop2_") for m in missing):
-            # a checkpoint without the second head: start it as a copy of the teacher's
-            model.backbone.prop2_cls.load_state_dict(model.backbone.features.cls.state_dict())
-            model.backbone.prop2_wh.load_state_dict(model.backbone.features.wh.state_dict())
     if a.resume and os.path.exists(last):
         ck = torch.load(last, map_location="cpu")
         model.load_state_dict(ck["model"])

@@ -39,23 +39,43 @@ patch_torchvision()
 ROI_LEVELS = ["r4", "r8", "r16"]
 
 
+class ResidualProposalHead(nn.Module):
+    """A trainable correction of the frozen teacher's person heatmap and box sides, on the same
+    stride-4 map: heat2 = heat + d_heat, wh2 = wh * exp(d_wh). Its input is GroupNorm-ed (the raw
+    map's scale made plain SGD at the fine-tuner's rates diverge on a copy of the teacher's conv) and
+    its last conv starts at zero, so until it is trained heat2 == heat exactly and the model proposes
+    exactly what the teacher does."""
+
+    def __init__(self, channels: int = 128, hidden: int = 32):
+        super().__init__()
+        self.norm = nn.GroupNorm(8, channels)
+        self.dw = nn.Conv2d(channels, channels, 3, 1, 1, groups=channels)
+        self.pw = nn.Conv2d(channels, hidden, 1)
+        self.out = nn.Conv2d(hidden, 5, 1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, p4: Tensor, heat: Tensor, wh: Tensor) -> Tuple[Tensor, Tensor]:
+        d = self.out(torch.relu(self.pw(self.dw(self.norm(p4)))))
+        # bounded corrections (at most +-8 logits, sides x/ e^2): a retrain at too high a rate then
+        # saturates instead of overflowing to NaN, and the gate judges what it learnt
+        return heat + 8.0 * torch.tanh(d[:, 0:1] / 8.0), wh * torch.exp(2.0 * torch.tanh(d[:, 1:5] / 2.0))
+
+
 class TwoStageBackbone(nn.Module):
     """CenterNet features plus 1x1 lateral projections (GroupNorm) of the stride 4/8/16 maps to
     one width for RoIAlign. Returns the RoI levels and the stage-1 outputs in one dict.
 
-    second_proposals: a second, trainable person heatmap + side-distance head on the same stride-4
-    map (initialised as a copy of the teacher's), whose peaks are proposed beside the frozen
-    teacher's: it learns the small, far people the COCO heatmap misses without the teacher's own
-    proposals being trained away (training the teacher's head itself made it forget COCO)."""
+    second_proposals: a trainable residual head beside the frozen teacher heatmap
+    (ResidualProposalHead), whose heatmap proposes together with the teacher's (CenterNetProposals):
+    a retrain on a camera's labels can add the people the COCO heatmap misses there, while the
+    teacher's own proposals stay (training the teacher's head itself made it forget COCO)."""
 
     def __init__(self, features: CenterNetFeatures, roi_channels: int = 64, second_proposals: bool = False):
         super().__init__()
         self.features = features
         self.second_proposals = second_proposals
-        self.prop2_cls: nn.Module = copy.deepcopy(features.cls) if second_proposals else nn.Identity()
-        self.prop2_wh: nn.Module = copy.deepcopy(features.wh) if second_proposals else nn.Identity()
-        for p in list(self.prop2_cls.parameters()) + list(self.prop2_wh.parameters()):
-            p.requires_grad_(True)
+        self.prop2: nn.Module = ResidualProposalHead(128) if second_proposals else nn.Identity()
         self.l4 = nn.Sequential(nn.Conv2d(128, roi_channels, 1), nn.GroupNorm(8, roi_channels))
         self.l8 = nn.Sequential(nn.Conv2d(192, roi_channels, 1), nn.GroupNorm(8, roi_channels))
         self.l16 = nn.Sequential(nn.Conv2d(256, roi_channels, 1), nn.GroupNorm(8, roi_channels))
@@ -74,8 +94,9 @@ class TwoStageBackbone(nn.Module):
         out["wh"] = f["wh"]
         out["p4"] = f["p4"]
         if self.second_proposals:
-            out["heat2"] = self.prop2_cls(f["p4"])
-            out["wh2"] = self.prop2_wh(f["p4"]) * 16.0
+            heat2, wh2 = self.prop2(f["p4"], f["heat"], f["wh"])
+            out["heat2"] = heat2
+            out["wh2"] = wh2
         return out
 
 
@@ -128,6 +149,11 @@ class CenterNetProposals(nn.Module):
         self.alpha = alpha
         self.box_region = box_region
         self.box_weight = box_weight
+        # with a second proposal head: "max" merges the two heatmaps cell by cell before the peaks,
+        # "concat" proposes both heads' peaks (twice the RoIs)
+        self.merge = "max"
+        # weight of the second head's distillation toward the frozen teacher heatmap, away from labels
+        self.distill2 = 0.0
 
     def forward(self, images: ImageList, features: Dict[str, Tensor],
                 targets: Optional[List[Dict[str, Tensor]]] = None) -> Tuple[List[Tensor], Dict[str, Tensor]]:
@@ -135,10 +161,18 @@ class CenterNetProposals(nn.Module):
         wh = features["wh"]
         k = self.top_n_train if self.training else self.top_n_test
         second = "heat2" in features
-        proposals = self.peak_boxes(images, heat, wh, k)
-        if second:
-            extra = self.peak_boxes(images, features["heat2"], features["wh2"], k)
-            proposals = [torch.cat([a, b], 0) for a, b in zip(proposals, extra)]
+        if second and self.merge == "max":
+            # one heatmap: per cell the more confident of the two heads; the box sides are the second
+            # head's (the teacher's, corrected for this camera). While the head is untrained (as
+            # exported) both equal the teacher's, so the proposals are exactly the teacher's
+            p1 = torch.sigmoid(heat.detach())
+            p2 = torch.sigmoid(features["heat2"].detach())
+            proposals = self.peak_boxes_prob(images, torch.max(p1, p2), features["wh2"].detach(), k)
+        else:
+            proposals = self.peak_boxes(images, heat, wh, k)
+            if second:
+                extra = self.peak_boxes(images, features["heat2"], features["wh2"], k)
+                proposals = [torch.cat([a, b], 0) for a, b in zip(proposals, extra)]
         losses: Dict[str, Tensor] = {}
         if self.training and targets is not None:
             if second:
@@ -146,6 +180,8 @@ class CenterNetProposals(nn.Module):
                 # not a negative (unlabelled people), as with distillation
                 soft = torch.sigmoid(heat.detach())
                 losses = self.loss(features["heat2"], features["wh2"], targets, soft)
+                if self.distill2 > 0.0:
+                    losses["loss_distill"] = self.distill2 * self.distill_loss(features["heat2"], targets, soft)
             else:
                 soft = torch.zeros_like(heat)
                 if self.distill:
@@ -155,7 +191,9 @@ class CenterNetProposals(nn.Module):
         return proposals, losses
 
     def peak_boxes(self, images: ImageList, heat: Tensor, wh: Tensor, k: int) -> List[Tensor]:
-        prob = torch.sigmoid(heat.detach())
+        return self.peak_boxes_prob(images, torch.sigmoid(heat.detach()), wh, k)
+
+    def peak_boxes_prob(self, images: ImageList, prob: Tensor, wh: Tensor, k: int) -> List[Tensor]:
         proposals: List[Tensor] = []
         for i in range(len(images.image_sizes)):
             ih, iw = images.image_sizes[i]
@@ -165,6 +203,28 @@ class CenterNetProposals(nn.Module):
             keep = box_ops.remove_small_boxes(b, self.min_size)
             proposals.append(torch.cat([b[keep], s[keep].unsqueeze(1)], 1))
         return proposals
+
+    def distill_loss(self, heat2: Tensor, targets: List[Dict[str, Tensor]], soft: Tensor) -> Tensor:
+        """Binary cross-entropy of the second head against the teacher's probabilities (minus its
+        floor, the teacher's entropy, so a head that agrees costs 0), averaged over the cells away
+        from every labelled person: it keeps the second head the teacher's wherever the camera's
+        labels say nothing new. A mean, not a sum over cells: summed, its curvature grew with the
+        number of cells and SGD at the fine-tuner's rates diverged (NaN) once the head moved."""
+        h, w = heat2.shape[-2], heat2.shape[-1]
+        total = heat2.sum() * 0.0
+        cells = 0.0
+        for i in range(len(targets)):
+            gt = targets[i]["boxes"]
+            t = soft[i, 0].clamp(1e-4, 1.0 - 1e-4)
+            bce = F.binary_cross_entropy_with_logits(heat2[i, 0], t, reduction="none")
+            floor = -(t * torch.log(t) + (1 - t) * torch.log(1 - t))
+            away = torch.ones_like(t)
+            if gt.shape[0] > 0:
+                g, _ = _gaussian_targets(gt, h, w, self.alpha)
+                away = (g.max(0)[0] < 0.05).to(t.dtype)
+            total = total + ((bce - floor) * away).sum()
+            cells += float(away.sum())
+        return total / max(cells, 1.0)
 
     def loss(self, heat: Tensor, wh: Tensor, targets: List[Dict[str, Tensor]], soft: Tensor) -> Dict[str, Tensor]:
         h, w = heat.shape[-2], heat.shape[-1]
@@ -285,3 +345,72 @@ def build_centernet_rcnn(centernet_dir: Optional[str], random: bool = False, min
                              None, box_score_thresh, box_nms_thresh, box_detections_per_img)
     transform = GeneralizedRCNNTransform(min_size, max_size, INPUT_MEAN, INPUT_STD, size_divisible=32)
     return GeneralizedRCNN(backbone, rpn, heads, transform)
+
+
+class TinyFeatures(nn.Module):
+    """A random stand-in for the CenterNet features with the same outputs and widths (p4 128, p8 192,
+    p16 256 channels, a person heatmap and box sides), a few small convolutions: the CI test model of
+    the two-stage design (`tiny_rcnn`), so the Java tests train the same kinds of layers and losses."""
+
+    def __init__(self):
+        super().__init__()
+
+        def blk(i: int, o: int) -> nn.Module:
+            return nn.Sequential(nn.Conv2d(i, o, 3, 2, 1), nn.ReLU(inplace=True))
+
+        self.stem = nn.Sequential(blk(3, 16), blk(16, 32))
+        self.down8 = blk(32, 48)
+        self.down16 = blk(48, 64)
+        self.x4 = nn.Conv2d(32, 128, 1)
+        self.x8 = nn.Conv2d(48, 192, 1)
+        self.x16 = nn.Conv2d(64, 256, 1)
+        self.cls = nn.Conv2d(128, 1, 3, 1, 1)
+        self.wh = nn.Conv2d(128, 4, 3, 1, 1)
+        nn.init.constant_(self.cls.bias, -6.0)  # background near 0, as the real teacher's
+        nn.init.constant_(self.wh.bias, 1.0)
+
+    def forward(self, x: Tensor) -> Dict[str, Tensor]:
+        c4 = self.stem(x / 255.0)
+        c8 = self.down8(c4)
+        c16 = self.down16(c8)
+        p4 = torch.relu(self.x4(c4))
+        out: Dict[str, Tensor] = OrderedDict()
+        out["p4"] = p4
+        out["p8"] = self.x8(c8)
+        out["p16"] = self.x16(c16)
+        out["heat"] = self.cls(p4)
+        out["wh"] = torch.relu(self.wh(p4)) * 16.0
+        return out
+
+
+def build_tiny_rcnn(min_size: int = 240, max_size: int = 320, box_score_thresh: float = 0.05,
+                    box_detections_per_img: int = 100) -> GeneralizedRCNN:
+    """centernet_rcnn's structure on TinyFeatures (frozen, as the teacher is), with the second proposal
+    head: ~0.5 M parameters, a few ms per image."""
+    feats = TinyFeatures()
+    for p in feats.parameters():
+        p.requires_grad_(False)
+    backbone = TwoStageBackbone(feats, 32, second_proposals=True)  # type: ignore[arg-type]
+    rpn = CenterNetProposals(top_n_train=64, top_n_test=50)
+    pool = MultiScaleRoIAlign(ROI_LEVELS, 7, 2)
+    heads = TwoStageRoIHeads(pool, TwoMLPHead(32 * 49, 128), FastRCNNPredictor(128, 2), 0.5, 0.5, 64, 0.5, None,
+                             box_score_thresh, 0.5, box_detections_per_img)
+    transform = GeneralizedRCNNTransform(min_size, max_size, INPUT_MEAN, INPUT_STD, size_divisible=32)
+    model = GeneralizedRCNN(backbone, rpn, heads, transform)
+    model.rpn.distill2 = 10.0
+    return model
+
+
+def load_weights(model: GeneralizedRCNN, state: Dict[str, Tensor]) -> List[str]:
+    """Loads a state dict (a checkpoint's, or an exported artifact's with its `model.` prefix) into a
+    centernet_rcnn; a second proposal head the weights do not have keeps its fresh init (a zero
+    correction: the model proposes exactly what it did). Returns the names left fresh."""
+    if any(k.startswith("model.") for k in state):
+        state = {k[len("model."):]: v for k, v in state.items() if k.startswith("model.")}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected:
+        raise ValueError(f"weights do not fit this model: unexpected {unexpected[:5]}")
+    fresh = [m for m in missing if m.startswith("backbone.prop2.")]
+    if [m for m in missing if m not in fresh]:
+        raise ValueError(f"weights do not fit this model: missing {[m for m in missing if m not in fresh][:5]}")
+    return fresh

@@ -150,7 +150,7 @@ class HostileInputIT {
         Path cache = Files.createDirectories(tmp.resolve("cache"));
         TrainerSettings configured = TestSettings.config().trainer();
         TrainerSettings trainerSettings = new TrainerSettings(0.2, 0.0, 1, 0.005, 2, "cpu", 2, true, 5,
-                tmp.resolve("work"), tiny, configured.policy());
+                tmp.resolve("work"), tiny, configured.policy(), configured.generalTolerance(), configured.generalHoldoutMax());
         LabelCodec codec = LabelCodec.fromConfig(TestSettings.config());
         try (DetectionService detector = new DetectionService(settings, clients, new SimpleMeterRegistry(),
                 DjlDetector::load, Clock.systemUTC()).start();

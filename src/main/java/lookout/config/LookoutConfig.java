@@ -274,7 +274,9 @@ public final class LookoutConfig {
                 new RetrainPolicySettings(get("lookout.trainer.policy.new-labels", Integer.class),
                         get("lookout.trainer.policy.interval", Duration.class),
                         get("lookout.trainer.policy.check-interval", Duration.class),
-                        get("lookout.trainer.policy.new-reviewed-labels", Integer.class)));
+                        get("lookout.trainer.policy.new-reviewed-labels", Integer.class)),
+                get("lookout.trainer.general-tolerance", Double.class),
+                get("lookout.trainer.general-holdout-max", Integer.class));
     }
 
     public CameraSettings camera() {

@@ -17,8 +17,12 @@ import java.nio.file.Path;
  * @param workDir         scratch space for base, candidate and holdout files
  * @param baseModelDir    the model to start from when the registry is empty ({@code lookout.model.dir})
  * @param policy          retraining without a command (off by default)
+ * @param generalTolerance refuse a camera's candidate whose AP50 on the general holdout (held-out
+ *                        frames of the other cameras) is more than this below the current model's
+ * @param generalHoldoutMax at most this many general-holdout frames are scored (a stable choice by
+ *                        hash of the id), so the gate's cost does not grow with the label set
  */
 public record TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
         String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
-        RetrainPolicySettings policy) {
+        RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax) {
 }

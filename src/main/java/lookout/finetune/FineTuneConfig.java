@@ -1,6 +1,7 @@
 package lookout.finetune;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +17,8 @@ import java.util.function.Consumer;
  * @param backboneLrFactor   multiplier for parameters under {@code backbonePrefix}
  * @param backbonePrefix     parameter-name prefix of the backbone
  * @param frozenPrefixes     prefixes to keep frozen; null = from model.json, else a default
+ * @param lrFactors          learning-rate multipliers by parameter-name prefix (the longest matching
+ *                           prefix wins, before the backbone rule); null = model.json's {@code lrFactors}
  * @param flipProbability    horizontal flip probability
  * @param minScale           smallest scale jitter factor (below 1 pads)
  * @param maxScale           largest scale jitter factor (above 1 crops)
@@ -28,7 +31,7 @@ import java.util.function.Consumer;
  */
 public record FineTuneConfig(int epochs, int batchSize, float learningRate, float momentum, float weightDecay,
         int warmupSteps, LearningRateSchedule.Decay decay, float backboneLrFactor, String backbonePrefix,
-        List<String> frozenPrefixes, double flipProbability, double minScale, double maxScale,
+        List<String> frozenPrefixes, Map<String, Float> lrFactors, double flipProbability, double minScale, double maxScale,
         int logEvery, boolean checkpointEachEpoch, String device, long seed, String version, String className) {
 
     /** Used when neither the caller nor model.json names frozen layers: the stem of the backbone. */
@@ -37,7 +40,7 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
     /** The recipe's defaults, for boxes of {@code className}. */
     public static FineTuneConfig defaults(String className) {
         return new FineTuneConfig(5, 2, 0.005f, 0.9f, 1e-4f, 50, LearningRateSchedule.Decay.COSINE, 0.1f,
-                "model.backbone.body.", null, 0.5, 0.8, 1.25, 10, true, "cpu", 42L, null, className);
+                "model.backbone.body.", null, null, 0.5, 0.8, 1.25, 10, true, "cpu", 42L, null, className);
     }
 
     public FineTuneConfig withEpochs(int n) {
@@ -80,6 +83,10 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
         return with(b -> b.frozenPrefixes = prefixes);
     }
 
+    public FineTuneConfig withLrFactors(Map<String, Float> factors) {
+        return with(b -> b.lrFactors = factors == null ? null : Map.copyOf(factors));
+    }
+
     public FineTuneConfig withBackboneLrFactor(float f) {
         return with(b -> b.backboneLrFactor = f);
     }
@@ -110,6 +117,7 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
         float backboneLrFactor;
         String backbonePrefix;
         List<String> frozenPrefixes;
+        Map<String, Float> lrFactors;
         double flipProbability;
         double minScale;
         double maxScale;
@@ -131,6 +139,7 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
             backboneLrFactor = c.backboneLrFactor;
             backbonePrefix = c.backbonePrefix;
             frozenPrefixes = c.frozenPrefixes;
+            lrFactors = c.lrFactors;
             flipProbability = c.flipProbability;
             minScale = c.minScale;
             maxScale = c.maxScale;
@@ -144,7 +153,7 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
 
         FineTuneConfig build() {
             return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay,
-                    backboneLrFactor, backbonePrefix, frozenPrefixes, flipProbability, minScale, maxScale, logEvery,
+                    backboneLrFactor, backbonePrefix, frozenPrefixes, lrFactors, flipProbability, minScale, maxScale, logEvery,
                     checkpointEachEpoch, device, seed, version, className);
         }
     }

@@ -73,10 +73,14 @@ public final class FineTuner {
         try (ZooModel<ai.djl.ndarray.NDList, ai.djl.ndarray.NDList> model = DjlDetector.criteria(base, device, true).loadModel()) {
             PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
             JniUtils.enableTrainingMode(block);
+            Map<String, Float> byPrefix = config.lrFactors() != null ? config.lrFactors() : base.lrFactors();
             Map<String, Float> lrFactors = new HashMap<>();
             for (Pair<String, Parameter> pair : block.getParameters()) {
                 Parameter p = pair.getValue();
-                if (config.backbonePrefix() != null && p.getName().startsWith(config.backbonePrefix())) {
+                Float factor = factorFor(p.getName(), byPrefix);
+                if (factor != null) {
+                    lrFactors.put(p.getId(), factor);
+                } else if (config.backbonePrefix() != null && p.getName().startsWith(config.backbonePrefix())) {
                     lrFactors.put(p.getId(), config.backboneLrFactor());
                 }
             }
@@ -161,6 +165,7 @@ public final class FineTuner {
             training.put("learningRate", config.learningRate());
             training.put("samples", samples.size());
             training.put("frozenPrefixes", frozen);
+            training.put("lrFactors", byPrefix);
             training.put("firstLoss", stepLosses.get(0));
             training.put("lastEpochMeanLoss", stepLosses.subList(Math.max(0, stepLosses.size() - stepsPerEpoch), stepLosses.size())
                     .stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
@@ -237,6 +242,17 @@ public final class FineTuner {
                 }
             }
         }
+    }
+
+    /** The factor of the longest prefix of name in byPrefix, or null when none matches. */
+    static Float factorFor(String name, Map<String, Float> byPrefix) {
+        String best = null;
+        for (String prefix : byPrefix.keySet()) {
+            if (name.startsWith(prefix) && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        return best == null ? null : byPrefix.get(best);
     }
 
     private static boolean startsWithAny(String name, List<String> prefixes) {

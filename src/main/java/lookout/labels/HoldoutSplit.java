@@ -1,6 +1,7 @@
 package lookout.labels;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import lookout.common.Sha256;
@@ -32,6 +33,21 @@ public final class HoldoutSplit {
             v = (v << 8) | (h[i] & 0xff);
         }
         return v / (double) (1L << 56);
+    }
+
+    /**
+     * At most max of the samples, a stable choice: those with the smallest hash buckets, so the same
+     * ids stay in while samples come and go; in id order.
+     */
+    public static List<LabelSample> stableSubset(List<LabelSample> samples, int max) {
+        if (samples.size() <= max) {
+            return samples;
+        }
+        List<LabelSample> sorted = new ArrayList<>(samples);
+        sorted.sort(Comparator.comparingDouble((LabelSample s) -> bucket("subset:" + s.id())));
+        List<LabelSample> out = new ArrayList<>(sorted.subList(0, Math.max(0, max)));
+        out.sort(Comparator.comparing(LabelSample::id));
+        return out;
     }
 
     /** Samples split into training and holdout lists. */

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -111,6 +113,24 @@ public final class ModelArtifact {
             node.forEach(p -> prefixes.add(p.asText()));
         }
         return prefixes;
+    }
+
+    /**
+     * Learning-rate multipliers of the fine-tuner by parameter-name prefix ({@code lrFactors}, e.g. a
+     * proposal head that learns faster than the box head); empty if absent. Non-numbers and negative
+     * factors are left out.
+     */
+    public Map<String, Float> lrFactors() {
+        Map<String, Float> factors = new LinkedHashMap<>();
+        JsonNode node = rawMetadata.get("lrFactors");
+        if (node != null && node.isObject()) {
+            node.properties().forEach(e -> {
+                if (e.getValue().isNumber() && e.getValue().asDouble() >= 0) {
+                    factors.put(e.getKey(), (float) e.getValue().asDouble());
+                }
+            });
+        }
+        return factors;
     }
 
     /** The score threshold the exporter recommends ({@code scoreThresh}), if any. */

@@ -33,7 +33,9 @@ import lookout.registry.ServingPointer;
 /**
  * One retraining run: split the camera's labels (deterministic holdout), fine-tune from the base
  * version, score candidate and current model on the same holdout, publish only if the candidate is
- * not worse than the current one by more than the tolerance. Says what happened in events at every
+ * not worse than the current one by more than the tolerance and, for a camera's retrain, not worse on
+ * the general holdout (the held-out frames of the other cameras: {@link GeneralHoldout}) by more than
+ * the general tolerance: a camera may gain only what the others do not pay for. Says what happened in events at every
  * step: training-started, epoch..., evaluated (progress, on the event sink), then the outcome:
  * published, rejected or failed, written through {@link Outcomes} (the trainer writes an outcome,
  * the publish it carries and the command's offset in one transaction: a run that dies before has
@@ -130,28 +132,44 @@ public final class RetrainJob {
             }
             EvaluationResult cand = scorer.score(candidate, split.holdout());
             EvaluationResult cur = scorer.score(currentDir, split.holdout());
+            GeneralHoldout general = GeneralHoldout.of(labels, cmd.camera(), settings);
+            EvaluationResult candGeneral = general.isEmpty() ? null : scorer.score(candidate, general.samples());
+            EvaluationResult curGeneral = general.isEmpty() ? null : scorer.score(currentDir, general.samples());
             Map<String, Object> evaluated = new LinkedHashMap<>(ctx);
             evaluated.put("holdout", split.holdout().size());
             evaluated.put("candidate", scores(cand));
             evaluated.put("current", scores(cur));
             evaluated.put("currentVersion", currentVersion);
+            evaluated.put("general", general.describe(candGeneral == null ? null : scores(candGeneral),
+                    curGeneral == null ? null : scores(curGeneral)));
             events.emit(Events.EVALUATED, evaluated);
 
             double threshold = cur.ap50() - settings.tolerance();
             boolean better = !Double.isNaN(cand.ap50()) && (Double.isNaN(cur.ap50()) || cand.ap50() >= threshold);
+            boolean keepsOthers = candGeneral == null || Double.isNaN(curGeneral.ap50())
+                    || (!Double.isNaN(candGeneral.ap50())
+                            && candGeneral.ap50() >= curGeneral.ap50() - settings.generalTolerance());
             Map<String, Object> result = new LinkedHashMap<>(ctx);
             result.put("candidateAp50", round(cand.ap50()));
             result.put("currentAp50", round(cur.ap50()));
             result.put("tolerance", settings.tolerance());
+            result.put("generalHoldout", general.samples().size());
+            result.put("candidateGeneralAp50", candGeneral == null ? null : round(candGeneral.ap50()));
+            result.put("currentGeneralAp50", curGeneral == null ? null : round(curGeneral.ap50()));
+            result.put("generalTolerance", settings.generalTolerance());
             result.put("seconds", round((System.nanoTime() - start) / 1e9));
-            if (!better) {
-                result.put("reason", String.format("candidate AP50 %.4f < current %.4f - tolerance %.4f",
-                        cand.ap50(), cur.ap50(), settings.tolerance()));
+            if (!better || !keepsOthers) {
+                result.put("reason", !better
+                        ? String.format("candidate AP50 %.4f < current %.4f - tolerance %.4f", cand.ap50(), cur.ap50(),
+                                settings.tolerance())
+                        : String.format("candidate AP50 on the general holdout (%d frames of other cameras) %.4f < "
+                                + "current %.4f - general tolerance %.4f", general.samples().size(),
+                                candGeneral.ap50(), curGeneral.ap50(), settings.generalTolerance()));
                 outcomes.report(Events.REJECTED, result);
                 return Outcome.REJECTED;
             }
             String version = registry.snapshot().nextVersion(); // now, not at the start: the registry may have moved
-            stamp(candidate, baseVersion, cand, cur, split, cmd, params);
+            stamp(candidate, baseVersion, cand, cur, split, cmd, params, candGeneral, curGeneral, general);
             result.put("version", version);
             result.put("parent", baseVersion);
             result.put("sha256", Sha256.hex(candidate.resolve(ModelArtifact.MODEL_FILE)));
@@ -194,7 +212,8 @@ public final class RetrainJob {
      * of the training split, sha256) and records what the gate measured on the holdout.
      */
     private static void stamp(Path candidate, String parent, EvaluationResult cand, EvaluationResult cur,
-            HoldoutSplit.Split split, ControlCommand.Retrain cmd, TrainingParams params) throws IOException {
+            HoldoutSplit.Split split, ControlCommand.Retrain cmd, TrainingParams params, EvaluationResult candGeneral,
+            EvaluationResult curGeneral, GeneralHoldout general) throws IOException {
         Path json = candidate.resolve(ModelArtifact.METADATA_FILE);
         ObjectNode meta = (ObjectNode) Json.MAPPER.readTree(json.toFile());
         String fingerprint = Lineage.dataFingerprint(split.train().stream().map(LabelSample::lineage).toList());
@@ -207,6 +226,11 @@ public final class RetrainJob {
         metrics.put("train", split.train().size());
         if (cmd.camera() != null) {
             metrics.put("camera", cmd.camera());
+        }
+        if (candGeneral != null) {
+            metrics.put("generalAp50", candGeneral.ap50());
+            metrics.put("parentGeneralAp50", curGeneral.ap50());
+            metrics.put("generalHoldout", general.samples().size());
         }
         metrics.put("epochs", params.epochs());
         metrics.put("lr", params.lr());

@@ -29,6 +29,19 @@ public final class TestModels {
         return path;
     }
 
+    /**
+     * The tiny two-stage model (the default model's design in small: frozen stand-in teacher, trainable
+     * second proposal head with an lrFactors entry, stage 2): build/models/tiny-rcnn beside the tiny
+     * model; skips the test if missing.
+     */
+    public static Path tinyTwoStageModelDir() {
+        Path path = tinyModelDir().resolveSibling("tiny-rcnn");
+        assumeTrue(Files.isRegularFile(path.resolve("model.pt")) && Files.isRegularFile(path.resolve("model.json")),
+                "SKIPPED: tiny two-stage model not found in " + path.toAbsolutePath()
+                        + " (run `bash model/make_test_model.sh` from the repo root first)");
+        return path;
+    }
+
     /** A folder of the real data (lookout.data.dir, env LOOKOUT_DATA_DIR); skips the test if missing. */
     public static Path dataDir(String sub) {
         Path path = LookoutConfig.current().dataDir().resolve(sub);

@@ -38,6 +38,10 @@ class RetrainJobTest {
     private final List<List<String>> scoredOn = new ArrayList<>();
     private double candidateAp50 = 0.8;
     private double currentAp50 = 0.7;
+    /** Scores on the general holdout (the frames of cam-b while cam-a retrains). */
+    private double candidateGeneralAp50 = 0.62;
+    private double currentGeneralAp50 = 0.62;
+    private int generalHoldoutMax = 200;
     private boolean trainerFails;
 
     @BeforeEach
@@ -48,7 +52,7 @@ class RetrainJobTest {
                 "{\"name\":\"lookout-pedestrian\",\"version\":\"1\",\"classes\":[\"__background__\",\"person\"]}");
         registry.publish(base, "1", true, null);
         byte[] image = TestFrames.image("jpg", 64, 48);
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 60; i++) { // cam-b: 30 frames, 3 of them held out (45, 54, 57)
             String cam = i < 30 ? "cam-a" : "cam-b";
             labels.apply(cam + "/seq/" + i, LabelCodec.encode(image, List.of(new Box(1, 1, 20, 40)),
                     List.of("person"), cam, null));
@@ -73,12 +77,16 @@ class RetrainJobTest {
         };
         ModelScorer scorer = (dir, samples) -> {
             scoredOn.add(samples.stream().map(LabelSample::id).toList());
-            double ap = dir.endsWith("candidate") ? candidateAp50 : currentAp50;
+            boolean general = samples.stream().allMatch(s -> "cam-b".equals(s.camera()))
+                    && !samples.isEmpty() && scoredOn.size() > 2;
+            double ap = dir.endsWith("candidate") ? (general ? candidateGeneralAp50 : candidateAp50)
+                    : (general ? currentGeneralAp50 : currentAp50);
             return new EvaluationResult(ap, ap, ap / 2, new double[10], 0.5, 0.9, 0.8, 0.85, samples.size(),
                     samples.size(), samples.size(), new double[101]);
         };
         TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, autoPromote, 5,
-                tmp.resolve("work"), tmp.resolve("base"), TestSettings.config().trainer().policy());
+                tmp.resolve("work"), tmp.resolve("base"), TestSettings.config().trainer().policy(), 0.01,
+                generalHoldoutMax);
         return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
                 settings);
     }
@@ -135,13 +143,73 @@ class RetrainJobTest {
     }
 
     @Test
-    void shouldScoreCandidateAndCurrentOnTheSameHoldoutOfTheCameraOnly() {
+    void shouldScoreCandidateAndCurrentOnTheCameraHoldoutThenOnTheOtherCamerasHoldout() {
         run(0, new ControlCommand.Retrain(null, 1, null, "cam-a", null, null));
 
-        assertThat(scoredOn).hasSize(2);
+        assertThat(scoredOn).hasSize(4);
         assertThat(scoredOn.get(0)).isEqualTo(scoredOn.get(1)).isNotEmpty().allMatch(id -> id.startsWith("cam-a/"));
+        // the general holdout: cam-b's held-out frames only, the same for both models
+        assertThat(scoredOn.get(2)).isEqualTo(scoredOn.get(3)).isNotEmpty().allMatch(id -> id.startsWith("cam-b/"));
+        assertThat(scoredOn.get(2)).allMatch(id -> new lookout.labels.HoldoutSplit(0.25).isHoldout(id));
         Map<String, Object> started = event("training-started");
         assertThat((int) started.get("train") + (int) started.get("holdout")).isEqualTo(30);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> general = (Map<String, Object>) event("evaluated").get("general");
+        assertThat(general).containsEntry("holdout", scoredOn.get(2).size()).containsEntry("cameras", List.of("cam-b"));
+        assertThat(general.get("candidate")).isNotNull();
+        assertThat(general.get("current")).isNotNull();
+    }
+
+    @Test
+    void shouldRejectACandidateThatGainsOnItsCameraButCostsTheOtherCamerasMoreThanTheGeneralTolerance() {
+        candidateGeneralAp50 = 0.60;
+        currentGeneralAp50 = 0.62;
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("g1", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.REJECTED);
+        assertThat(event("rejected")).containsEntry("candidateAp50", 0.8).containsEntry("currentAp50", 0.7)
+                .containsEntry("candidateGeneralAp50", 0.6).containsEntry("currentGeneralAp50", 0.62)
+                .containsEntry("generalTolerance", 0.01);
+        assertThat((String) event("rejected").get("reason")).contains("general holdout").contains("0.6000")
+                .contains("0.6200");
+        assertThat(registry.snapshot().versions()).hasSize(1);
+        assertThat(registry.snapshot().serving().version()).isEqualTo("1");
+    }
+
+    @Test
+    void shouldPublishWhenTheOtherCamerasLoseNoMoreThanTheGeneralTolerance() throws Exception {
+        candidateGeneralAp50 = 0.615;
+        currentGeneralAp50 = 0.62;
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("g2", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(event("published")).containsEntry("candidateGeneralAp50", 0.615)
+                .containsEntry("currentGeneralAp50", 0.62);
+        ModelArtifact artifact = ModelArtifact.open(registry.snapshot().assemble("2", tmp.resolve("fetched")));
+        assertThat(artifact.metadata().metrics()).containsEntry("generalAp50", 0.615)
+                .containsEntry("parentGeneralAp50", 0.62);
+    }
+
+    @Test
+    void shouldSkipTheGeneralCheckWhenTheRetrainCoversEveryCamera() {
+        candidateGeneralAp50 = 0.1; // would fail the check, were there one
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain(null, 1, null, null, null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(scoredOn).hasSize(2);
+        assertThat(event("published")).containsEntry("generalHoldout", 0).containsEntry("candidateGeneralAp50", null);
+    }
+
+    @Test
+    void shouldScoreAtMostTheConfiguredNumberOfGeneralFramesAndTheSameOnesEachRun() {
+        generalHoldoutMax = 1;
+        run(0, new ControlCommand.Retrain(null, 1, null, "cam-a", null, null));
+        List<String> first = scoredOn.get(2);
+        scoredOn.clear();
+        run(0, new ControlCommand.Retrain(null, 1, null, "cam-a", null, null));
+
+        assertThat(first).hasSize(1);
+        assertThat(scoredOn.get(2)).isEqualTo(first);
     }
 
     @Test

@@ -45,8 +45,9 @@ import picocli.CommandLine;
 
 /**
  * The whole loop on a real broker with real models: TUD-Stadtmitte frames 1-90 imported as the
- * camera's labels, a detector serving the tiny model (hot swap on), a trainer; a retrain command
- * ends in "published" (then detections carry the new version) or "rejected" with both scores.
+ * camera's labels (TUD-Campus 1-30 as another camera's), a detector serving the tiny model (hot swap
+ * on), a trainer; a retrain command ends in "published" (then detections carry the new version) or
+ * "rejected" with both scores, on the camera's holdout and on the general holdout (the other camera's).
  */
 @Timeout(value = 9, unit = TimeUnit.MINUTES)
 class RetrainingLoopIT {
@@ -88,13 +89,19 @@ class RetrainingLoopIT {
         int rc = new CommandLine(new LabelsCommand()).execute("import", "--format", "mot", tud.toString(),
                 "--camera", "tud-stadtmitte", "--frames", "1-90", "--bootstrap-servers", bs);
         assertThat(rc).isZero();
+        // and another camera's labels: their held-out frames are the general holdout of this camera's retrain
+        Path campus = TestModels.dataDir("tud/TUD-Campus");
+        rc = new CommandLine(new LabelsCommand()).execute("import", "--format", "mot", campus.toString(),
+                "--camera", "tud-campus", "--frames", "1-30", "--bootstrap-servers", bs);
+        assertThat(rc).isZero();
 
         // and a detector serving the tiny model, following the registry
         LookoutConfig config = TestSettings.config();
         DetectorSettings settings = TestSettings.detector(tiny, "it-loop", 2);
         TrainerSettings configured = config.trainer();
         TrainerSettings trainerSettings = new TrainerSettings(0.2, 0.0, 1, 0.005, 2, "cpu",
-                configured.scoreBatchSize(), true, 5, tmp.resolve("work"), tiny, configured.policy());
+                configured.scoreBatchSize(), true, 5, tmp.resolve("work"), tiny, configured.policy(),
+                configured.generalTolerance(), configured.generalHoldoutMax());
         KafkaClients clients = broker.clients();
         FrameDecoder decoder = TestSettings.decoder();
         String person = config.targetClass();
@@ -133,9 +140,17 @@ class RetrainingLoopIT {
             JsonNode evaluated = first(seen, "evaluated");
             assertThat(evaluated.get("candidate").has("ap50")).isTrue();
             assertThat(evaluated.get("current").has("ap50")).isTrue();
+            // forgetting is measured on the other camera's held-out frames, never this camera's
+            JsonNode general = evaluated.get("general");
+            assertThat(general.get("holdout").asInt()).isBetween(1, 15);
+            assertThat(general.get("cameras").toString()).isEqualTo("[\"tud-campus\"]");
+            assertThat(general.get("candidate").has("ap50") && general.get("current").has("ap50")).isTrue();
             JsonNode end = seen.stream().filter(ended).findFirst().orElseThrow();
             assertThat(end.get("type").asText()).isIn("published", "rejected");
             assertThat(end.has("candidateAp50") && end.has("currentAp50")).isTrue();
+            assertThat(end.has("candidateGeneralAp50") && end.has("currentGeneralAp50")).isTrue();
+            assertThat(end.get("generalHoldout").asInt()).isEqualTo(general.get("holdout").asInt());
+            assertThat(end.get("generalTolerance").asDouble()).isEqualTo(configured.generalTolerance());
 
             RegistryState registry;
             try (KafkaModelRegistry reader = new KafkaModelRegistry(clients, "it-reader", config.models().chunkBytes(),
@@ -168,11 +183,20 @@ class RetrainingLoopIT {
             } else {
                 // an honest rejection: nothing new published, version 1 keeps serving
                 assertThat(end.get("reason").asText()).contains("candidate AP50");
+                double cameraThreshold = end.get("currentAp50").asDouble() - end.get("tolerance").asDouble();
+                if (end.get("candidateAp50").asDouble() >= cameraThreshold) {
+                    // it gained (or tied) on the camera: the other camera's holdout refused it
+                    assertThat(end.get("reason").asText()).contains("general holdout");
+                    assertThat(end.get("candidateGeneralAp50").asDouble()).isLessThan(
+                            end.get("currentGeneralAp50").asDouble() - end.get("generalTolerance").asDouble());
+                }
                 assertThat(registry.versions()).hasSize(1);
                 assertThat(registry.serving().version()).isEqualTo("1");
             }
-            System.out.printf("RetrainingLoopIT outcome: %s (candidate AP50 %s, current AP50 %s)%n",
-                    end.get("type").asText(), end.get("candidateAp50"), end.get("currentAp50"));
+            System.out.printf("RetrainingLoopIT outcome: %s (candidate AP50 %s, current AP50 %s; general holdout of %s "
+                    + "frames: candidate %s, current %s)%n", end.get("type").asText(), end.get("candidateAp50"),
+                    end.get("currentAp50"), end.get("generalHoldout"), end.get("candidateGeneralAp50"),
+                    end.get("currentGeneralAp50"));
         }
     }
 }
