@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.kafka.common.serialization.Serializer;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -49,14 +50,22 @@ public record DetectionRecord(
     public record ModelRef(String name, String version) {
     }
 
+    /**
+     * One published detection. {@code appearance} is its colour descriptor ({@link Appearance}) for the
+     * tracker after detection: it travels with the item inside the topology but is never published.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Item(String label, float score, float[] box, Long trackId) {
-        static Item of(Detection d) {
-            return new Item(d.label(), d.score(), d.box(), null);
+    public record Item(String label, float score, float[] box, Long trackId, @JsonIgnore float[] appearance) {
+        public Item(String label, float score, float[] box, Long trackId) {
+            this(label, score, box, trackId, null);
+        }
+
+        static Item of(Detection d, float[] appearance) {
+            return new Item(d.label(), d.score(), d.box(), null, appearance);
         }
 
         public Item withTrackId(long id) {
-            return new Item(label, score, box, id);
+            return new Item(label, score, box, id, appearance);
         }
 
         public Detection detection() {

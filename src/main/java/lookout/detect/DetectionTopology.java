@@ -322,10 +322,12 @@ public final class DetectionTopology {
                 }
             }
             newer.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
+            DecodedImage pixels = result.image();
+            // colour descriptors for the tracker after detection: a few hundred pixel reads per box
             List<DetectionRecord.Item> items = result.detections().stream()
                     .filter(d -> d.score() >= settings.scoreThreshold())
                     .sorted((a, b) -> Float.compare(b.score(), a.score()))
-                    .map(DetectionRecord.Item::of)
+                    .map(d -> DetectionRecord.Item.of(d, pixels == null ? null : Appearance.of(pixels, d)))
                     .toList();
             long published = clock.millis();
             DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),

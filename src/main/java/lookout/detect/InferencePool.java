@@ -24,11 +24,14 @@ import lookout.model.ModelMetadata;
 public final class InferencePool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferencePool.class);
 
-    /** The outcome for one frame; {@code model} is the model that ran it (it may be swapped since). */
+    /**
+     * The outcome for one frame; {@code model} is the model that ran it (it may be swapped since);
+     * {@code image} the pixels it ran on (for what is read from them after detection: colour descriptors).
+     */
     public record Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize,
-            ModelMetadata model) {
+            ModelMetadata model, DecodedImage image) {
         public Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize) {
-            this(detections, queueNanos, inferenceNanos, batchSize, null);
+            this(detections, queueNanos, inferenceNanos, batchSize, null, null);
         }
     }
 
@@ -149,7 +152,8 @@ public final class InferencePool implements AutoCloseable {
                 Ran ran = run(slot, images);
                 for (int i = 0; i < batch.size(); i++) {
                     Job<DecodedImage, Result> job = batch.get(i);
-                    job.complete(new Result(ran.out().get(i), job.queueNanos(), ran.nanos(), images.size(), ran.model()));
+                    job.complete(new Result(ran.out().get(i), job.queueNanos(), ran.nanos(), images.size(), ran.model(),
+                            images.get(i)));
                 }
             } catch (InferenceException e) {
                 LOG.warnf("inference failed for a batch of %d: %s", images.size(), e.getMessage());
@@ -163,8 +167,9 @@ public final class InferencePool implements AutoCloseable {
     /** One frame the stream thread has not reached yet (see {@link Lookahead}); its failure is its stream thread's to handle. */
     private void analyseAhead(int slot, Lookahead.Analysis analysis) {
         try {
-            Ran ran = run(slot, List.of(analysis.decode()));
-            analysis.complete(new Result(ran.out().get(0), 0, ran.nanos(), 1, ran.model()));
+            DecodedImage image = analysis.decode();
+            Ran ran = run(slot, List.of(image));
+            analysis.complete(new Result(ran.out().get(0), 0, ran.nanos(), 1, ran.model(), image));
         } catch (InvalidFrameException | RuntimeException e) {
             analysis.fail(e);
         }

@@ -70,10 +70,12 @@ public final class TrackingProcessor implements Processor<byte[], DetectionRecor
         ByteTracker tracker = new ByteTracker(settings, state == null ? TrackerState.initial() : state);
         List<DetectionRecord.Item> items = frame.detections();
         List<Detection> dets = new ArrayList<>(items.size());
+        List<float[]> looks = new ArrayList<>(items.size());
         for (DetectionRecord.Item item : items) {
             dets.add(item.detection());
+            looks.add(item.appearance());
         }
-        List<TrackedDetection> tracked = tracker.update(dets, frame.seq());
+        List<TrackedDetection> tracked = tracker.update(dets, looks, frame.seq());
         store.put(camera, tracker.state());
         List<DetectionRecord.Item> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
