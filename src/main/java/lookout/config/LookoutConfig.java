@@ -172,7 +172,10 @@ public final class LookoutConfig {
                 get("lookout.track.match-iou", Double.class),
                 get("lookout.track.low-match-iou", Double.class),
                 get("lookout.track.max-missed-frames", Integer.class),
-                get("lookout.track.min-hits", Integer.class));
+                get("lookout.track.min-hits", Integer.class),
+                get("lookout.track.appearance-weight", Double.class),
+                get("lookout.track.appearance-gate", Double.class),
+                get("lookout.track.reid-distance", Double.class));
     }
 
     /** The camera frame rate the tracker's frame counts were chosen for (offline evaluation rescales them). */

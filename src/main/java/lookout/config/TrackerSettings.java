@@ -1,7 +1,7 @@
 package lookout.config;
 
 /**
- * The tracker's knobs (ByteTrack's, renamed for what they do, plus a colour cue and coasting); the
+ * The tracker's knobs (ByteTrack's, renamed for what they do, plus a colour cue); the
  * service's come from {@code lookout.track.*}, chosen on TUD-Campus with the track package's sweep
  * (see docs/tracking.md).
  *
@@ -24,8 +24,6 @@ package lookout.config;
  * @param reidDistance     a track lost for a frame or more is re-found by a high detection beyond its IoU
  *                         gate when their colours are closer than this and the detection lies within two
  *                         box heights of where the track was heading (0: off)
- * @param coastFrames      a confirmed track missed on up to this many analysed frames in a row is still
- *                         reported, at its predicted box (a person behind another for a moment); 0: off
  */
 public record TrackerSettings(
         double highScore,
@@ -37,8 +35,7 @@ public record TrackerSettings(
         int minHits,
         double appearanceWeight,
         double appearanceGate,
-        double reidDistance,
-        int coastFrames) {
+        double reidDistance) {
 
     public TrackerSettings {
         if (!(lowScore >= 0 && lowScore <= highScore && highScore <= 1)) {
@@ -65,15 +62,12 @@ public record TrackerSettings(
         if (!(reidDistance >= 0 && reidDistance < 1)) {
             throw new IllegalArgumentException("reidDistance must be in [0, 1), got " + reidDistance);
         }
-        if (coastFrames < 0 || coastFrames > maxMissedFrames) {
-            throw new IllegalArgumentException("coastFrames must be in [0, maxMissedFrames], got " + coastFrames);
-        }
     }
 
-    /** Boxes only: no colour cue, no coasting (the tracker as it was before the colour cue). */
+    /** Boxes only: no colour cue (the tracker as it was before it). */
     public TrackerSettings(double highScore, double lowScore, double newTrackScore, double matchIou, double lowMatchIou,
             int maxMissedFrames, int minHits) {
-        this(highScore, lowScore, newTrackScore, matchIou, lowMatchIou, maxMissedFrames, minHits, 0, 1, 0, 0);
+        this(highScore, lowScore, newTrackScore, matchIou, lowMatchIou, maxMissedFrames, minHits, 0, 1, 0);
     }
 
     /** ByteTrack's published settings (track_thresh 0.6, det_thresh +0.1, match_thresh 0.8, 30-frame buffer). */
@@ -87,65 +81,56 @@ public record TrackerSettings(
     }
 
     /**
-     * The same memory in time at another frame rate: {@code maxMissedFrames} and {@code coastFrames}
-     * chosen for cameras at {@code fromFps}, rescaled for frames coming at {@code toFps} (other knobs
-     * count hits or compare boxes and are kept).
+     * The same memory in time at another frame rate: {@code maxMissedFrames} chosen for cameras at
+     * {@code fromFps}, rescaled for frames coming at {@code toFps} (other knobs count hits or compare
+     * boxes and colours and are kept).
      */
     public TrackerSettings atFrameRate(double fromFps, double toFps) {
         if (!(fromFps > 0 && toFps > 0)) {
             throw new IllegalArgumentException("frame rates must be positive, got " + fromFps + " and " + toFps);
         }
-        int missed = (int) Math.round(maxMissedFrames * toFps / fromFps);
-        int coast = Math.min(missed, (int) Math.round(coastFrames * toFps / fromFps));
-        return new TrackerSettings(highScore, lowScore, newTrackScore, matchIou, lowMatchIou, missed, minHits,
-                appearanceWeight, appearanceGate, reidDistance, coast);
+        return withMaxMissedFrames((int) Math.round(maxMissedFrames * toFps / fromFps));
     }
 
     /** Raises newTrackScore along if it would fall below the new bar (it may not be lower). */
     public TrackerSettings withHighScore(double v) {
         return new TrackerSettings(v, lowScore, Math.max(v, newTrackScore), matchIou, lowMatchIou, maxMissedFrames,
-                minHits, appearanceWeight, appearanceGate, reidDistance, coastFrames);
+                minHits, appearanceWeight, appearanceGate, reidDistance);
     }
 
     public TrackerSettings withLowScore(double v) {
         return new TrackerSettings(highScore, v, newTrackScore, matchIou, lowMatchIou, maxMissedFrames, minHits,
-                appearanceWeight, appearanceGate, reidDistance, coastFrames);
+                appearanceWeight, appearanceGate, reidDistance);
     }
 
     public TrackerSettings withNewTrackScore(double v) {
         return new TrackerSettings(highScore, lowScore, v, matchIou, lowMatchIou, maxMissedFrames, minHits,
-                appearanceWeight, appearanceGate, reidDistance, coastFrames);
+                appearanceWeight, appearanceGate, reidDistance);
     }
 
     public TrackerSettings withMatchIou(double v) {
         return new TrackerSettings(highScore, lowScore, newTrackScore, v, lowMatchIou, maxMissedFrames, minHits,
-                appearanceWeight, appearanceGate, reidDistance, coastFrames);
+                appearanceWeight, appearanceGate, reidDistance);
     }
 
     public TrackerSettings withLowMatchIou(double v) {
         return new TrackerSettings(highScore, lowScore, newTrackScore, matchIou, v, maxMissedFrames, minHits,
-                appearanceWeight, appearanceGate, reidDistance, coastFrames);
+                appearanceWeight, appearanceGate, reidDistance);
     }
 
-    /** Coasting is kept within the new memory. */
     public TrackerSettings withMaxMissedFrames(int v) {
         return new TrackerSettings(highScore, lowScore, newTrackScore, matchIou, lowMatchIou, v, minHits,
-                appearanceWeight, appearanceGate, reidDistance, Math.min(v, coastFrames));
+                appearanceWeight, appearanceGate, reidDistance);
     }
 
     public TrackerSettings withMinHits(int v) {
         return new TrackerSettings(highScore, lowScore, newTrackScore, matchIou, lowMatchIou, maxMissedFrames, v,
-                appearanceWeight, appearanceGate, reidDistance, coastFrames);
+                appearanceWeight, appearanceGate, reidDistance);
     }
 
     /** The colour cue: weight in the matching cost, gate, re-finding distance (see the components). */
     public TrackerSettings withAppearance(double weight, double gate, double reid) {
         return new TrackerSettings(highScore, lowScore, newTrackScore, matchIou, lowMatchIou, maxMissedFrames, minHits,
-                weight, gate, reid, coastFrames);
-    }
-
-    public TrackerSettings withCoastFrames(int v) {
-        return new TrackerSettings(highScore, lowScore, newTrackScore, matchIou, lowMatchIou, maxMissedFrames, minHits,
-                appearanceWeight, appearanceGate, reidDistance, v);
+                weight, gate, reid);
     }
 }

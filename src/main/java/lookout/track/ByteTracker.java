@@ -175,21 +175,6 @@ public final class ByteTracker {
         return out;
     }
 
-    /**
-     * The confirmed tracks missed on the last 1 to {@code coastFrames} analysed frames, at their predicted
-     * boxes: people most likely still there, hidden for a moment (after {@link #update}; empty when
-     * coasting is off).
-     */
-    public List<IdBox> coasting() {
-        List<IdBox> out = new ArrayList<>();
-        for (Track t : state.tracks()) {
-            if (t.confirmed() && t.missed() > 0 && t.missed() <= settings.coastFrames()) {
-                out.add(new IdBox(t.id(), t.kalman().box()));
-            }
-        }
-        return out;
-    }
-
     private int frameSteps(long frameSeq) {
         if (state.frames() == 0 || frameSeq <= state.lastFrameSeq()) {
             return 1;

@@ -39,8 +39,7 @@ public final class TrackEvaluation {
     }
 
     /**
-     * The tracker's output per frame: the detections on confirmed tracks, each with its own box, and
-     * the tracks it coasts (predicted boxes; none unless {@code coastFrames} is set).
+     * The tracker's output per frame: the detections on confirmed tracks, each with its own box.
      */
     public static Map<Integer, List<IdBox>> track(Map<Integer, List<IdBox>> gtFrames,
             Map<Integer, List<Detection>> detFrames, Map<Integer, List<float[]>> looks, TrackerSettings settings) {
@@ -61,7 +60,6 @@ public final class TrackEvaluation {
                     tracked.add(new IdBox(t.trackId(), new Rect(d.x1(), d.y1(), d.x2(), d.y2())));
                 }
             }
-            tracked.addAll(tracker.coasting());
             out.put(frame, tracked);
         }
         return out;

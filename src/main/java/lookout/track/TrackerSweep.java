@@ -31,14 +31,14 @@ import lookout.frames.InvalidFrameException;
  * Variants make more of a short sequence: {@code 25fps} (as recorded), {@code reversed} (played
  * backwards: people enter where they left, a different tracking problem on the same boxes), and
  * {@code 5fps} (every 5th frame, from each of the 5 possible first frames: the camera rate the service's
- * settings are for). The grid's frame counts (memory, coasting) are for a camera at {@code --fps}
+ * settings are for). The grid's frame count (memory) is for a camera at {@code --fps}
  * (the service's {@code lookout.track.frame-rate}) and rescaled to each variant's rate.
  *
  * <pre>java -cp 'target/classes:target/quarkus-app/lib/main/*' lookout.track.TrackerSweep \
  *     --seq SEQ_DIR --det DET_TXT [--seq ... --det ...] [--min-score 0.35] [--fps 5]
  *     [--variants 25fps,reversed,5fps] [--grid] [--high 0.5,0.6] [--new-margin 0,0.1] [--low 0.1,0.3]
  *     [--iou 0.1,0.2] [--low-iou 0.3,0.5] [--missed 2,6,12] [--hits 1,2,3] [--colour-weight 0,0.3]
- *     [--colour-gate 1,0.4] [--reid 0,0.2] [--coast 0,1] [--top 20]</pre>
+ *     [--colour-gate 1,0.4] [--reid 0,0.2] [--top 20]</pre>
  */
 public final class TrackerSweep {
     private TrackerSweep() {
@@ -51,24 +51,24 @@ public final class TrackerSweep {
 
     /** The grid: every combination of these values is tried. Frame counts are at the settings' own rate. */
     public record Grid(double[] high, double[] newMargin, double[] low, double[] iou, double[] lowIou, int[] missed,
-            int[] hits, double[] colourWeight, double[] colourGate, double[] reid, int[] coast) {
+            int[] hits, double[] colourWeight, double[] colourGate, double[] reid) {
 
-        /** The boxes-only grid the previous defaults came from (memory at 5 fps), colour cue and coasting off. */
+        /** The boxes-only grid (memory at 5 fps), colour cue off. */
         public static Grid boxes() {
             return new Grid(new double[] {0.5, 0.6, 0.7, 0.8}, new double[] {0, 0.1}, new double[] {0.1, 0.2, 0.3},
                     new double[] {0.1, 0.2, 0.3}, new double[] {0.3, 0.5}, new int[] {2, 6, 12}, new int[] {1, 2, 3},
-                    new double[] {0}, new double[] {1}, new double[] {0}, new int[] {0});
+                    new double[] {0}, new double[] {1}, new double[] {0});
         }
 
         List<TrackerSettings> settings() {
             List<TrackerSettings> out = new ArrayList<>();
             for (double h : high) for (double m : newMargin) for (double l : low) for (double i : iou)
                 for (double li : lowIou) for (int ms : missed) for (int hi : hits) for (double w : colourWeight)
-                    for (double g : colourGate) for (double r : reid) for (int c : coast) {
-                        if (l > h || c > ms) {
+                    for (double g : colourGate) for (double r : reid) {
+                        if (l > h) {
                             continue;
                         }
-                        out.add(new TrackerSettings(h, l, Math.min(1, h + m), i, li, ms, hi, w, g, r, c));
+                        out.add(new TrackerSettings(h, l, Math.min(1, h + m), i, li, ms, hi, w, g, r));
                     }
             return out;
         }
@@ -201,7 +201,7 @@ public final class TrackerSweep {
         g = new Grid(d(axes, "high", g.high()), d(axes, "new-margin", g.newMargin()), d(axes, "low", g.low()),
                 d(axes, "iou", g.iou()), d(axes, "low-iou", g.lowIou()), n(axes, "missed", g.missed()),
                 n(axes, "hits", g.hits()), d(axes, "colour-weight", g.colourWeight()), d(axes, "colour-gate", g.colourGate()),
-                d(axes, "reid", g.reid()), n(axes, "coast", g.coast()));
+                d(axes, "reid", g.reid()));
         if (!axes.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + axes.keySet());
         }
@@ -218,17 +218,17 @@ public final class TrackerSweep {
         List<Result> results = sweep(sequences, g, settingsFps);
         System.out.printf(Locale.ROOT, "sequences: %s; detections >= %.2f; frame counts at %.3g fps%n",
                 sequences.stream().map(Sequence::name).toList(), minScore, settingsFps);
-        System.out.printf(Locale.ROOT, "%6s %6s %6s %5s %5s %5s | %5s %5s %5s %5s %6s %6s %4s %5s %5s %5s %5s%n",
+        System.out.printf(Locale.ROOT, "%6s %6s %6s %5s %5s %5s | %5s %5s %5s %5s %6s %6s %4s %5s %5s %5s%n",
                 "rank", "MOTA", "IDF1", "IDsw", "FP", "FN", "high", "new", "low", "iou", "lowIou", "missed", "hits",
-                "cw", "cgate", "reid", "coast");
+                "cw", "cgate", "reid");
         for (Result r : results.subList(0, Math.min(top, results.size()))) {
             TrackerSettings s = r.settings();
             System.out.printf(Locale.ROOT,
-                    "%6.4f %6.3f %6.3f %5.1f %5.1f %5.1f | %5.2f %5.2f %5.2f %5.2f %6.2f %6d %4d %5.2f %5.2f %5.2f %5d%n",
+                    "%6.4f %6.3f %6.3f %5.1f %5.1f %5.1f | %5.2f %5.2f %5.2f %5.2f %6.2f %6d %4d %5.2f %5.2f %5.2f%n",
                     r.rank(), r.mean(MotScore::mota), r.mean(MotScore::idf1), r.mean(MotScore::idSwitches),
                     r.mean(MotScore::falsePositives), r.mean(MotScore::misses), s.highScore(), s.newTrackScore(),
                     s.lowScore(), s.matchIou(), s.lowMatchIou(), s.maxMissedFrames(), s.minHits(), s.appearanceWeight(),
-                    s.appearanceGate(), s.reidDistance(), s.coastFrames());
+                    s.appearanceGate(), s.reidDistance());
         }
         System.out.println(results.size() + " settings tried; MOTA, IDF1, IDsw, FP, FN are means over the variant groups");
         if (!results.isEmpty()) {

@@ -149,6 +149,8 @@ class DetectionTopologyTest {
         assertThat(d.get("box")).hasSize(4);
         assertThat(d.get("box").get(0).asDouble()).isEqualTo(16.0);
         assertThat(d.get("box").get(3).asDouble()).isEqualTo(47.0);
+        // the colour descriptor the tracker reads travels inside the topology only
+        assertThat(d.has("appearance")).isFalse();
         JsonNode t = r.get("timings");
         assertThat(t.get("batchSize").asInt()).isEqualTo(1);
         assertThat(t.get("queueMs").asDouble()).isGreaterThanOrEqualTo(0);
