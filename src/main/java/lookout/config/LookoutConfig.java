@@ -178,6 +178,18 @@ public final class LookoutConfig {
                 get("lookout.track.reid-distance", Double.class));
     }
 
+    /** Tiles for cameras whose people are small ({@code lookout.tiles.*}). */
+    public TileSettings tiles() {
+        return new TileSettings(
+                get("lookout.tiles.mode", String.class).trim().toLowerCase(java.util.Locale.ROOT),
+                TileSettings.parseCameras(config.getOptionalValue("lookout.tiles.cameras", String.class).orElse("")),
+                get("lookout.tiles.grid", String.class),
+                get("lookout.tiles.overlap", Double.class),
+                get("lookout.tiles.small-person-px", Double.class),
+                get("lookout.tiles.min-samples", Integer.class),
+                get("lookout.tiles.max-frame-ms", Double.class));
+    }
+
     /** The camera frame rate the tracker's frame counts were chosen for (offline evaluation rescales them). */
     public double trackerFrameRate() {
         return get("lookout.track.frame-rate", Double.class);

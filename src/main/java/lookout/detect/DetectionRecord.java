@@ -97,8 +97,15 @@ public record DetectionRecord(
         return (topic, record) -> record == null ? null : record.toJson();
     }
 
-    /** Milliseconds; queue/inference/batch only for analysed frames. */
+    /**
+     * Milliseconds; queue/inference/batch only for analysed frames. {@code tiles}: only on a frame
+     * analysed as tiles too (small people), how many; their inference is not in {@code inferenceMs}
+     * (the whole frame's), but in {@code endToEndMs}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Timings(Double queueMs, Double inferenceMs, Integer batchSize, long endToEndMs) {
+    public record Timings(Double queueMs, Double inferenceMs, Integer batchSize, long endToEndMs, Integer tiles) {
+        public Timings(Double queueMs, Double inferenceMs, Integer batchSize, long endToEndMs) {
+            this(queueMs, inferenceMs, batchSize, endToEndMs, null);
+        }
     }
 }

@@ -105,6 +105,7 @@ public final class DetectionTopology {
     private final Clock clock;
     private final NewerFrames newer;
     private final Lookahead lookahead;
+    private volatile TilePlanner tiles;
 
     /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
@@ -131,6 +132,15 @@ public final class DetectionTopology {
         this.metrics = metrics;
         this.clock = clock;
         this.newer = newer;
+    }
+
+    /**
+     * Frames of the cameras {@code planner} picks are analysed whole and as tiles, the boxes merged
+     * (small people; see {@link TilePlanner}). Call before {@link #build}.
+     */
+    public DetectionTopology tiled(TilePlanner planner) {
+        this.tiles = planner;
+        return this;
     }
 
     /**
@@ -323,8 +333,22 @@ public final class DetectionTopology {
             }
             newer.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
             DecodedImage pixels = result.image();
+            List<Detection> found = result.detections();
+            Integer tileCount = null;
+            TilePlanner planner = tiles;
+            if (planner != null && pixels != null) {
+                planner.inferred(millis(result.inferenceNanos()) / Math.max(1, result.batchSize()));
+                if (planner.tile(camera)) {
+                    List<Detection> merged = withTiles(planner.tiling(), camera, pixels, found);
+                    if (merged != null) {
+                        found = merged;
+                        tileCount = planner.tiling().tiles();
+                        metrics.tiled(camera);
+                    }
+                }
+            }
             // colour descriptors for the tracker after detection: a few hundred pixel reads per box
-            List<DetectionRecord.Item> items = result.detections().stream()
+            List<DetectionRecord.Item> items = found.stream()
                     .filter(d -> d.score() >= settings.scoreThreshold())
                     .sorted((a, b) -> Float.compare(b.score(), a.score()))
                     .map(d -> DetectionRecord.Item.of(d, pixels == null ? null : Appearance.of(pixels, d)))
@@ -333,7 +357,7 @@ public final class DetectionTopology {
             DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),
                     modelRef(result.model()), DetectionRecord.OK, null, items, null,
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
-                            result.batchSize(), age(published, captureTs)));
+                            result.batchSize(), age(published, captureTs), tileCount));
             emit(frame, out);
             if (newer != NewerFrames.NONE && !newer.otherCameraWaiting(partition, camera, offset)) {
                 // latest-frame: make the answer visible now. Kafka Streams would otherwise commit on
@@ -355,6 +379,46 @@ public final class DetectionTopology {
             emit(frame, out);
             metrics.skipped(camera, reason);
             metrics.frameOut(camera, DetectionRecord.SKIPPED);
+        }
+
+        /**
+         * The whole frame's detections merged with its tiles' (each tile queued as a frame of the camera,
+         * so cameras keep their fair turns); null when the tiles could not be had (queue full, a tile
+         * failed or came too late): the frame is then answered from the whole frame alone.
+         */
+        private List<Detection> withTiles(Tiling tiling, String camera, DecodedImage image, List<Detection> whole) {
+            List<Future<InferencePool.Result>> pending = new java.util.ArrayList<>();
+            try {
+                for (DecodedImage crop : tiling.crops(image)) {
+                    pending.add(pool.submit(camera, crop));
+                }
+            } catch (BatchAggregator.QueueFullException e) {
+                pending.forEach(f -> f.cancel(false));
+                metrics.tilesDropped(camera, DetectionRecord.OVERLOAD);
+                return null;
+            }
+            long deadline = System.nanoTime() + settings.inferenceTimeout().toNanos();
+            List<List<Detection>> perTile = new java.util.ArrayList<>(pending.size());
+            try {
+                for (Future<InferencePool.Result> f : pending) {
+                    perTile.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).detections());
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof BatchAggregator.ShutdownException closing) {
+                    throw closing;
+                }
+                pending.forEach(f -> f.cancel(false));
+                metrics.tilesDropped(camera, "failed");
+                return null;
+            } catch (TimeoutException e) {
+                pending.forEach(f -> f.cancel(false));
+                metrics.tilesDropped(camera, "failed");
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for tiles", e);
+            }
+            return tiling.merge(image.width(), image.height(), whole, perTile);
         }
 
         /** Decodes and submits the frame and waits for its result; null once it was answered another way. */

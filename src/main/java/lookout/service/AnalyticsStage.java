@@ -7,6 +7,7 @@ import org.apache.kafka.streams.Topology;
 import lookout.config.StatsSettings;
 import lookout.config.TrackerSettings;
 import lookout.detect.DetectionTopology;
+import lookout.detect.TilePlanner;
 import lookout.kafka.Topics;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CameraStatsProcessor;
@@ -28,9 +29,17 @@ final class AnalyticsStage implements DetectionTopology.Stage {
     private final CameraStatsProcessor.Settings stats;
     private final CountingLines lines;
     private final CameraMetrics metrics;
+    private final TilePlanner tiles;
 
     AnalyticsStage(TrackerSettings tracker, StatsSettings stats, CountingLines lines, CameraMetrics metrics) {
+        this(tracker, stats, lines, metrics, null);
+    }
+
+    /** {@code tiles} (may be null) learns each camera's people's sizes from its tracks. */
+    AnalyticsStage(TrackerSettings tracker, StatsSettings stats, CountingLines lines, CameraMetrics metrics,
+            TilePlanner tiles) {
         this.tracker = tracker;
+        this.tiles = tiles;
         // positions of tracks the tracker has ended are forgotten one frame after it forgets them
         this.stats = new CameraStatsProcessor.Settings(stats.window(), stats.grace(), stats.flushInterval(),
                 stats.lineMargin(), tracker.maxMissedFrames() + 1);
@@ -45,7 +54,7 @@ final class AnalyticsStage implements DetectionTopology.Stage {
 
     @Override
     public String addTo(Topology topology, String parent) {
-        topology.addProcessor(TRACK, () -> new TrackingProcessor(tracker), parent);
+        topology.addProcessor(TRACK, () -> new TrackingProcessor(tracker, tiles), parent);
         topology.addStateStore(TrackingProcessor.storeBuilder(), TRACK);
         topology.addProcessor(STATS, () -> new CameraStatsProcessor(stats, lines, metrics), TRACK);
         topology.addStateStore(CameraStatsProcessor.storeBuilder(), STATS);

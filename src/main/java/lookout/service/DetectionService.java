@@ -31,6 +31,7 @@ import lookout.detect.FetchedFramesInterceptor;
 import lookout.detect.FrameTail;
 import lookout.detect.InferencePool;
 import lookout.detect.Lookahead;
+import lookout.detect.TilePlanner;
 import lookout.detect.LastLineHandlers;
 import lookout.detect.NewerFrames;
 import lookout.frames.FrameDecoder;
@@ -70,6 +71,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile BooleanSupplier servingInStep = () -> true;
     private volatile BooleanSupplier watcherAlive = () -> true;
     private DetectionTopology.Stage stage;
+    private TilePlanner tiles;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     public DetectionService(DetectorSettings settings, KafkaClients clients, MeterRegistry registry,
@@ -85,6 +87,12 @@ public final class DetectionService implements AutoCloseable {
     /** Processors to run between detection and lookout.detections (tracking, statistics); call before {@link #start()}. */
     public synchronized DetectionService after(DetectionTopology.Stage stage) {
         this.stage = stage;
+        return this;
+    }
+
+    /** Cameras {@code planner} picks get their frames analysed as tiles too (small people); call before {@link #start()}. */
+    public synchronized DetectionService tiled(TilePlanner planner) {
+        this.tiles = planner;
         return this;
     }
 
@@ -110,7 +118,7 @@ public final class DetectionService implements AutoCloseable {
         pool.start();
         Properties config = streamsConfig();
         DetectionTopology topology = new DetectionTopology(topologySettings(limits, config), decoder, pool, metrics,
-                clock, newer, lookahead);
+                clock, newer, lookahead).tiled(tiles);
         streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
         streams.setUncaughtExceptionHandler(DetectionService::onStreamThreadFailure);
         streamsMetrics = new KafkaStreamsMetrics(streams);

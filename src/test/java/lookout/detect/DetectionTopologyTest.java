@@ -58,6 +58,7 @@ class DetectionTopologyTest {
     private final FetchedFrames fetched = new FetchedFrames();
     private NewerFrames newer = NewerFrames.NONE;
     private Lookahead lookahead;
+    private TilePlanner tiles;
 
     @BeforeEach
     void setUp() {
@@ -84,7 +85,7 @@ class DetectionTopologyTest {
         return new DetectionTopology(
                 new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead);
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead).tiled(tiles);
     }
 
     @AfterEach
@@ -158,6 +159,35 @@ class DetectionTopologyTest {
         assertThat(t.get("endToEndMs").asLong()).isEqualTo(120);
         assertThat(registry.get("lookout.frames.in").tag("camera", "cam1").counter().count()).isEqualTo(1);
         assertThat(registry.get("lookout.frames.out").tag("status", "ok").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnalyseATiledCamerasFrameWholeAndAsTilesAndMergeTheBoxes() throws Exception {
+        // Given tiles on for camera "roof" only
+        driver.close();
+        tiles = new TilePlanner(new lookout.config.TileSettings("off", java.util.Map.of("roof", "on"), "2x2", 0.2, 48, 30,
+                60_000), () -> FakeDetector.MODEL);
+        start(pool);
+        // When a frame of each camera comes
+        send("door", TestFrames.jpeg(64, 48), headers("1", String.valueOf(NOW)), NOW);
+        int imagesBefore = detector.batchSizes.stream().mapToInt(Integer::intValue).sum();
+        send("roof", TestFrames.jpeg(64, 48), headers("1", String.valueOf(NOW)), NOW);
+        int imagesForRoof = detector.batchSizes.stream().mapToInt(Integer::intValue).sum() - imagesBefore;
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (TestRecord<String, byte[]> r : detections.readRecordsToList()) {
+            out.add(Json.MAPPER.readTree(r.value()));
+        }
+        // Then the untiled camera's frame ran once, with its one box and no tiles field
+        assertThat(out.get(0).get("detections")).hasSize(1);
+        assertThat(out.get(0).get("timings").has("tiles")).isFalse();
+        // and the tiled camera's ran whole plus 4 tiles: the whole frame's box, and the fake model's box of
+        // each bottom tile (those of the top tiles touch the inner border and are dropped as cut)
+        assertThat(imagesForRoof).isEqualTo(5);
+        JsonNode roof = out.get(1);
+        assertThat(roof.get("timings").get("tiles").asInt()).isEqualTo(4);
+        assertThat(roof.get("detections")).hasSize(3);
+        assertThat(roof.get("detections").get(0).get("box").get(0).asDouble()).isEqualTo(16.0);
+        assertThat(registry.get("lookout.frames.tiled").tag("camera", "roof").counter().count()).isEqualTo(1);
     }
 
     @Test
