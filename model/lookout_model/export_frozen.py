@@ -53,10 +53,15 @@ def main(argv=None):
     meta["sha256"] = sha256_file(pt)
     meta["methods"] = ["forward"]
     meta["frozen"] = {"optimizeForInference": a.optimize, "source": os.path.abspath(a.model)}
-    with open(os.path.join(a.out, "model.json"), "w") as f:
+    write_meta(a.out, meta)
+    print(f"export_frozen: wrote {pt}", file=sys.stderr)
+
+
+def write_meta(out: str, meta: dict) -> None:
+    """A derived copy's model.json (the artifact's, with what the copy changed)."""
+    with open(os.path.join(out, "model.json"), "w") as f:
         json.dump(meta, f, indent=2)
         f.write("\n")
-    print(f"export_frozen: wrote {pt}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ the Python onnxruntime is present (Debian has none: the Java side checks parity 
 import argparse
 import json
 import os
-import shutil
 import sys
 
 import torch
@@ -24,7 +23,8 @@ import torchvision.ops.poolers as tv_poolers
 # torchvision's own ops, saved before lookout_model patches them for TorchScript/libtorch
 NATIVE = (tv_boxes.nms, tv_poolers.roi_align, tv_roi_heads.roi_align)
 
-from .two_stage import build_centernet_rcnn, to_channels_last  # noqa: E402  (patches torchvision)
+from .export_frozen import write_meta  # noqa: E402
+from .two_stage import build_centernet_rcnn  # noqa: E402  (patches torchvision)
 
 
 def native_ops() -> None:
@@ -99,9 +99,7 @@ def main(argv=None):
                                         "labels": {0: "n"}})
     out_meta = dict(meta)
     out_meta["onnx"] = {"opset": a.opset, "tracedOn": [a.height, a.width], "source": os.path.abspath(a.model)}
-    with open(os.path.join(a.out, "model.json"), "w") as f:
-        json.dump(out_meta, f, indent=2)
-        f.write("\n")
+    write_meta(a.out, out_meta)
     print(f"export_onnx: wrote {path} ({os.path.getsize(path) / 1e6:.1f} MB)", file=sys.stderr)
 
 

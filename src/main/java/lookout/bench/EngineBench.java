@@ -32,7 +32,8 @@ import lookout.model.ModelArtifactException;
  * noisy shared machine slows them alike): the service's path ({@link DjlDetector#detect}: frame
  * converted to floats in Java), the frame converted by libtorch instead (bytes in, libtorch's
  * permute and divide), the forward pass alone on a ready tensor, a frozen TorchScript copy, and an
- * ONNX export through DJL's ONNX Runtime engine (when its jars are on the class path). Prints one
+ * ONNX export through DJL's ONNX Runtime engine (when its jars are on the class path), and the cost of
+ * a tiled frame (whole + 2x2 tiles, for small people; its parity column differs by design). Prints one
  * JSON line: median ms per frame for each, the conversions alone, libtorch's thread counts and the
  * detections each found (a change of engine must not change detections beyond numerical noise).
  * {@code bench/engines.sh} runs it beside Python on the same TorchScript, under several settings.
@@ -75,6 +76,16 @@ public final class EngineBench {
             DjlDetector service = DjlDetector.load(Path.of(opt.get("--model")), "cpu");
             open.add(service);
             contenders.put("javaLibtorch", im -> scores(service.detect(List.of(im)).get(0)));
+            // small people: the whole frame and 2x2 tiles, one inference each, as the service runs a tiled camera
+            lookout.detect.Tiling tiling = new lookout.detect.Tiling(2, 2, 0.2);
+            contenders.put("javaLibtorchTiles2x2", im -> {
+                List<lookout.detect.Detection> whole = service.detect(List.of(im)).get(0);
+                List<List<lookout.detect.Detection>> perTile = new ArrayList<>();
+                for (DecodedImage crop : tiling.crops(im)) {
+                    perTile.add(service.detect(List.of(crop)).get(0));
+                }
+                return scores(tiling.merge(im.width(), im.height(), whole, perTile));
+            });
             ZooModel<NDList, NDList> torch = DjlDetector.criteria(service.artifact(), ai.djl.Device.cpu(), false).loadModel();
             open.add(torch);
             Predictor<NDList, NDList> torchPredictor = torch.newPredictor();

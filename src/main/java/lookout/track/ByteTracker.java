@@ -183,6 +183,11 @@ public final class ByteTracker {
         return (int) Math.min(frameSeq - state.lastFrameSeq(), settings.maxMissedFrames() + 1L);
     }
 
+    /** The cost of matching a track (at its predicted box) to detection {@code d}; above the limit: never. */
+    private interface PairCost {
+        double of(Track track, Rect predicted, int d);
+    }
+
     /**
      * Hungarian matching of the given tracks to the given detections. A pair is admitted when its IoU
      * is at least {@code minIou} and its colour distance at most {@code gate}; its cost is
@@ -191,47 +196,41 @@ public final class ByteTracker {
      */
     private static void associate(List<Track> tracks, List<Integer> trackIdx, Rect[] boxes, float[][] colours,
             List<Integer> detIdx, double minIou, double weight, double gate, int[] detOfTrack, boolean[] detTaken) {
-        if (trackIdx.isEmpty() || detIdx.isEmpty()) {
-            return;
-        }
         double limit = (1 - weight) * (1 - minIou) + weight * gate;
-        double[][] cost = new double[trackIdx.size()][detIdx.size()];
-        for (int a = 0; a < trackIdx.size(); a++) {
-            Track track = tracks.get(trackIdx.get(a));
-            Rect predicted = track.kalman().box();
-            for (int b = 0; b < detIdx.size(); b++) {
-                int d = detIdx.get(b);
-                double iou = predicted.iou(boxes[d]);
-                double colour = weight > 0 || gate < 1 ? Appearance.distance(track.appearance(), colours[d]) : 0;
-                if (iou < minIou || colour > gate) {
-                    cost[a][b] = limit + 1; // outside a gate: never taken
-                } else {
-                    cost[a][b] = (1 - weight) * (1 - iou) + weight * colour;
-                }
-            }
-        }
-        take(trackIdx, detIdx, LinearAssignment.matchBelow(cost, limit), detOfTrack, detTaken);
+        match(tracks, trackIdx, detIdx, limit, (track, predicted, d) -> {
+            double iou = predicted.iou(boxes[d]);
+            double colour = weight > 0 || gate < 1 ? Appearance.distance(track.appearance(), colours[d]) : 0;
+            // outside a gate: never taken
+            return iou < minIou || colour > gate ? limit + 1 : (1 - weight) * (1 - iou) + weight * colour;
+        }, detOfTrack, detTaken);
     }
 
     /** Lost tracks to detections by colour distance alone, below reidDistance and within reach of the prediction. */
     private void reidentify(List<Track> tracks, List<Integer> trackIdx, Rect[] boxes, float[][] colours,
             List<Integer> detIdx, int[] detOfTrack, boolean[] detTaken) {
+        double limit = settings.reidDistance();
+        match(tracks, trackIdx, detIdx, limit, (track, predicted, d) -> {
+            double reach = REID_REACH * Math.max(predicted.height(), boxes[d].height());
+            double dx = predicted.centerX() - boxes[d].centerX();
+            double dy = predicted.centerY() - boxes[d].centerY();
+            boolean near = dx * dx + dy * dy <= reach * reach;
+            boolean known = track.appearance() != null && colours[d] != null;
+            return near && known ? Appearance.distance(track.appearance(), colours[d]) : limit + 1;
+        }, detOfTrack, detTaken);
+    }
+
+    /** The Hungarian method on the pairs' costs, pairs cheaper than {@code limit} taken. */
+    private static void match(List<Track> tracks, List<Integer> trackIdx, List<Integer> detIdx, double limit,
+            PairCost pairCost, int[] detOfTrack, boolean[] detTaken) {
         if (trackIdx.isEmpty() || detIdx.isEmpty()) {
             return;
         }
-        double limit = settings.reidDistance();
         double[][] cost = new double[trackIdx.size()][detIdx.size()];
         for (int a = 0; a < trackIdx.size(); a++) {
             Track track = tracks.get(trackIdx.get(a));
             Rect predicted = track.kalman().box();
             for (int b = 0; b < detIdx.size(); b++) {
-                int d = detIdx.get(b);
-                double reach = REID_REACH * Math.max(predicted.height(), boxes[d].height());
-                double dx = predicted.centerX() - boxes[d].centerX();
-                double dy = predicted.centerY() - boxes[d].centerY();
-                boolean near = dx * dx + dy * dy <= reach * reach;
-                boolean known = track.appearance() != null && colours[d] != null;
-                cost[a][b] = near && known ? Appearance.distance(track.appearance(), colours[d]) : limit + 1;
+                cost[a][b] = pairCost.of(track, predicted, detIdx.get(b));
             }
         }
         take(trackIdx, detIdx, LinearAssignment.matchBelow(cost, limit), detOfTrack, detTaken);
