@@ -17,7 +17,8 @@ for r in runs:
         ptxt = "" if p is None else f"{p['framesWithAnotherCount']} frames differ in count, max score diff {p['maxScoreDifference']}"
         ratio = "" if "Frame" in k else f"{v / ref:.3f}"
         print(f"| {r['run']} | {k} | {v:.3g} | {ratio} | {ptxt} |")
-    for k in ("javaOnnxRuntime", "javaLibtorchFrozen", "javaLibtorchFrozenOptimized"):
+    for k in ("javaOnnxRuntime", "javaLibtorchFrozen", "javaLibtorchFrozenOptimized", "pythonTorchFrozen",
+              "pythonTorchFrozenOptimized"):
         if isinstance(r.get(k), str):
             print(f"| {r['run']} | {k} | | | {r[k]} |")
 threads = {r["run"]: (r.get("libtorchThreads", r.get("threads")), r.get("libtorchInteropThreads", r.get("interopThreads")))

@@ -64,11 +64,13 @@ def raw(args):
 def engines(args):
     torch.set_num_threads(args.threads)
     models = {"pythonTorch": torch.jit.load(os.path.join(args.model, "model.pt"), map_location="cpu").eval()}
-    if args.frozen:
-        models["pythonTorchFrozen"] = torch.jit.load(os.path.join(args.frozen, "model.pt"), map_location="cpu").eval()
-    if args.frozen_optimized:
-        models["pythonTorchFrozenOptimized"] = torch.jit.load(os.path.join(args.frozen_optimized, "model.pt"),
-                                                              map_location="cpu").eval()
+    not_run = {}
+    for key, folder in (("pythonTorchFrozen", args.frozen), ("pythonTorchFrozenOptimized", args.frozen_optimized)):
+        if folder:
+            try:
+                models[key] = torch.jit.load(os.path.join(folder, "model.pt"), map_location="cpu").eval()
+            except RuntimeError as e:  # a copy that does not load is a finding, not a reason to stop
+                not_run[key] = f"not run: cannot load {folder}/model.pt: {str(e).splitlines()[0]}"
     if args.teacher:
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "model"))
         from lookout_model.suite import load_teacher
@@ -79,7 +81,7 @@ def engines(args):
         img = Image.open(io.BytesIO(j)).convert("RGB")
         decoded.append((img.width, img.height, img.tobytes()))
     times = {k: [] for k in models}
-    convert = []
+    convert, contiguous = [], []
     with torch.no_grad():
         for r in range(args.rounds + 1):  # round 0 warms up, untimed
             for w, h, raw_bytes in decoded:
@@ -93,9 +95,17 @@ def engines(args):
                     m([x])
                     if r:
                         times[k].append(1000 * (time.perf_counter() - t))
+                # the same model on the frame laid out as Java hands it over (contiguous CHW, not a
+                # permuted HWC view): does the layout of the input change the time?
+                xc = x.contiguous()
+                t = time.perf_counter()
+                models["pythonTorch"]([xc])
+                if r:
+                    contiguous.append(1000 * (time.perf_counter() - t))
     ms = {k: round(statistics.median(v), 2) for k, v in times.items()}
+    ms["pythonTorchContiguousInput"] = round(statistics.median(contiguous), 2)
     ms["pythonConvertFrame"] = round(statistics.median(convert), 2)
-    return {"side": "python", "torch": torch.__version__, "msPerFrame": ms, "frames": len(convert),
+    return {"side": "python", "torch": torch.__version__, "msPerFrame": ms, "frames": len(convert), **not_run,
             "threads": torch.get_num_threads(), "interopThreads": torch.get_num_interop_threads(),
             "ompWaitPolicy": os.environ.get("OMP_WAIT_POLICY", "(unset)")}
 
