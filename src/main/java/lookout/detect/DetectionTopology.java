@@ -261,6 +261,8 @@ public final class DetectionTopology {
     private final class DetectProcessor implements Processor<byte[], byte[], byte[], Object> {
         private final String next;
         private ProcessorContext<byte[], Object> context;
+        /** The pixels of the frame {@link #analyse} submitted (for the colour descriptors and tiles). */
+        private DecodedImage analysedImage;
 
         DetectProcessor(String next) {
             this.next = next;
@@ -323,16 +325,22 @@ public final class DetectionTopology {
                 return;
             }
             InferencePool.Result result = ahead instanceof Lookahead.Started started ? awaitStarted(started) : null;
+            DecodedImage pixels;
             if (result != null) {
                 metrics.lookaheadTaken();
+                // analysed by a worker ahead of this thread: its pixels are not kept (one decoded frame per
+                // camera waiting would be megabytes each), so they are decoded again for what reads them
+                pixels = decodeQuietly(frame.value());
             } else {
+                analysedImage = null;
                 result = analyse(frame, camera, seq, captureTs, size, now);
                 if (result == null) {
                     return; // answered otherwise (dead letter, overload)
                 }
+                pixels = analysedImage;
+                analysedImage = null;
             }
             newer.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
-            DecodedImage pixels = result.image();
             List<Detection> found = result.detections();
             Integer tileCount = null;
             TilePlanner planner = tiles;
@@ -421,12 +429,22 @@ public final class DetectionTopology {
             return tiling.merge(image.width(), image.height(), whole, perTile);
         }
 
+        /** The frame's pixels, or null if they cannot be had (the frame was analysed all the same). */
+        private DecodedImage decodeQuietly(byte[] bytes) {
+            try {
+                return decoder.decode(bytes);
+            } catch (InvalidFrameException | RuntimeException e) {
+                return null;
+            }
+        }
+
         /** Decodes and submits the frame and waits for its result; null once it was answered another way. */
         private InferencePool.Result analyse(Record<byte[], byte[]> frame, String camera, long seq, long captureTs,
                 ImageSize size, long now) {
             DecodedImage image;
             try {
                 image = decoder.decode(frame.value());
+                analysedImage = image;
             } catch (InvalidFrameException e) {
                 deadLetter(frame, camera, e.reason(), e.detail());
                 return null;

@@ -24,14 +24,11 @@ import lookout.model.ModelMetadata;
 public final class InferencePool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferencePool.class);
 
-    /**
-     * The outcome for one frame; {@code model} is the model that ran it (it may be swapped since);
-     * {@code image} the pixels it ran on (for what is read from them after detection: colour descriptors).
-     */
+    /** The outcome for one frame; {@code model} is the model that ran it (it may be swapped since). */
     public record Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize,
-            ModelMetadata model, DecodedImage image) {
+            ModelMetadata model) {
         public Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize) {
-            this(detections, queueNanos, inferenceNanos, batchSize, null, null);
+            this(detections, queueNanos, inferenceNanos, batchSize, null);
         }
     }
 
@@ -152,8 +149,7 @@ public final class InferencePool implements AutoCloseable {
                 Ran ran = run(slot, images);
                 for (int i = 0; i < batch.size(); i++) {
                     Job<DecodedImage, Result> job = batch.get(i);
-                    job.complete(new Result(ran.out().get(i), job.queueNanos(), ran.nanos(), images.size(), ran.model(),
-                            images.get(i)));
+                    job.complete(new Result(ran.out().get(i), job.queueNanos(), ran.nanos(), images.size(), ran.model()));
                 }
             } catch (InferenceException e) {
                 LOG.warnf("inference failed for a batch of %d: %s", images.size(), e.getMessage());
@@ -167,9 +163,8 @@ public final class InferencePool implements AutoCloseable {
     /** One frame the stream thread has not reached yet (see {@link Lookahead}); its failure is its stream thread's to handle. */
     private void analyseAhead(int slot, Lookahead.Analysis analysis) {
         try {
-            DecodedImage image = analysis.decode();
-            Ran ran = run(slot, List.of(image));
-            analysis.complete(new Result(ran.out().get(0), 0, ran.nanos(), 1, ran.model(), image));
+            Ran ran = run(slot, List.of(analysis.decode()));
+            analysis.complete(new Result(ran.out().get(0), 0, ran.nanos(), 1, ran.model()));
         } catch (InvalidFrameException | RuntimeException e) {
             analysis.fail(e);
         }

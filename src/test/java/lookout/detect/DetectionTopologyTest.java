@@ -574,6 +574,22 @@ class DetectionTopologyTest {
     }
 
     @Test
+    void shouldHandEachPublishedDetectionsColourDescriptorToTheStageAfterIt() {
+        // Given the detect processor alone, its output caught before the publish step
+        MockProcessorContext<byte[], Object> context = new MockProcessorContext<>();
+        Processor<byte[], byte[], byte[], Object> processor = topology(0.5f).detectProcessor();
+        processor.init(context);
+        context.setRecordMetadata(Topics.FRAMES, 0, 3);
+        // When a frame is analysed
+        processor.process(new Record<>("cam1".getBytes(StandardCharsets.UTF_8), TestFrames.jpeg(64, 48), NOW,
+                headers("3", String.valueOf(NOW))));
+        // Then the record passed on carries, per detection, the colour descriptor read from the frame's pixels
+        DetectionRecord out = (DetectionRecord) context.forwarded().get(0).record().value();
+        assertThat(out.detections()).hasSize(1);
+        assertThat(out.detections().get(0).appearance()).hasSize(Appearance.LENGTH);
+    }
+
+    @Test
     void shouldCommitEachAnalysedAnswerAtOnceUnderLatestFrameSoTheNextAnalysisDoesNotHoldItBack() {
         newer = fetched;
         assertThat(commitRequestedFor(NOW - 100)).isTrue();
