@@ -17,7 +17,7 @@ cd "$HERE"
 MODEL=${1:-models/default}
 OUT=build/bench/engines
 DATA=${LOOKOUT_DATA_DIR:-../shared/data}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-4}
 mkdir -p "$OUT"
 rm -f "$OUT/runs.jsonl"
 export OPT_OUT_TRACKING=true DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"

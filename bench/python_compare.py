@@ -81,6 +81,7 @@ def engines(args):
         img = Image.open(io.BytesIO(j)).convert("RGB")
         decoded.append((img.width, img.height, img.tobytes()))
     times = {k: [] for k in models}
+    cpu = {k: [] for k in list(models) + ["pythonTorchContiguousInput"]}
     convert, contiguous = [], []
     with torch.no_grad():
         for r in range(args.rounds + 1):  # round 0 warms up, untimed
@@ -91,21 +92,26 @@ def engines(args):
                 if r:
                     convert.append(1000 * (t1 - t0))
                 for k, m in models.items():
-                    t = time.perf_counter()
+                    t, c = time.perf_counter(), time.process_time()
                     m([x])
                     if r:
                         times[k].append(1000 * (time.perf_counter() - t))
+                        cpu[k].append(1000 * (time.process_time() - c))
                 # the same model on the frame laid out as Java hands it over (contiguous CHW, not a
                 # permuted HWC view): does the layout of the input change the time?
                 xc = x.contiguous()
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 models["pythonTorch"]([xc])
                 if r:
                     contiguous.append(1000 * (time.perf_counter() - t))
+                    cpu["pythonTorchContiguousInput"].append(1000 * (time.process_time() - c))
+    times["pythonTorchContiguousInput"] = contiguous
+    times["pythonConvertFrame"] = convert
     ms = {k: round(statistics.median(v), 2) for k, v in times.items()}
-    ms["pythonTorchContiguousInput"] = round(statistics.median(contiguous), 2)
-    ms["pythonConvertFrame"] = round(statistics.median(convert), 2)
-    return {"side": "python", "torch": torch.__version__, "msPerFrame": ms, "frames": len(convert), **not_run,
+    p25 = {k: round(statistics.quantiles(v, n=4)[0], 2) for k, v in times.items()}
+    cpu_ms = {k: round(statistics.mean(v), 2) for k, v in cpu.items()}
+    return {"side": "python", "torch": torch.__version__, "msPerFrame": ms, "msPerFrameP25": p25,
+            "cpuMsPerFrame": cpu_ms, "frames": len(convert), **not_run,
             "threads": torch.get_num_threads(), "interopThreads": torch.get_num_interop_threads(),
             "ompWaitPolicy": os.environ.get("OMP_WAIT_POLICY", "(unset)")}
 

@@ -34,7 +34,8 @@ import lookout.model.ModelArtifactException;
  * permute and divide), the forward pass alone on a ready tensor, a frozen TorchScript copy, and an
  * ONNX export through DJL's ONNX Runtime engine (when its jars are on the class path), and the cost of
  * a tiled frame (whole + 2x2 tiles, for small people; its parity column differs by design). Prints one
- * JSON line: median ms per frame for each, the conversions alone, libtorch's thread counts and the
+ * JSON line: per contender the median and lower-quartile wall ms and the mean process CPU ms per frame,
+ * the conversions alone, libtorch's thread counts and the
  * detections each found (a change of engine must not change detections beyond numerical noise).
  * {@code bench/engines.sh} runs it beside Python on the same TorchScript, under several settings.
  *
@@ -128,24 +129,23 @@ public final class EngineBench {
                     report.put("javaOnnxRuntime", "not run: DJL's OnnxRuntime engine is not on the class path");
                 }
             }
-            Map<String, List<Double>> times = new LinkedHashMap<>();
+            Map<String, Timing> times = new LinkedHashMap<>();
             Map<String, List<float[]>> found = new LinkedHashMap<>();
             contenders.keySet().forEach(k -> {
-                times.put(k, new ArrayList<>());
+                times.put(k, new Timing());
                 found.put(k, new ArrayList<>());
             });
-            List<Double> colour = new ArrayList<>();
-            List<Double> forward = new ArrayList<>();
-            List<Double> javaConvert = new ArrayList<>();
-            List<Double> libtorchConvert = new ArrayList<>();
+            for (String k : List.of("javaForwardOnly", "javaConvertFrame", "libtorchConvertFrame", "javaColourDescriptorsFrame")) {
+                times.put(k, new Timing());
+            }
             for (int r = 0; r <= rounds; r++) { // round 0 warms every contender up, untimed
+                boolean timed = r > 0;
                 for (DecodedImage im : images) {
                     for (Map.Entry<String, Contender> c : contenders.entrySet()) {
-                        long t0 = System.nanoTime();
+                        Timing.Mark t0 = Timing.mark();
                         float[] s = c.getValue().run(im);
-                        double ms = (System.nanoTime() - t0) / 1e6;
-                        if (r > 0) {
-                            times.get(c.getKey()).add(ms);
+                        if (timed) {
+                            times.get(c.getKey()).add(t0);
                         } else {
                             found.get(c.getKey()).add(s);
                         }
@@ -153,37 +153,45 @@ public final class EngineBench {
                     // the tracker's colour descriptors of the frame's published detections (score >= 0.35)
                     List<lookout.detect.Detection> published = service.detect(List.of(im)).get(0).stream()
                             .filter(d -> d.score() >= 0.35f).toList();
-                    long c0 = System.nanoTime();
+                    Timing.Mark c0 = Timing.mark();
                     for (lookout.detect.Detection d : published) {
                         lookout.detect.Appearance.of(im, d);
                     }
-                    if (r > 0) {
-                        colour.add((System.nanoTime() - c0) / 1e6);
+                    if (timed) {
+                        times.get("javaColourDescriptorsFrame").add(c0);
                     }
                     try (NDManager m = torch.getNDManager().newSubManager()) {
-                        long t0 = System.nanoTime();
+                        Timing.Mark t0 = Timing.mark();
                         NDArray x = DjlDetector.toTensor(m, im);
-                        long t1 = System.nanoTime();
+                        if (timed) {
+                            times.get("javaConvertFrame").add(t0);
+                        }
+                        Timing.Mark t1 = Timing.mark();
                         NDArray y = libtorchConverted(m, im);
-                        long t2 = System.nanoTime();
+                        if (timed) {
+                            times.get("libtorchConvertFrame").add(t1);
+                        }
+                        Timing.Mark t2 = Timing.mark();
                         torchPredictor.predict(new NDList(x));
-                        long t3 = System.nanoTime();
-                        if (r > 0) {
-                            javaConvert.add((t1 - t0) / 1e6);
-                            libtorchConvert.add((t2 - t1) / 1e6);
-                            forward.add((t3 - t2) / 1e6);
+                        if (timed) {
+                            times.get("javaForwardOnly").add(t2);
                         }
                         y.close();
                     }
                 }
             }
-            Map<String, Object> medians = new LinkedHashMap<>();
-            times.forEach((k, v) -> medians.put(k, round(Stats.median(v))));
-            medians.put("javaForwardOnly", round(Stats.median(forward)));
-            medians.put("javaConvertFrame", round(Stats.median(javaConvert)));
-            medians.put("libtorchConvertFrame", round(Stats.median(libtorchConvert)));
-            medians.put("javaColourDescriptorsFrame", Math.round(Stats.median(colour) * 1000) / 1000.0);
-            report.put("msPerFrame", medians);
+            Map<String, Object> wall = new LinkedHashMap<>();
+            Map<String, Object> wallP25 = new LinkedHashMap<>();
+            Map<String, Object> cpu = new LinkedHashMap<>();
+            times.forEach((k, v) -> {
+                wall.put(k, round(Stats.median(v.wallMs)));
+                wallP25.put(k, round(Stats.percentile(v.wallMs, 0.25)));
+                // the mean: the process CPU clock may tick in 10 ms steps, a median of single calls would snap to them
+                cpu.put(k, round(v.cpuMs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+            });
+            report.put("msPerFrame", wall);
+            report.put("msPerFrameP25", wallP25);
+            report.put("cpuMsPerFrame", cpu);
             Map<String, Object> parity = new LinkedHashMap<>();
             List<float[]> reference = found.get("javaLibtorch");
             found.forEach((k, v) -> parity.put(k, parityWith(reference, v)));
@@ -199,6 +207,30 @@ public final class EngineBench {
             }
         }
         System.out.println(Json.MAPPER.writeValueAsString(report));
+    }
+
+    /**
+     * Wall and process CPU time of each timed call. On a machine other jobs share, the wall time of a
+     * call includes waiting for a core; the CPU time (both cores' time summed, OMP_WAIT_POLICY=PASSIVE:
+     * no spinning) is the work itself, which a quiet machine would do in about half of it.
+     */
+    private static final class Timing {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        final List<Double> wallMs = new ArrayList<>();
+        final List<Double> cpuMs = new ArrayList<>();
+
+        record Mark(long wallNanos, long cpuNanos) {
+        }
+
+        static Mark mark() {
+            return new Mark(System.nanoTime(), OS.getProcessCpuTime());
+        }
+
+        void add(Mark from) {
+            wallMs.add((System.nanoTime() - from.wallNanos()) / 1e6);
+            cpuMs.add((OS.getProcessCpuTime() - from.cpuNanos()) / 1e6);
+        }
     }
 
     /** Bytes in, libtorch does the layout and the scaling (what the Python side does with torch ops). */
