@@ -1,12 +1,14 @@
 """Export a Lookout TorchScript artifact (centernet_rcnn) as ONNX, for DJL's ONNX Runtime engine.
 
   /usr/bin/python3 -m lookout_model.export_onnx --model models/default --out build/onnx/default
-      [--height 576 --width 768] [--opset 16]
+      [--height 576 --width 768] [--opset 13] [--frame JPEG]
 
 The artifact's weights are loaded into the eager model (same module tree), with torchvision's native
 nms and roi_align (they have ONNX symbolics: NonMaxSuppression, RoiAlign) instead of the pure-aten
 versions the TorchScript needs for DJL's libtorch. The graph is traced on one frame; height and
-width are dynamic axes. The output directory gets model.onnx and the artifact's model.json, and the
+width are declared dynamic, but the tracer freezes some sizes as constants (TF "SAME" padding, the
+clip to the image, k = min(k, cells)): the graph is only right for frames of the traced size.
+The output directory gets model.onnx and the artifact's model.json, and the
 script prints the eager model's parity with the TorchScript and the ONNX graph's with both when
 the Python onnxruntime is present (Debian has none: the Java side checks parity instead).
 """
@@ -69,7 +71,11 @@ def main(argv=None):
     ap.add_argument("--out", default="build/onnx/default")
     ap.add_argument("--height", type=int, default=576)
     ap.add_argument("--width", type=int, default=768)
-    ap.add_argument("--opset", type=int, default=16)
+    # 13, not 16: torchvision 0.14 exports roi_align(aligned=False) with its opset-11 symbolic, which
+    # leaves out RoiAlign's coordinate_transformation_mode; from opset 16 that attribute defaults to
+    # half_pixel (aligned=True), shifting every pooled cell by half a pixel. Below 16 the op means
+    # what torchvision computes (measured: boxes ~8 px off at opset 16, ~1 px at 13).
+    ap.add_argument("--opset", type=int, default=13)
     ap.add_argument("--frame", help="a JPEG to trace on and check parity with (default: a random frame)")
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
