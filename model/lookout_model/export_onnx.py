@@ -8,9 +8,9 @@ nms and roi_align (they have ONNX symbolics: NonMaxSuppression, RoiAlign) instea
 versions the TorchScript needs for DJL's libtorch. The graph is traced on one frame; height and
 width are declared dynamic, but the tracer freezes some sizes as constants (TF "SAME" padding, the
 clip to the image, k = min(k, cells)): the graph is only right for frames of the traced size.
-The output directory gets model.onnx and the artifact's model.json, and the
-script prints the eager model's parity with the TorchScript and the ONNX graph's with both when
-the Python onnxruntime is present (Debian has none: the Java side checks parity instead).
+The output directory gets model.onnx and the artifact's model.json; the script prints the eager
+model's parity with the TorchScript. The ONNX graph's parity is checked from Java, where it runs
+(lookout.bench.EngineBench): Debian has no Python onnxruntime.
 """
 import argparse
 import json
