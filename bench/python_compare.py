@@ -2,6 +2,9 @@
 """Python side of `./lookout bench`: the same TorchScript artifact, run the plain Python way.
 
   raw       frames/s of the model alone (no Kafka, no decode), one frame at a time
+  engines   median ms per frame of the model, its frozen copy (--frozen DIR) and the COCO CenterNet
+            teacher (--teacher), interleaved frame by frame; the frame's conversion to a float tensor
+            timed apart (bench/engines.sh runs it beside the Java side's EngineBench)
   consume   a plain confluent-kafka consumer: poll a frame, decode, infer, produce a JSON answer,
             one frame at a time (the comparison for the Kafka Streams service)
   finetune  milliseconds per training step (the artifact's exported `losses`, SGD, same batch)
@@ -56,6 +59,61 @@ def raw(args):
             times.append(time.perf_counter() - t0)
     ms = 1000 * statistics.mean(times)
     return {"mode": "raw", "frames": len(times), "msPerFrame": ms, "fps": 1000 / ms, "threads": args.threads}
+
+
+def engines(args):
+    torch.set_num_threads(args.threads)
+    models = {"pythonTorch": torch.jit.load(os.path.join(args.model, "model.pt"), map_location="cpu").eval()}
+    not_run = {}
+    for key, folder in (("pythonTorchFrozen", args.frozen), ("pythonTorchFrozenOptimized", args.frozen_optimized)):
+        if folder:
+            try:
+                models[key] = torch.jit.load(os.path.join(folder, "model.pt"), map_location="cpu").eval()
+            except RuntimeError as e:  # a copy that does not load is a finding, not a reason to stop
+                not_run[key] = f"not run: cannot load {folder}/model.pt: {str(e).splitlines()[0]}"
+    if args.teacher:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "model"))
+        from lookout_model.suite import load_teacher
+        models["pythonTeacher"] = load_teacher(args.teacher)
+    jpegs = load_frames(args.frames, args.count)
+    decoded = []
+    for j in jpegs:
+        img = Image.open(io.BytesIO(j)).convert("RGB")
+        decoded.append((img.width, img.height, img.tobytes()))
+    times = {k: [] for k in models}
+    cpu = {k: [] for k in list(models) + ["pythonTorchContiguousInput"]}
+    convert, contiguous = [], []
+    with torch.no_grad():
+        for r in range(args.rounds + 1):  # round 0 warms up, untimed
+            for w, h, raw_bytes in decoded:
+                t0 = time.perf_counter()
+                x = torch.frombuffer(bytearray(raw_bytes), dtype=torch.uint8).view(h, w, 3).permute(2, 0, 1).float().div_(255.0)
+                t1 = time.perf_counter()
+                if r:
+                    convert.append(1000 * (t1 - t0))
+                for k, m in models.items():
+                    t, c = time.perf_counter(), time.process_time()
+                    m([x])
+                    if r:
+                        times[k].append(1000 * (time.perf_counter() - t))
+                        cpu[k].append(1000 * (time.process_time() - c))
+                # the same model on the frame laid out as Java hands it over (contiguous CHW, not a
+                # permuted HWC view): does the layout of the input change the time?
+                xc = x.contiguous()
+                t, c = time.perf_counter(), time.process_time()
+                models["pythonTorch"]([xc])
+                if r:
+                    contiguous.append(1000 * (time.perf_counter() - t))
+                    cpu["pythonTorchContiguousInput"].append(1000 * (time.process_time() - c))
+    times["pythonTorchContiguousInput"] = contiguous
+    times["pythonConvertFrame"] = convert
+    ms = {k: round(statistics.median(v), 2) for k, v in times.items()}
+    p25 = {k: round(statistics.quantiles(v, n=4)[0], 2) for k, v in times.items()}
+    cpu_ms = {k: round(statistics.mean(v), 2) for k, v in cpu.items()}
+    return {"side": "python", "torch": torch.__version__, "msPerFrame": ms, "msPerFrameP25": p25,
+            "cpuMsPerFrame": cpu_ms, "frames": len(convert), **not_run,
+            "threads": torch.get_num_threads(), "interopThreads": torch.get_num_interop_threads(),
+            "ompWaitPolicy": os.environ.get("OMP_WAIT_POLICY", "(unset)")}
 
 
 def consume(args):
@@ -140,7 +198,7 @@ def box_set(img):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["raw", "consume", "finetune"])
+    ap.add_argument("mode", choices=["raw", "engines", "consume", "finetune"])
     ap.add_argument("--model", required=True)
     ap.add_argument("--frames", required=True, help="folder of JPEG frames (the bench writes build/bench/frames)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
@@ -155,8 +213,12 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--lr", type=float, default=0.005)
     ap.add_argument("--label", default="person")
+    ap.add_argument("--rounds", type=int, default=3, help="engines: timed passes over the frames")
+    ap.add_argument("--frozen", help="engines: a frozen copy of the model (lookout_model.export_frozen --no-optimize)")
+    ap.add_argument("--frozen-optimized", help="engines: a frozen and optimize_for_inference copy (lookout_model.export_frozen)")
+    ap.add_argument("--teacher", help="engines: the CenterNet teacher's folder (centernet.json/.bin)")
     args = ap.parse_args()
-    result = {"raw": raw, "consume": consume, "finetune": finetune}[args.mode](args)
+    result = {"raw": raw, "engines": engines, "consume": consume, "finetune": finetune}[args.mode](args)
     print(json.dumps(result))
 
 

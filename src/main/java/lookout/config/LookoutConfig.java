@@ -212,7 +212,22 @@ public final class LookoutConfig {
                 get("lookout.track.match-iou", Double.class),
                 get("lookout.track.low-match-iou", Double.class),
                 get("lookout.track.max-missed-frames", Integer.class),
-                get("lookout.track.min-hits", Integer.class));
+                get("lookout.track.min-hits", Integer.class),
+                get("lookout.track.appearance-weight", Double.class),
+                get("lookout.track.appearance-gate", Double.class),
+                get("lookout.track.reid-distance", Double.class));
+    }
+
+    /** Tiles for cameras whose people are small ({@code lookout.tiles.*}). */
+    public TileSettings tiles() {
+        return new TileSettings(
+                get("lookout.tiles.mode", String.class).trim().toLowerCase(java.util.Locale.ROOT),
+                TileSettings.parseCameras(config.getOptionalValue("lookout.tiles.cameras", String.class).orElse("")),
+                get("lookout.tiles.grid", String.class),
+                get("lookout.tiles.overlap", Double.class),
+                get("lookout.tiles.small-person-px", Double.class),
+                get("lookout.tiles.min-samples", Integer.class),
+                get("lookout.tiles.max-frame-ms", Double.class));
     }
 
     /** The camera frame rate the tracker's frame counts were chosen for (offline evaluation rescales them). */

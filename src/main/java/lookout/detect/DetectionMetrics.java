@@ -166,6 +166,19 @@ public final class DetectionMetrics {
                 .tag("camera", cameraTag(camera)).register(registry).increment();
     }
 
+    /** A frame of this camera was analysed with tiles (see {@link TilePlanner}). */
+    public void tiled(String camera) {
+        Counter.builder("lookout.frames.tiled").description("frames analysed whole and as tiles (small people)")
+                .tag("camera", cameraTag(camera)).register(registry).increment();
+    }
+
+    /** A frame due for tiles was answered from the whole frame alone: the queue was full or a tile failed. */
+    public void tilesDropped(String camera, String reason) {
+        Counter.builder("lookout.frames.tiles.dropped")
+                .description("frames due for tiles answered from the whole frame alone (overload, failed)")
+                .tag("camera", cameraTag(camera)).tag("reason", reason).register(registry).increment();
+    }
+
     public void unanswered(String stage) {
         Counter.builder("lookout.frames.unanswered").description("frames whose record could not be produced")
                 .tag("stage", stage).register(registry).increment();

@@ -70,14 +70,22 @@ public record DetectionRecord(
     public record ModelRef(String name, String version) {
     }
 
+    /**
+     * One published detection. {@code appearance} is its colour descriptor ({@link Appearance}) for the
+     * tracker after detection: it travels with the item inside the topology but is never published.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Item(String label, float score, float[] box, Long trackId) {
-        static Item of(Detection d) {
-            return new Item(d.label(), d.score(), d.box(), null);
+    public record Item(String label, float score, float[] box, Long trackId, @JsonIgnore float[] appearance) {
+        public Item(String label, float score, float[] box, Long trackId) {
+            this(label, score, box, trackId, null);
+        }
+
+        static Item of(Detection d, float[] appearance) {
+            return new Item(d.label(), d.score(), d.box(), null, appearance);
         }
 
         public Item withTrackId(long id) {
-            return new Item(label, score, box, id);
+            return new Item(label, score, box, id, appearance);
         }
 
         public Detection detection() {
@@ -109,8 +117,15 @@ public record DetectionRecord(
         return (topic, record) -> record == null ? null : record.toJson();
     }
 
-    /** Milliseconds; queue/inference/batch only for analysed frames. */
+    /**
+     * Milliseconds; queue/inference/batch only for analysed frames. {@code tiles}: only on a frame
+     * analysed as tiles too (small people), how many; their inference is not in {@code inferenceMs}
+     * (the whole frame's), but in {@code endToEndMs}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Timings(Double queueMs, Double inferenceMs, Integer batchSize, long endToEndMs) {
+    public record Timings(Double queueMs, Double inferenceMs, Integer batchSize, long endToEndMs, Integer tiles) {
+        public Timings(Double queueMs, Double inferenceMs, Integer batchSize, long endToEndMs) {
+            this(queueMs, inferenceMs, batchSize, endToEndMs, null);
+        }
     }
 }

@@ -136,6 +136,7 @@ public final class DetectionTopology {
     private final Lookahead lookahead;
     /** Analysed records carry their picture to the stage (set by {@link #build(Stage)}). */
     private volatile boolean carryPictures;
+    private volatile TilePlanner tiles;
 
     /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
@@ -163,6 +164,15 @@ public final class DetectionTopology {
         this.clock = clock;
         this.time = new CaptureClock(settings.clockMaxSkew(), clock);
         this.newer = newer;
+    }
+
+    /**
+     * Frames of the cameras {@code planner} picks are analysed whole and as tiles, the boxes merged
+     * (small people; see {@link TilePlanner}). Call before {@link #build}.
+     */
+    public DetectionTopology tiled(TilePlanner planner) {
+        this.tiles = planner;
+        return this;
     }
 
     /**
@@ -327,6 +337,8 @@ public final class DetectionTopology {
     private final class DetectProcessor implements Processor<byte[], byte[], byte[], Object> {
         private final String next;
         private ProcessorContext<byte[], Object> context;
+        /** The pixels of the frame {@link #analyse} submitted (for the colour descriptors and tiles). */
+        private DecodedImage analysedImage;
 
         DetectProcessor(String next) {
             this.next = next;
@@ -392,26 +404,48 @@ public final class DetectionTopology {
                 return;
             }
             InferencePool.Result result = ahead instanceof Lookahead.Started started ? awaitStarted(started) : null;
+            DecodedImage pixels;
             if (result != null) {
                 metrics.lookaheadTaken();
+                // analysed by a worker ahead of this thread: its pixels are not kept (one decoded frame per
+                // camera waiting would be megabytes each), so they are decoded again for what reads them
+                pixels = decodeQuietly(frame.value());
             } else {
+                analysedImage = null;
                 result = analyse(frame, camera, seq, at, size, now);
                 if (result == null) {
                     return; // answered otherwise (dead letter, overload)
                 }
+                pixels = analysedImage;
+                analysedImage = null;
             }
             newer.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
-            List<DetectionRecord.Item> items = result.detections().stream()
+            List<Detection> found = result.detections();
+            Integer tileCount = null;
+            TilePlanner planner = tiles;
+            if (planner != null && pixels != null) {
+                planner.inferred(millis(result.inferenceNanos()) / Math.max(1, result.batchSize()));
+                if (planner.tile(camera)) {
+                    List<Detection> merged = withTiles(planner.tiling(), camera, pixels, found);
+                    if (merged != null) {
+                        found = merged;
+                        tileCount = planner.tiling().tiles();
+                        metrics.tiled(camera);
+                    }
+                }
+            }
+            // colour descriptors for the tracker after detection: a few hundred pixel reads per box
+            List<DetectionRecord.Item> items = found.stream()
                     .filter(d -> d.score() >= settings.scoreThreshold())
                     .sorted((a, b) -> Float.compare(b.score(), a.score()))
-                    .map(DetectionRecord.Item::of)
+                    .map(d -> DetectionRecord.Item.of(d, pixels == null ? null : Appearance.of(pixels, d)))
                     .toList();
             long published = clock.millis();
             DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),
                     modelRef(result.model()), DetectionRecord.OK, null, items, null,
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
-                            result.batchSize(), age(published, at.serviceTs())), at.clockSkewMs());
-            emit(frame, out, carryPictures ? pictureHeaders(frame.value(), result.detections()) : new RecordHeaders());
+                            result.batchSize(), age(published, at.serviceTs()), tileCount), at.clockSkewMs());
+            emit(frame, out, carryPictures ? pictureHeaders(frame.value(), found) : new RecordHeaders());
             if (newer != NewerFrames.NONE && !newer.otherCameraWaiting(partition, camera, offset)) {
                 // latest-frame: make the answer visible now. Kafka Streams would otherwise commit on
                 // its interval, and a record can then wait in the open transaction while this thread
@@ -434,12 +468,62 @@ public final class DetectionTopology {
             metrics.frameOut(camera, DetectionRecord.SKIPPED);
         }
 
+        /**
+         * The whole frame's detections merged with its tiles' (each tile queued as a frame of the camera,
+         * so cameras keep their fair turns); null when the tiles could not be had (queue full, a tile
+         * failed or came too late): the frame is then answered from the whole frame alone.
+         */
+        private List<Detection> withTiles(Tiling tiling, String camera, DecodedImage image, List<Detection> whole) {
+            List<Future<InferencePool.Result>> pending = new java.util.ArrayList<>();
+            try {
+                for (DecodedImage crop : tiling.crops(image)) {
+                    pending.add(pool.submit(camera, crop));
+                }
+            } catch (BatchAggregator.QueueFullException e) {
+                pending.forEach(f -> f.cancel(false));
+                metrics.tilesDropped(camera, DetectionRecord.OVERLOAD);
+                return null;
+            }
+            long deadline = System.nanoTime() + settings.inferenceTimeout().toNanos();
+            List<List<Detection>> perTile = new java.util.ArrayList<>(pending.size());
+            try {
+                for (Future<InferencePool.Result> f : pending) {
+                    perTile.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).detections());
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof BatchAggregator.ShutdownException closing) {
+                    throw closing;
+                }
+                pending.forEach(f -> f.cancel(false));
+                metrics.tilesDropped(camera, "failed");
+                return null;
+            } catch (TimeoutException e) {
+                pending.forEach(f -> f.cancel(false));
+                metrics.tilesDropped(camera, "failed");
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for tiles", e);
+            }
+            return tiling.merge(image.width(), image.height(), whole, perTile);
+        }
+
+        /** The frame's pixels, or null if they cannot be had (the frame was analysed all the same). */
+        private DecodedImage decodeQuietly(byte[] bytes) {
+            try {
+                return decoder.decode(bytes);
+            } catch (InvalidFrameException | RuntimeException e) {
+                return null;
+            }
+        }
+
         /** Decodes and submits the frame and waits for its result; null once it was answered another way. */
         private InferencePool.Result analyse(Record<byte[], byte[]> frame, String camera, long seq, CaptureClock.Placed at,
                 ImageSize size, long now) {
             DecodedImage image;
             try {
                 image = decoder.decode(frame.value());
+                analysedImage = image;
             } catch (InvalidFrameException e) {
                 deadLetter(frame, camera, e.reason(), e.detail());
                 return null;

@@ -12,6 +12,7 @@ import lookout.config.TrackerSettings;
 import lookout.dataset.DatasetException;
 import lookout.dataset.LabelledImage;
 import lookout.dataset.MotDataset;
+import lookout.detect.Appearance;
 import lookout.detect.Detection;
 import lookout.detect.Detector;
 import lookout.frames.DecodedImage;
@@ -49,6 +50,7 @@ final class TrackingEval {
         }
         Map<Integer, List<IdBox>> gt = new TreeMap<>();
         Map<Integer, List<Detection>> det = new TreeMap<>();
+        Map<Integer, List<float[]>> looks = new TreeMap<>();
         long nanos = 0;
         for (int start = 0; start < taken.size(); start += r.batch()) {
             List<DecodedImage> batch = new ArrayList<>();
@@ -60,7 +62,11 @@ final class TrackingEval {
             nanos += System.nanoTime() - t0;
             for (int i = 0; i < batch.size(); i++) {
                 int n = start + i + 1;
-                det.put(n, out.get(i).stream().filter(d -> d.label().equals(r.className())).toList());
+                List<Detection> kept = out.get(i).stream().filter(d -> d.label().equals(r.className())).toList();
+                det.put(n, kept);
+                // the colour descriptors the service computes for the tracker, from the same pixels
+                DecodedImage image = batch.get(i);
+                looks.put(n, kept.stream().map(d -> Appearance.of(image, d)).toList());
                 gt.put(n, allGt.getOrDefault(frames.get(start + i), List.of()));
             }
         }
@@ -81,7 +87,7 @@ final class TrackingEval {
         String gtName = gtFile + (r.every() > 1 ? " (every " + r.every() + "th frame)" : "");
         return String.format(Locale.ROOT, "%d frames at %s; model %.1f ms/frame%n", taken.size(), rate,
                 nanos / 1e6 / Math.max(1, taken.size()))
-                + MotReport.of(gtName, "model", gt, det, settings, r.minScores());
+                + MotReport.of(gtName, "model", gt, det, looks, settings, r.minScores());
     }
 
     /** The frame number a MOTChallenge image file is named by (000042.jpg → 42). */

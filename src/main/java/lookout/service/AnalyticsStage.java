@@ -10,6 +10,7 @@ import lookout.config.ReviewSettings;
 import lookout.config.StatsSettings;
 import lookout.config.TrackerSettings;
 import lookout.detect.DetectionTopology;
+import lookout.detect.TilePlanner;
 import lookout.kafka.Topics;
 import lookout.review.ReviewMetrics;
 import lookout.review.ReviewPickProcessor;
@@ -35,16 +36,26 @@ final class AnalyticsStage implements DetectionTopology.Stage {
     private final CameraStatsProcessor.Settings stats;
     private final CountingLines lines;
     private final CameraMetrics metrics;
+    private final TilePlanner tiles;
     private Review review;
 
     /** The picker's settings, the detector's threshold and the largest record its producer sends. */
     private record Review(ReviewSettings settings, float threshold, int maxRecordBytes, ReviewMetrics metrics) {
     }
 
-    /** {@code clockMaxSkew}: the detector's clock bound ({@code lookout.clock.max-skew}), which also bounds the windows. */
     AnalyticsStage(TrackerSettings tracker, StatsSettings stats, Duration clockMaxSkew, CountingLines lines,
             CameraMetrics metrics) {
+        this(tracker, stats, clockMaxSkew, lines, metrics, null);
+    }
+
+    /**
+     * {@code clockMaxSkew}: the detector's clock bound ({@code lookout.clock.max-skew}), which also bounds the windows;
+     * {@code tiles} (may be null) learns each camera's people's sizes from its tracks.
+     */
+    AnalyticsStage(TrackerSettings tracker, StatsSettings stats, Duration clockMaxSkew, CountingLines lines,
+            CameraMetrics metrics, TilePlanner tiles) {
         this.tracker = tracker;
+        this.tiles = tiles;
         // positions of tracks the tracker has ended are forgotten one frame after it forgets them
         this.stats = new CameraStatsProcessor.Settings(stats.window(), stats.grace(), stats.flushInterval(),
                 stats.lineMargin(), tracker.maxMissedFrames() + 1, clockMaxSkew);
@@ -75,7 +86,7 @@ final class AnalyticsStage implements DetectionTopology.Stage {
 
     @Override
     public String addTo(Topology topology, String parent) {
-        topology.addProcessor(TRACK, () -> new TrackingProcessor(tracker), parent);
+        topology.addProcessor(TRACK, () -> new TrackingProcessor(tracker, tiles), parent);
         topology.addStateStore(TrackingProcessor.storeBuilder(), TRACK);
         topology.addProcessor(STATS, () -> new CameraStatsProcessor(stats, lines, metrics), TRACK);
         topology.addStateStore(CameraStatsProcessor.storeBuilder(), STATS);

@@ -40,6 +40,7 @@ import lookout.detect.InferencePool;
 import lookout.detect.Lookahead;
 import lookout.detect.LastLineHandlers;
 import lookout.detect.NewerFrames;
+import lookout.detect.TilePlanner;
 import lookout.frames.FrameDecoder;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
@@ -79,6 +80,7 @@ public final class DetectionService implements AutoCloseable {
     private volatile Supplier<String> divergence = () -> null;
     private DetectionTopology.Stage stage;
     private DeadLetterSettings deadLetters = new DeadLetterSettings(false);
+    private TilePlanner tiles;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicBoolean readyLogged = new AtomicBoolean();
 
@@ -101,6 +103,12 @@ public final class DetectionService implements AutoCloseable {
     /** What dead letters keep ({@code lookout.dlq.*}; by default no image bytes); call before {@link #start()}. */
     public synchronized DetectionService deadLetters(DeadLetterSettings settings) {
         this.deadLetters = settings;
+        return this;
+    }
+
+    /** Cameras {@code planner} picks get their frames analysed as tiles too (small people); call before {@link #start()}. */
+    public synchronized DetectionService tiled(TilePlanner planner) {
+        this.tiles = planner;
         return this;
     }
 
@@ -147,7 +155,7 @@ public final class DetectionService implements AutoCloseable {
         }
         Properties config = streamsConfig();
         DetectionTopology topology = new DetectionTopology(topologySettings(limits, config), decoder, pool, metrics,
-                clock, newer, lookahead);
+                clock, newer, lookahead).tiled(tiles);
         streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
         metrics.streamThreadsWatched();
         streams.setStateListener((now, before) -> logReady());

@@ -21,8 +21,10 @@ import lookout.config.LookoutConfig;
 import lookout.config.ModelsSettings;
 import lookout.config.ReviewSettings;
 import lookout.config.StatsSettings;
+import lookout.config.TileSettings;
 import lookout.detect.DjlDetector;
 import lookout.detect.InferencePool;
+import lookout.detect.TilePlanner;
 import lookout.detect.swap.HotSwap;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
@@ -79,8 +81,10 @@ public class ServiceRuntime {
         CountingLines lines = CountingLines.of(countingLines(config.stats()));
         this.lines = lines;
         DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
-                Clock.systemUTC()).after(new AnalyticsStage(config.tracker(), config.stats(), settings.clockMaxSkew(), lines,
-                        new CameraMetrics(registry)).withReview(review, settings.scoreThreshold(),
+                Clock.systemUTC());
+        TilePlanner tiles = tilePlanner(config.tiles(), service);
+        service.tiled(tiles).after(new AnalyticsStage(config.tracker(), config.stats(), settings.clockMaxSkew(), lines,
+                        new CameraMetrics(registry), tiles).withReview(review, settings.scoreThreshold(),
                                 Topics.maxRecordBytes(Topics.FRAMES_DLQ, kafka.topics()), new ReviewMetrics(registry)))
                 .deadLetters(config.deadLetters());
         shutdown.register(service);
@@ -134,6 +138,12 @@ public class ServiceRuntime {
             CountingLine line = lines.get(camera);
             return line == null ? null : line.toArray();
         });
+    }
+
+    /** The per-camera tiles, or null when they are off for every camera (then nothing is spent on them). */
+    static TilePlanner tilePlanner(TileSettings tiles, DetectionService service) {
+        boolean any = !TileSettings.OFF.equals(tiles.mode()) || tiles.cameras().values().stream().anyMatch(m -> !TileSettings.OFF.equals(m));
+        return any ? new TilePlanner(tiles, () -> service.pool() == null ? null : service.pool().model()) : null;
     }
 
     /** The Kafka clients the running service uses (the REST control door sends through them), or null. */

@@ -17,12 +17,20 @@ public final class MotReport {
     private MotReport() {
     }
 
+    /** Without colour descriptors: boxes only. */
+    public static String of(String gtName, String detName, Map<Integer, List<IdBox>> gtFrames,
+            Map<Integer, List<Detection>> detFrames, TrackerSettings s, List<Double> minScores) {
+        return of(gtName, detName, gtFrames, detFrames, null, s, minScores);
+    }
+
     /**
      * @param gtName  what the ground truth is (for the header)
      * @param detName where the detections came from (a model, a file)
+     * @param looks   each detection's colour descriptor, per frame in detection order (null: none)
      */
     public static String of(String gtName, String detName, Map<Integer, List<IdBox>> gtFrames,
-            Map<Integer, List<Detection>> detFrames, TrackerSettings s, List<Double> minScores) {
+            Map<Integer, List<Detection>> detFrames, Map<Integer, List<float[]>> looks, TrackerSettings s,
+            List<Double> minScores) {
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "gt  %s%ndet %s%nsettings %s%n", gtName, detName, s));
         table.append(String.format(Locale.ROOT, "%-9s %6s %6s %6s %6s %6s %5s %5s %5s %6s %7s%n",
@@ -32,7 +40,8 @@ public final class MotReport {
                 escape(gtName), escape(detName), settingsJson(s)));
         for (int n = 0; n < minScores.size(); n++) {
             double level = minScores.get(n);
-            MotScore m = TrackEvaluation.run(gtFrames, TrackEvaluation.atLeast(detFrames, level), s);
+            MotScore m = TrackEvaluation.run(gtFrames, TrackEvaluation.atLeast(detFrames, level),
+                    TrackEvaluation.looksAtLeast(detFrames, looks, level), s);
             table.append(String.format(Locale.ROOT, "%-9.2f %6.3f %6.3f %6.3f %6.3f %6.3f %5d %5d %5d %6d %3d/%-3d%n",
                     level, m.mota(), m.idf1(), m.idp(), m.idr(), m.motp(), m.idSwitches(), m.falsePositives(),
                     m.misses(), m.gtBoxes(), m.predIds(), m.gtIds()));
@@ -46,8 +55,10 @@ public final class MotReport {
     private static String settingsJson(TrackerSettings s) {
         return String.format(Locale.ROOT,
                 "{\"highScore\":%s,\"lowScore\":%s,\"newTrackScore\":%s,\"matchIou\":%s,\"lowMatchIou\":%s,"
-                        + "\"maxMissedFrames\":%d,\"minHits\":%d}",
-                s.highScore(), s.lowScore(), s.newTrackScore(), s.matchIou(), s.lowMatchIou(), s.maxMissedFrames(), s.minHits());
+                        + "\"maxMissedFrames\":%d,\"minHits\":%d,\"appearanceWeight\":%s,\"appearanceGate\":%s,"
+                        + "\"reidDistance\":%s}",
+                s.highScore(), s.lowScore(), s.newTrackScore(), s.matchIou(), s.lowMatchIou(), s.maxMissedFrames(),
+                s.minHits(), s.appearanceWeight(), s.appearanceGate(), s.reidDistance());
     }
 
     private static String escape(String v) {

@@ -24,11 +24,25 @@ public final class TrackEvaluation {
      */
     public static MotScore run(Map<Integer, List<IdBox>> gtFrames, Map<Integer, List<Detection>> detFrames,
             TrackerSettings settings) {
-        return ClearMot.score(gtFrames, track(gtFrames, detFrames, settings));
+        return run(gtFrames, detFrames, null, settings);
+    }
+
+    /** As above, with each detection's colour descriptor ({@code looks}: per frame, in detection order; may be null). */
+    public static MotScore run(Map<Integer, List<IdBox>> gtFrames, Map<Integer, List<Detection>> detFrames,
+            Map<Integer, List<float[]>> looks, TrackerSettings settings) {
+        return ClearMot.score(gtFrames, track(gtFrames, detFrames, looks, settings));
     }
 
     public static Map<Integer, List<IdBox>> track(Map<Integer, List<IdBox>> gtFrames,
             Map<Integer, List<Detection>> detFrames, TrackerSettings settings) {
+        return track(gtFrames, detFrames, null, settings);
+    }
+
+    /**
+     * The tracker's output per frame: the detections on confirmed tracks, each with its own box.
+     */
+    public static Map<Integer, List<IdBox>> track(Map<Integer, List<IdBox>> gtFrames,
+            Map<Integer, List<Detection>> detFrames, Map<Integer, List<float[]>> looks, TrackerSettings settings) {
         Map<Integer, List<IdBox>> out = new TreeMap<>();
         TreeSet<Integer> frames = new TreeSet<>(gtFrames.keySet());
         frames.addAll(detFrames.keySet());
@@ -38,7 +52,9 @@ public final class TrackEvaluation {
         ByteTracker tracker = new ByteTracker(settings);
         for (int frame = frames.first(); frame <= frames.last(); frame++) {
             List<IdBox> tracked = new ArrayList<>();
-            for (TrackedDetection t : tracker.update(detFrames.getOrDefault(frame, List.of()), frame)) {
+            List<Detection> dets = detFrames.getOrDefault(frame, List.of());
+            List<float[]> look = looks == null ? null : looks.get(frame);
+            for (TrackedDetection t : tracker.update(dets, look != null && look.size() == dets.size() ? look : null, frame)) {
                 if (t.tracked()) {
                     Detection d = t.detection();
                     tracked.add(new IdBox(t.trackId(), new Rect(d.x1(), d.y1(), d.x2(), d.y2())));
@@ -53,6 +69,26 @@ public final class TrackEvaluation {
     public static Map<Integer, List<Detection>> atLeast(Map<Integer, List<Detection>> detFrames, double minScore) {
         Map<Integer, List<Detection>> out = new TreeMap<>();
         detFrames.forEach((frame, dets) -> out.put(frame, dets.stream().filter(d -> d.score() >= minScore).toList()));
+        return out;
+    }
+
+    /** The descriptors that go with {@link #atLeast}: the same detections kept, in the same order. */
+    public static Map<Integer, List<float[]>> looksAtLeast(Map<Integer, List<Detection>> detFrames,
+            Map<Integer, List<float[]>> looks, double minScore) {
+        if (looks == null) {
+            return null;
+        }
+        Map<Integer, List<float[]>> out = new TreeMap<>();
+        detFrames.forEach((frame, dets) -> {
+            List<float[]> all = looks.get(frame);
+            List<float[]> kept = new ArrayList<>();
+            for (int i = 0; i < dets.size(); i++) {
+                if (dets.get(i).score() >= minScore) {
+                    kept.add(all == null ? null : all.get(i));
+                }
+            }
+            out.put(frame, kept);
+        });
         return out;
     }
 }

@@ -15,13 +15,19 @@ import org.apache.kafka.common.serialization.Serializer;
  * its changelog. Binary rather than JSON: the state is rewritten on every frame, and doubles must
  * come back bit-identical so a restored tracker makes exactly the decisions the lost one would have.
  *
- * <p>Layout (big-endian): version byte {@code 1}; nextId, lastFrameSeq, frames (longs); track count
+ * <p>Layout (big-endian): version byte {@code 2}; nextId, lastFrameSeq, frames (longs); track count
  * (int); per track: id (long), hits, missed (ints), the 8 mean values and the 36 upper-triangle
- * covariance values (doubles; the filter keeps its covariance exactly symmetric). About 370 bytes
- * a track. A new layout gets a new version byte; an unknown one is refused, not guessed at.
+ * covariance values (doubles; the filter keeps its covariance exactly symmetric), then the length of
+ * its colour descriptor (int, 0 without one) and its floats. About 370 bytes a track, 530 with a
+ * descriptor. Version {@code 1} (the same without descriptors, written before the colour cue) is still
+ * read, so a changelog written by the previous build restores. An unknown version is refused, not
+ * guessed at.
  */
 public final class TrackerStateSerde implements Serde<TrackerState> {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    static final byte VERSION_WITHOUT_APPEARANCE = 1;
+    /** Longer descriptors are refused: nothing this build writes comes near it. */
+    static final int MAX_APPEARANCE = 1024;
     private static final int DIM = KalmanBoxFilter.DIM;
     private static final int TRIANGLE = DIM * (DIM + 1) / 2;
     private static final int HEADER_BYTES = 1 + 3 * Long.BYTES + Integer.BYTES;
@@ -38,7 +44,11 @@ public final class TrackerStateSerde implements Serde<TrackerState> {
     }
 
     public static byte[] toBytes(TrackerState state) {
-        ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + state.tracks().size() * TRACK_BYTES);
+        int size = HEADER_BYTES;
+        for (Track t : state.tracks()) {
+            size += TRACK_BYTES + Integer.BYTES + (t.appearance() == null ? 0 : t.appearance().length * Float.BYTES);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
         buf.put(VERSION);
         buf.putLong(state.nextId());
         buf.putLong(state.lastFrameSeq());
@@ -57,6 +67,13 @@ public final class TrackerStateSerde implements Serde<TrackerState> {
                     buf.putDouble(cov[i][j]);
                 }
             }
+            float[] look = t.appearance();
+            buf.putInt(look == null ? 0 : look.length);
+            if (look != null) {
+                for (float v : look) {
+                    buf.putFloat(v);
+                }
+            }
         }
         return buf.array();
     }
@@ -65,14 +82,17 @@ public final class TrackerStateSerde implements Serde<TrackerState> {
         try {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             byte version = buf.get();
-            if (version != VERSION) {
-                throw new SerializationException("unknown tracker state version " + version + " (this build reads " + VERSION + ")");
+            if (version != VERSION && version != VERSION_WITHOUT_APPEARANCE) {
+                throw new SerializationException("unknown tracker state version " + version + " (this build reads "
+                        + VERSION_WITHOUT_APPEARANCE + " and " + VERSION + ")");
             }
+            boolean looks = version == VERSION;
             long nextId = buf.getLong();
             long lastFrameSeq = buf.getLong();
             long frames = buf.getLong();
             int count = buf.getInt();
-            if (count < 0 || (long) count * TRACK_BYTES != buf.remaining()) {
+            long least = (long) count * (TRACK_BYTES + (looks ? Integer.BYTES : 0));
+            if (count < 0 || least > buf.remaining() || !looks && least != buf.remaining()) {
                 throw new SerializationException("tracker state of " + bytes.length + " bytes cannot hold " + count + " tracks");
             }
             List<Track> tracks = new ArrayList<>(count);
@@ -91,7 +111,23 @@ public final class TrackerStateSerde implements Serde<TrackerState> {
                         cov[j][i] = cov[i][j];
                     }
                 }
-                tracks.add(new Track(id, hits, missed, new KalmanBoxFilter.State(mean, cov)));
+                float[] look = null;
+                if (looks) {
+                    int length = buf.getInt();
+                    if (length < 0 || length > MAX_APPEARANCE) {
+                        throw new SerializationException("tracker state names a colour descriptor of " + length + " values");
+                    }
+                    if (length > 0) {
+                        look = new float[length];
+                        for (int i = 0; i < length; i++) {
+                            look[i] = buf.getFloat();
+                        }
+                    }
+                }
+                tracks.add(new Track(id, hits, missed, new KalmanBoxFilter.State(mean, cov), look));
+            }
+            if (buf.hasRemaining()) {
+                throw new SerializationException("tracker state has " + buf.remaining() + " bytes after its last track");
             }
             return new TrackerState(nextId, lastFrameSeq, frames, tracks);
         } catch (BufferUnderflowException e) {

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.Stores;
 import lookout.config.TrackerSettings;
 import lookout.detect.Detection;
 import lookout.detect.DetectionRecord;
+import lookout.detect.TilePlanner;
 import lookout.kafka.Topics;
 
 /**
@@ -34,11 +35,18 @@ public final class TrackingProcessor implements Processor<byte[], DetectionRecor
     static final String UNKNOWN_CAMERA = "unknown";
 
     private final TrackerSettings settings;
+    private final TilePlanner sizes;
     private ProcessorContext<byte[], DetectionRecord> context;
     private KeyValueStore<String, TrackerState> store;
 
     public TrackingProcessor(TrackerSettings settings) {
+        this(settings, null);
+    }
+
+    /** As above, reporting the heights of the people on confirmed tracks to {@code sizes} (which cameras get tiles); may be null. */
+    public TrackingProcessor(TrackerSettings settings, TilePlanner sizes) {
         this.settings = settings;
+        this.sizes = sizes;
     }
 
     /**
@@ -70,15 +78,25 @@ public final class TrackingProcessor implements Processor<byte[], DetectionRecor
         ByteTracker tracker = new ByteTracker(settings, state == null ? TrackerState.initial() : state);
         List<DetectionRecord.Item> items = frame.detections();
         List<Detection> dets = new ArrayList<>(items.size());
+        List<float[]> looks = new ArrayList<>(items.size());
         for (DetectionRecord.Item item : items) {
             dets.add(item.detection());
+            looks.add(item.appearance());
         }
-        List<TrackedDetection> tracked = tracker.update(dets, frame.seq());
+        List<TrackedDetection> tracked = tracker.update(dets, looks, frame.seq());
         store.put(camera, tracker.state());
         List<DetectionRecord.Item> out = new ArrayList<>(items.size());
+        float[] heights = new float[items.size()];
+        int people = 0;
         for (int i = 0; i < items.size(); i++) {
             TrackedDetection t = tracked.get(i);
             out.add(t.tracked() ? items.get(i).withTrackId(t.trackId()) : items.get(i));
+            if (t.tracked()) {
+                heights[people++] = t.detection().y2() - t.detection().y1();
+            }
+        }
+        if (sizes != null && people > 0) {
+            sizes.observe(camera, frame.width(), frame.height(), java.util.Arrays.copyOf(heights, people));
         }
         context.forward(record.withValue(frame.withDetections(out)));
     }

@@ -61,6 +61,7 @@ class DetectionTopologyTest {
     private Lookahead lookahead;
     private boolean keepDlqBytes;
     private TestOutputTopic<String, byte[]> dlqBytes;
+    private TilePlanner tiles;
 
     @BeforeEach
     void setUp() {
@@ -96,7 +97,7 @@ class DetectionTopologyTest {
                 new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT,
                         CLOCK_MAX_SKEW, keepDlqBytes, DLQ_LIMIT),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead);
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead).tiled(tiles);
     }
 
     @AfterEach
@@ -161,6 +162,8 @@ class DetectionTopologyTest {
         assertThat(d.get("box")).hasSize(4);
         assertThat(d.get("box").get(0).asDouble()).isEqualTo(16.0);
         assertThat(d.get("box").get(3).asDouble()).isEqualTo(47.0);
+        // the colour descriptor the tracker reads travels inside the topology only
+        assertThat(d.has("appearance")).isFalse();
         JsonNode t = r.get("timings");
         assertThat(t.get("batchSize").asInt()).isEqualTo(1);
         assertThat(t.get("queueMs").asDouble()).isGreaterThanOrEqualTo(0);
@@ -168,6 +171,35 @@ class DetectionTopologyTest {
         assertThat(t.get("endToEndMs").asLong()).isEqualTo(120);
         assertThat(registry.get("lookout.frames.in").tag("camera", "cam1").counter().count()).isEqualTo(1);
         assertThat(registry.get("lookout.frames.out").tag("status", "ok").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnalyseATiledCamerasFrameWholeAndAsTilesAndMergeTheBoxes() throws Exception {
+        // Given tiles on for camera "roof" only
+        driver.close();
+        tiles = new TilePlanner(new lookout.config.TileSettings("off", java.util.Map.of("roof", "on"), "2x2", 0.2, 48, 30,
+                60_000), () -> FakeDetector.MODEL);
+        start(pool);
+        // When a frame of each camera comes
+        send("door", TestFrames.jpeg(64, 48), headers("1", String.valueOf(NOW)), NOW);
+        int imagesBefore = detector.batchSizes.stream().mapToInt(Integer::intValue).sum();
+        send("roof", TestFrames.jpeg(64, 48), headers("1", String.valueOf(NOW)), NOW);
+        int imagesForRoof = detector.batchSizes.stream().mapToInt(Integer::intValue).sum() - imagesBefore;
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (TestRecord<String, byte[]> r : detections.readRecordsToList()) {
+            out.add(Json.MAPPER.readTree(r.value()));
+        }
+        // Then the untiled camera's frame ran once, with its one box and no tiles field
+        assertThat(out.get(0).get("detections")).hasSize(1);
+        assertThat(out.get(0).get("timings").has("tiles")).isFalse();
+        // and the tiled camera's ran whole plus 4 tiles: the whole frame's box, and the fake model's box of
+        // each bottom tile (those of the top tiles touch the inner border and are dropped as cut)
+        assertThat(imagesForRoof).isEqualTo(5);
+        JsonNode roof = out.get(1);
+        assertThat(roof.get("timings").get("tiles").asInt()).isEqualTo(4);
+        assertThat(roof.get("detections")).hasSize(3);
+        assertThat(roof.get("detections").get(0).get("box").get(0).asDouble()).isEqualTo(16.0);
+        assertThat(registry.get("lookout.frames.tiled").tag("camera", "roof").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -676,6 +708,22 @@ class DetectionTopologyTest {
                 headers("7", String.valueOf(captureTs))));
         assertThat(context.forwarded()).hasSize(1);
         return context.committed();
+    }
+
+    @Test
+    void shouldHandEachPublishedDetectionsColourDescriptorToTheStageAfterIt() {
+        // Given the detect processor alone, its output caught before the publish step
+        MockProcessorContext<byte[], Object> context = new MockProcessorContext<>();
+        Processor<byte[], byte[], byte[], Object> processor = topology(0.5f).detectProcessor();
+        processor.init(context);
+        context.setRecordMetadata(Topics.FRAMES, 0, 3);
+        // When a frame is analysed
+        processor.process(new Record<>("cam1".getBytes(StandardCharsets.UTF_8), TestFrames.jpeg(64, 48), NOW,
+                headers("3", String.valueOf(NOW))));
+        // Then the record passed on carries, per detection, the colour descriptor read from the frame's pixels
+        DetectionRecord out = (DetectionRecord) context.forwarded().get(0).record().value();
+        assertThat(out.detections()).hasSize(1);
+        assertThat(out.detections().get(0).appearance()).hasSize(Appearance.LENGTH);
     }
 
     @Test

@@ -29,11 +29,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
 import lookout.config.FrameLimits;
 import lookout.config.StatsSettings;
+import lookout.config.TileSettings;
 import lookout.config.TrackerSettings;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
 import lookout.detect.FakeDetector;
 import lookout.detect.InferencePool;
+import lookout.detect.TilePlanner;
 import lookout.frames.FrameDecoder;
 import lookout.kafka.Topics;
 import lookout.stats.CameraMetrics;
@@ -56,17 +58,21 @@ class AnalyticsStageTest {
 
     @BeforeEach
     void setUp() {
+        build(null);
+    }
+
+    /** The topology as serve builds it, with per-camera tiles when {@code tiles} is given. */
+    private void build(TilePlanner tiles) {
         pool = new InferencePool(List.of(detector), 4, Duration.ofMillis(5), 8, new DetectionMetrics(registry))
                 .start();
         DetectionTopology topology = new DetectionTopology(
                 new DetectionTopology.Settings(Duration.ofSeconds(10), 0.5f, Duration.ofSeconds(5), 1024 * 1024, 1024 * 1024,
                         Duration.ofSeconds(5)),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                new SettableClock(wall));
+                new SettableClock(wall)).tiled(tiles);
         AnalyticsStage stage = new AnalyticsStage(TrackerSettings.byteTrack(),
                 new StatsSettings(Duration.ofMinutes(1), Duration.ofSeconds(5), 0.02, null), Duration.ofSeconds(5),
-                new CountingLines(),
-                new CameraMetrics(registry));
+                new CountingLines(), new CameraMetrics(registry), tiles);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lookout-detector-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -152,6 +158,30 @@ class AnalyticsStageTest {
         // and the tracker keeps that camera's state under the camera id the record names
         var store = driver.<String, lookout.track.TrackerState>getKeyValueStore(lookout.track.TrackingProcessor.STORE);
         assertThat(store.get(new String(key, StandardCharsets.UTF_8))).isNotNull();
+    }
+
+    @Test
+    void shouldStartTilingACameraOnceItsTrackedPeopleShowTheyAreSmall() throws Exception {
+        // Given tiles on auto, where the fake model's people (35 px on a 48 px frame, 175 px to a model whose
+        // input's short side is 240) count as small (bar 200), decided after 3 tracked boxes; camera "hall" off
+        driver.close();
+        pool.close();
+        build(new TilePlanner(new TileSettings("auto", java.util.Map.of("hall", "off"), "2x2", 0.2, 200, 3, 60_000),
+                () -> detector.model()));
+        // When each camera sends 5 frames
+        for (int seq = 1; seq <= 5; seq++) {
+            send("roof", seq, NOW + seq * 200, 50);
+            send("hall", seq, NOW + seq * 200 + 100, 50);
+        }
+        List<JsonNode> records = driver.createOutputTopic(Topics.DETECTIONS, new StringDeserializer(),
+                (topic, b) -> read(b)).readValuesToList();
+        // Then "roof" is analysed whole while its tracks are too few to judge, then with tiles; "hall" never
+        List<Boolean> roofTiled = records.stream().filter(r -> r.get("camera").asText().equals("roof"))
+                .map(r -> r.get("timings").has("tiles")).toList();
+        List<Boolean> hallTiled = records.stream().filter(r -> r.get("camera").asText().equals("hall"))
+                .map(r -> r.get("timings").has("tiles")).toList();
+        assertThat(roofTiled).containsExactly(false, false, false, true, true);
+        assertThat(hallTiled).containsOnly(false).hasSize(5);
     }
 
     private static JsonNode read(byte[] b) {

@@ -201,4 +201,85 @@ class ByteTrackerTest {
         assertThat(ids(out)).containsExactly(1L);
         assertThat(tracker.state().lastFrameSeq()).isEqualTo(1);
     }
+
+    // ---- the colour cue
+
+    private static final TrackerSettings COLOUR = SETTINGS.withAppearance(0.7, 0.5, 0.25);
+
+    /** A colour descriptor with all its weight in one bin: two different bins are as far apart as colours get. */
+    static float[] look(int bin) {
+        float[] v = new float[lookout.detect.Appearance.LENGTH];
+        v[bin] = 1;
+        return v;
+    }
+
+    private static final float[] RED = look(0);
+    private static final float[] BLUE = look(5);
+
+    @Test
+    void shouldKeepIdsApartByColourWhereTheBoxesAloneWouldSwapThem() {
+        // Given a red and a blue person side by side, overlapping, tracked for a few frames
+        ByteTracker boxes = new ByteTracker(SETTINGS);
+        ByteTracker colour = new ByteTracker(COLOUR);
+        for (int f = 1; f <= 4; f++) {
+            List<Detection> dets = List.of(person(100, 0.9), person(130, 0.9));
+            boxes.update(dets, f);
+            colour.update(dets, List.of(RED, BLUE), f);
+        }
+        // When they swap places between two frames (the red one now at 125, the blue one at 105)
+        List<Detection> swapped = List.of(person(125, 0.9), person(105, 0.9));
+        List<Long> byBoxes = ids(boxes.update(swapped, 5));
+        List<Long> byColour = ids(colour.update(swapped, List.of(RED, BLUE), 5));
+        // Then boxes alone follow the positions and swap the ids; the colours keep red on 1 and blue on 2
+        assertThat(byBoxes).containsExactly(2L, 1L);
+        assertThat(byColour).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void shouldReFindALostPersonByColourWhereTheirBoxNoLongerOverlapsThePrediction() {
+        // Given a red person tracked standing still, then hidden for 2 frames
+        ByteTracker tracker = new ByteTracker(COLOUR);
+        for (int f = 1; f <= 3; f++) {
+            tracker.update(List.of(person(100, 0.9)), List.of(RED), f);
+        }
+        tracker.update(List.of(), List.of(), 4);
+        tracker.update(List.of(), List.of(), 5);
+        // When they reappear 60 px further on (no overlap with where they were), with their colours
+        List<TrackedDetection> back = tracker.update(List.of(person(160, 0.9)), List.of(RED), 6);
+        // Then they get their id back at once
+        assertThat(ids(back)).containsExactly(1L);
+    }
+
+    @Test
+    void shouldNotGiveALostIdToSomeoneInOtherColours() {
+        ByteTracker tracker = new ByteTracker(COLOUR);
+        for (int f = 1; f <= 3; f++) {
+            tracker.update(List.of(person(100, 0.9)), List.of(RED), f);
+        }
+        tracker.update(List.of(), List.of(), 4);
+        // a blue person where the red one was: not the same person, a new (tentative) track
+        List<TrackedDetection> other = tracker.update(List.of(person(105, 0.9)), List.of(BLUE), 5);
+        assertThat(ids(other)).containsExactly(NO_TRACK);
+    }
+
+    @Test
+    void shouldTrackByBoxesAloneWhenNoDescriptorsArePassed() {
+        // Given the same walk through a boxes-only tracker and a colour tracker given no descriptors
+        ByteTracker boxes = new ByteTracker(SETTINGS);
+        ByteTracker colour = new ByteTracker(COLOUR);
+        for (int f = 1; f <= 30; f++) {
+            List<Detection> dets = f % 7 == 3 ? List.of(person(3 * f, 0.4))
+                    : List.of(person(3 * f, 0.9), person(300 - 5 * f, 0.8));
+            // Then every frame gets the same ids
+            assertThat(ids(colour.update(dets, null, f))).isEqualTo(ids(boxes.update(dets, f)));
+        }
+    }
+
+    @Test
+    void shouldRefuseDescriptorsThatDoNotMatchTheDetections() {
+        ByteTracker tracker = new ByteTracker(COLOUR);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> tracker.update(List.of(person(0, 0.9)), List.of(RED, BLUE), 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import lookout.config.TrackerSettings;
+import lookout.detect.Appearance;
 import lookout.detect.Detection;
 
 class TrackerStateSerdeTest {
@@ -126,8 +127,60 @@ class TrackerStateSerdeTest {
     void shouldTakeAFewHundredBytesPerTrack() {
         ByteTracker tracker = new ByteTracker(SETTINGS);
         tracker.update(List.of(ByteTrackerTest.person(0, 0.9), ByteTrackerTest.person(200, 0.9)), 1);
-        assertThat(TrackerStateSerde.toBytes(tracker.state())).hasSize(29 + 2 * 368);
+        assertThat(TrackerStateSerde.toBytes(tracker.state())).hasSize(29 + 2 * (368 + 4));
         assertThat(TrackerStateSerde.toBytes(TrackerState.initial())).hasSize(29);
+        // with the colour cue, each track also keeps its descriptor
+        ByteTracker colour = new ByteTracker(SETTINGS.withAppearance(0.7, 0.5, 0.25));
+        colour.update(List.of(ByteTrackerTest.person(0, 0.9)), List.of(ByteTrackerTest.look(3)), 1);
+        assertThat(TrackerStateSerde.toBytes(colour.state())).hasSize(29 + 368 + 4 + 4 * Appearance.LENGTH);
+    }
+
+    @Test
+    void shouldRestoreColourDescriptorsBitForBitAndContinueWithTheSameIds() {
+        // Given a colour tracker whose state goes through the store before every frame, and one that never stops
+        TrackerSettings colour = SETTINGS.withAppearance(0.7, 0.5, 0.25);
+        List<List<Detection>> frames = scene(7, 120);
+        ByteTracker reference = new ByteTracker(colour);
+        TrackerState stored = TrackerState.initial();
+        for (int f = 0; f < frames.size(); f++) {
+            List<float[]> looks = new ArrayList<>();
+            for (Detection d : frames.get(f)) {
+                looks.add(ByteTrackerTest.look(Math.floorMod((int) (d.x1() / 60), Appearance.LENGTH)));
+            }
+            ByteTracker restored = new ByteTracker(colour, TrackerStateSerde.fromBytes(TrackerStateSerde.toBytes(stored)));
+            List<TrackedDetection> a = restored.update(frames.get(f), looks, f + 1);
+            List<TrackedDetection> b = reference.update(frames.get(f), looks, f + 1);
+            // Then both give every detection the same id, and the bytes agree
+            assertThat(a).isEqualTo(b);
+            stored = restored.state();
+            assertThat(TrackerStateSerde.toBytes(stored)).isEqualTo(TrackerStateSerde.toBytes(reference.state()));
+        }
+        assertThat(stored.tracks()).anyMatch(t -> t.appearance() != null);
+    }
+
+    @Test
+    void shouldStillReadStatesWrittenBeforeTheColourCue() {
+        // Given a version-1 state (no descriptors), as the previous build wrote it
+        ByteTracker tracker = new ByteTracker(SETTINGS);
+        tracker.update(List.of(ByteTrackerTest.person(0, 0.9), ByteTrackerTest.person(200, 0.9)), 1);
+        byte[] v2 = TrackerStateSerde.toBytes(tracker.state());
+        byte[] v1 = versionOne(v2, 2);
+        // When it is read
+        TrackerState back = TrackerStateSerde.fromBytes(v1);
+        // Then it is the same state, without descriptors
+        assertThat(TrackerStateSerde.toBytes(back)).isEqualTo(v2);
+        assertThat(back.tracks()).allMatch(t -> t.appearance() == null);
+    }
+
+    /** The version-1 layout of a state without descriptors: each track's trailing descriptor length (0) left out. */
+    private static byte[] versionOne(byte[] v2, int tracks) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(1);
+        out.write(v2, 1, 28);
+        for (int t = 0; t < tracks; t++) {
+            out.write(v2, 29 + t * 372, 368);
+        }
+        return out.toByteArray();
     }
 
     @Test
@@ -150,5 +203,8 @@ class TrackerStateSerdeTest {
                 .isInstanceOf(SerializationException.class);
         assertThatThrownBy(() -> TrackerStateSerde.fromBytes(new byte[] {1, 0, 0}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("truncated");
+        byte[] padded = Arrays.copyOf(full, full.length + 3);
+        assertThatThrownBy(() -> TrackerStateSerde.fromBytes(padded))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("after its last track");
     }
 }
