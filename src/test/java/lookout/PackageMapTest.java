@@ -23,14 +23,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package structure stays what README's package map says: no package cycle, and every
- * package uses only the rooms its row lets it import. Dependencies are read from the sources
+ * The package structure stays what the package map (docs/design.md) says: no package cycle, and every
+ * package uses only the packages its row lets it import. Dependencies are read from the sources
  * (imports and fully qualified names, comments and strings left out), so a constant inlined by the
  * compiler still counts.
  */
 class PackageMapTest {
     private static final Path SOURCES = Path.of("src/main/java");
-    private static final Path README = Path.of("README.md");
+    private static final Path PACKAGE_MAP = Path.of("docs", "design.md");
     private static final Pattern REFERENCE = Pattern.compile("\\blookout((?:\\.[a-z][a-z0-9]*)*)\\.[A-Z]");
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z.]+)`\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$");
     private static final Pattern NAME = Pattern.compile("`([a-z.]+)`");
@@ -129,7 +129,7 @@ class PackageMapTest {
 
     @Test
     void shouldListEveryPackageInThePackageMap() throws IOException {
-        assertThat(packageMap().keySet()).as("rooms in README's package map")
+        assertThat(packageMap().keySet()).as("packages in the package map (docs/design.md)")
                 .containsExactlyInAnyOrderElementsOf(USES.keySet());
     }
 
@@ -145,11 +145,11 @@ class PackageMapTest {
         assertThat(violations).as("uses the package map does not allow (and the file that does)").isEmpty();
     }
 
-    /** README's package map (the table under the "Package map" heading): room -> the rooms it may import. */
+    /** The package map: the table under the "Package map" heading of docs/design.md, package -> the packages it may import. */
     private static Map<String, Set<String>> packageMap() throws IOException {
         Map<String, Set<String>> map = new HashMap<>();
         boolean inMap = false;
-        for (String line : Files.readAllLines(README)) {
+        for (String line : Files.readAllLines(PACKAGE_MAP)) {
             if (line.startsWith("#")) {
                 inMap = line.toLowerCase(Locale.ROOT).contains("package map");
                 continue;
