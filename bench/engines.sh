@@ -6,7 +6,7 @@
 # Python (Debian's torch) on the model, its frozen copy and the COCO CenterNet teacher. Java and
 # Python runs alternate and the first pair is repeated at the end, to see the machine drift.
 #
-#   cpu-exclusive --quiet bench/engines.sh [MODEL_DIR]      (timing: hold the CPU lock)
+#   bench/engines.sh [MODEL_DIR]      (timing: run it with nothing else on the machine)
 #
 # Frames: 10 frames of TUD-Campus scaled to 768x576 (the service's usual frame; not the demo video).
 # Writes build/bench/engines/{runs.jsonl,table.md}. The ONNX Runtime jars (137 MB, not part of the

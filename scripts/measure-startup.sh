@@ -4,7 +4,7 @@
 # variant: a start (process start -> /q/health/ready answers 200), then, with answers flowing, a
 # SIGKILL and an immediate restart under the same instance id and state folder (kill -> ready, kill ->
 # the first new answer a read_committed consumer of lookout.detections sees). Run it under
-# `cpu-exclusive --quiet`: it times things.
+# alone on the machine: it times things.
 #   scripts/measure-startup.sh [MODEL_DIR=models/default] [ROUNDS=2]
 # Variants (env of the serve process; override with BEFORE_ENV / AFTER_ENV):
 #   before: every batch size warmed up before the detector takes frames (lookout.batch.warm-before-ready=4);

@@ -2,8 +2,8 @@
 # The review loop measured offline (docs/review.md): the picker against random frames, a simulated
 # reviewer answering from the ground truth, one retrain per budget and seed, AP50/AP on the camera's
 # later frames and on a general holdout. Resumable: results are appended to build/review-sim/results.jsonl
-# and runs already there are skipped, so it goes in chunks of at most --max-minutes (default 15) under the
-# machine's CPU lock (exit status 3: runs are left, run it again). Then scripts/plot-review-sim.py draws
+# and runs already there are skipped, so it goes in chunks of at most --max-minutes (default 15), with CPU_LOCK (a command
+# prefix that holds a shared machine's CPU, if it has one) in front (exit status 3: runs are left, run it again). Then scripts/plot-review-sim.py draws
 # docs/img/review-sim.png.
 #   scripts/review-sim.sh tud-stadtmitte            # 3 budgets x 3 seeds x (rule, random) + the base model
 #   scripts/review-sim.sh person-mix-test
@@ -21,5 +21,5 @@ APP=build/review-sim/app-$$
 rm -rf "$APP" && mkdir -p build/review-sim && cp -r target/quarkus-app "$APP"
 trap 'rm -rf "$APP"' EXIT
 export LOOKOUT_HOME="$HERE" OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
-cpu-exclusive java -Xmx6g -Dai.djl.offline=true -Dquarkus.http.host-enabled=false \
+${CPU_LOCK:-} java -Xmx6g -Dai.djl.offline=true -Dquarkus.http.host-enabled=false \
   -Dquarkus.log.category.\"io.quarkus\".level=WARN -jar "$APP/quarkus-run.jar" review simulate --camera "$camera" "$@"
