@@ -21,7 +21,7 @@ AFTER_ENV=${AFTER_ENV:-"LOOKOUT_BATCH_WARM_BEFORE_READY=1"}
 BEFORE_HOME=${BEFORE_HOME:-$HERE}
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-startup.XXXX)
-read -r KPORT HPORT < <(/usr/bin/python3 scripts/free-ports.py 2)
+read -r KPORT HPORT MPORT < <(/usr/bin/python3 scripts/free-ports.py 3)
 B=localhost:$KPORT
 pids=()
 serve_pid=
@@ -52,14 +52,15 @@ serve() {
   local variant=$1 log=$2 envs home=$HERE
   envs=$([ "$variant" = before ] && echo "$BEFORE_ENV" || echo "$AFTER_ENV")
   [ "$variant" = before ] && home=$BEFORE_HOME
-  env $envs KAFKA_BOOTSTRAP_SERVERS="$B" LOOKOUT_MODEL_DIR="$MODEL" QUARKUS_HTTP_PORT="$HPORT" LOOKOUT_MODELS_WATCH=false \
+  env $envs KAFKA_BOOTSTRAP_SERVERS="$B" LOOKOUT_MODEL_DIR="$MODEL" QUARKUS_HTTP_PORT="$HPORT" QUARKUS_MANAGEMENT_PORT="$MPORT" LOOKOUT_MODELS_WATCH=false \
     LOOKOUT_LIVE_ENABLED=false LOOKOUT_INSTANCE_ID="startup-$variant" LOOKOUT_STATE_DIR="$WORK/state" \
     "$home/lookout" serve > "$log" 2>&1 &
   serve_pid=$!
 }
 await_ready() {
   for _ in $(seq 1200); do
-    curl -sf "http://localhost:$HPORT/q/health/ready" >/dev/null 2>&1 && { now; return; }
+    # the management port: the HTTP port answers with a redirect to its login page, which curl -f accepts
+    curl -sf "http://localhost:$MPORT/q/health/ready" >/dev/null 2>&1 && { now; return; }
     kill -0 "$serve_pid" 2>/dev/null || { echo "serve exited: $(tail -5 "$1")" >&2; exit 1; }
     sleep 0.1
   done

@@ -172,6 +172,8 @@ class Loop:
                          "isolation.level": "read_committed", "enable.auto.commit": False,
                          "auto.offset.reset": "earliest"})
         meta = cons.list_topics("lookout.detections", timeout=30)
+        if not meta.topics["lookout.detections"].partitions:
+            raise RuntimeError("lookout.detections has no partitions: is the detector ready?")
         cons.assign([TopicPartition("lookout.detections", p, 0) for p in meta.topics["lookout.detections"].partitions])
         first = self.seq + 1
         want = {first + i: s for i, s in enumerate(samples)}
@@ -274,10 +276,11 @@ def main(argv=None):
             log(f"{name}: importing {len(samples)} labelled frames (a general camera)")
             loop.cli("labels", "import", "--format", "yolo", os.path.join(work, "labels", name), "--camera", name)
         common = {"LOOKOUT_MODEL_DIR": loop.model, "OMP_WAIT_POLICY": "PASSIVE"}
-        http = free_port()
+        http, management = free_port(), free_port()
         loop.start("serve", ["serve"], env={**common, "KAFKA_BOOTSTRAP_SERVERS": loop.bs,
                                              "LOOKOUT_SCHEDULING": "every-frame", "LOOKOUT_MAX_FRAME_AGE": "24h",
                                              "LOOKOUT_SCORE_THRESHOLD": "0.05", "QUARKUS_HTTP_PORT": str(http),
+                                             "QUARKUS_MANAGEMENT_PORT": str(management),
                                              "LOOKOUT_STATE_DIR": os.path.join(work, "streams-state"),
                                              "LOOKOUT_MODELS_CACHE_DIR": os.path.join(work, "model-cache"),
                                              "LOOKOUT_INSTANCE_ID": "loop-detector"})
@@ -286,7 +289,8 @@ def main(argv=None):
                         "LOOKOUT_INSTANCE_ID": "loop-trainer",
                         # every camera is rolled back to version 1 after its measurement: keep it
                         "LOOKOUT_TRAINER_KEEP_VERSIONS": "100"})
-        wait_ready(f"http://localhost:{http}/q/health/ready", 600)
+        # health is on the management port (the HTTP port answers with a redirect to its login page)
+        wait_ready(f"http://localhost:{management}/q/health/ready", 600)
         events = loop.events()
         loop.closers.append(events.close)
         for c in cams:
