@@ -291,7 +291,9 @@ public final class LookoutConfig {
                         get("lookout.trainer.policy.check-interval", Duration.class),
                         get("lookout.trainer.policy.new-reviewed-labels", Integer.class)),
                 get("lookout.trainer.general-tolerance", Double.class),
-                get("lookout.trainer.general-holdout-max", Integer.class));
+                get("lookout.trainer.general-holdout-max", Integer.class),
+                get("lookout.trainer.replay-ratio", Double.class),
+                get("lookout.trainer.replay-max", Integer.class));
     }
 
     public CameraSettings camera() {

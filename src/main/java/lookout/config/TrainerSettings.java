@@ -21,8 +21,20 @@ import java.nio.file.Path;
  *                        frames of the other cameras) is more than this below the current model's
  * @param generalHoldoutMax at most this many general-holdout frames are scored (a stable choice by
  *                        hash of the id), so the gate's cost does not grow with the label set
+ * @param replayRatio     a camera's retrain also trains on this many frames of the other cameras' training
+ *                        side per frame of its own (replay: what keeps it from forgetting them); 0 = none
+ * @param replayMax       at most this many replay frames (a stable choice by hash of the id)
  */
 public record TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
         String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
-        RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax) {
+        RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax, double replayRatio,
+        int replayMax) {
+
+    /** Without replay (tests of other concerns). */
+    public TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
+            String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
+            RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax) {
+        this(holdoutFraction, tolerance, epochs, lr, batchSize, device, scoreBatchSize, autoPromote, keepVersions,
+                workDir, baseModelDir, policy, generalTolerance, generalHoldoutMax, 0, 0);
+    }
 }

@@ -40,6 +40,27 @@ public record GeneralHoldout(List<LabelSample> samples, List<String> cameras) {
         return new GeneralHoldout(List.copyOf(chosen), List.copyOf(cameras));
     }
 
+    /**
+     * The replay sample of a camera's retrain: the training side (never a held-out frame, so never a
+     * frame of this or any general holdout) of every other camera's samples, {@code replayRatio} per
+     * frame of the camera's own training set and at most {@code replayMax}, a stable choice by hash of
+     * the id. Empty for a retrain on all cameras and with replay off.
+     */
+    public static List<LabelSample> replay(LabelSet labels, String camera, TrainerSettings settings, int ownTrain) {
+        int wanted = (int) Math.min(settings.replayMax(), Math.round(settings.replayRatio() * ownTrain));
+        if (camera == null || wanted <= 0) {
+            return List.of();
+        }
+        List<LabelSample> others = new ArrayList<>();
+        for (LabelSample s : labels.samples(null)) {
+            if (!camera.equals(s.camera())) {
+                others.add(s);
+            }
+        }
+        List<LabelSample> train = new HoldoutSplit(settings.holdoutFraction()).split(others).train();
+        return List.copyOf(HoldoutSplit.stableSubset(train, wanted));
+    }
+
     public boolean isEmpty() {
         return samples.isEmpty();
     }

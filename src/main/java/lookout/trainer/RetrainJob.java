@@ -3,6 +3,7 @@ package lookout.trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,9 +105,13 @@ public final class RetrainJob {
             Path currentDir = baseVersion == null || baseVersion.equals(currentVersion) ? baseDir
                     : materialise(state, currentVersion, work.resolve("current"));
             TrainingParams params = TrainingParams.of(cmd, settings);
+            List<LabelSample> replay = GeneralHoldout.replay(labels, cmd.camera(), settings, split.train().size());
+            List<LabelSample> training = new ArrayList<>(split.train());
+            training.addAll(replay);
             ctx.put("baseVersion", baseVersion != null ? baseVersion : "file:" + settings.baseModelDir());
             Map<String, Object> started = new LinkedHashMap<>(ctx);
             started.put("train", split.train().size());
+            started.put("replay", replay.size());
             started.put("holdout", split.holdout().size());
             started.put("epochs", params.epochs());
             started.put("lr", params.lr());
@@ -114,7 +119,7 @@ public final class RetrainJob {
             events.emit(Events.TRAINING_STARTED, started);
 
             Path candidate = work.resolve("candidate");
-            trainer.train(baseDir, split.train(), params, candidate, (epoch, loss, losses, seconds) -> {
+            trainer.train(baseDir, training, params, candidate, (epoch, loss, losses, seconds) -> {
                 Map<String, Object> e = new LinkedHashMap<>(ctx);
                 e.put("epoch", epoch);
                 e.put("epochs", params.epochs());
@@ -169,7 +174,7 @@ public final class RetrainJob {
                 return Outcome.REJECTED;
             }
             String version = registry.snapshot().nextVersion(); // now, not at the start: the registry may have moved
-            stamp(candidate, baseVersion, cand, cur, split, cmd, params, candGeneral, curGeneral, general);
+            stamp(candidate, baseVersion, cand, cur, split, replay, cmd, params, candGeneral, curGeneral, general);
             result.put("version", version);
             result.put("parent", baseVersion);
             result.put("sha256", Sha256.hex(candidate.resolve(ModelArtifact.MODEL_FILE)));
@@ -212,11 +217,14 @@ public final class RetrainJob {
      * of the training split, sha256) and records what the gate measured on the holdout.
      */
     private static void stamp(Path candidate, String parent, EvaluationResult cand, EvaluationResult cur,
-            HoldoutSplit.Split split, ControlCommand.Retrain cmd, TrainingParams params, EvaluationResult candGeneral,
-            EvaluationResult curGeneral, GeneralHoldout general) throws IOException {
+            HoldoutSplit.Split split, List<LabelSample> replay, ControlCommand.Retrain cmd, TrainingParams params,
+            EvaluationResult candGeneral, EvaluationResult curGeneral, GeneralHoldout general) throws IOException {
         Path json = candidate.resolve(ModelArtifact.METADATA_FILE);
         ObjectNode meta = (ObjectNode) Json.MAPPER.readTree(json.toFile());
-        String fingerprint = Lineage.dataFingerprint(split.train().stream().map(LabelSample::lineage).toList());
+        // the fingerprint covers every frame the candidate trained on, the replay sample included
+        List<LabelSample> trained = new ArrayList<>(split.train());
+        trained.addAll(replay);
+        String fingerprint = Lineage.dataFingerprint(trained.stream().map(LabelSample::lineage).toList());
         Lineage.stamp(meta, parent, fingerprint, Sha256.hex(candidate.resolve(ModelArtifact.MODEL_FILE)));
         ObjectNode metrics = meta.putObject("metrics");
         metrics.put("ap50", cand.ap50());
@@ -224,6 +232,7 @@ public final class RetrainJob {
         metrics.put("parentAp50", cur.ap50());
         metrics.put("holdout", split.holdout().size());
         metrics.put("train", split.train().size());
+        metrics.put("replay", replay.size());
         if (cmd.camera() != null) {
             metrics.put("camera", cmd.camera());
         }

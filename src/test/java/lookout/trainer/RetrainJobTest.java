@@ -42,6 +42,10 @@ class RetrainJobTest {
     private double candidateGeneralAp50 = 0.62;
     private double currentGeneralAp50 = 0.62;
     private int generalHoldoutMax = 200;
+    private double replayRatio;
+    private int replayMax = 200;
+    /** The ids each training run saw. */
+    private final List<List<String>> trainedOn = new ArrayList<>();
     private boolean trainerFails;
 
     @BeforeEach
@@ -68,6 +72,7 @@ class RetrainJobTest {
             if (trainerFails) {
                 throw new IllegalStateException("loss is NaN");
             }
+            trainedOn.add(samples.stream().map(LabelSample::id).toList());
             Files.createDirectories(outDir);
             Files.write(outDir.resolve("model.pt"), ("tuned on " + samples.size()).getBytes(StandardCharsets.UTF_8));
             Files.copy(baseDir.resolve("model.json"), outDir.resolve("model.json"));
@@ -86,7 +91,7 @@ class RetrainJobTest {
         };
         TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, autoPromote, 5,
                 tmp.resolve("work"), tmp.resolve("base"), TestSettings.config().trainer().policy(), 0.01,
-                generalHoldoutMax);
+                generalHoldoutMax, replayRatio, replayMax);
         return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
                 settings);
     }
@@ -198,6 +203,33 @@ class RetrainJobTest {
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
         assertThat(scoredOn).hasSize(2);
         assertThat(event("published")).containsEntry("generalHoldout", 0).containsEntry("candidateGeneralAp50", null);
+    }
+
+    @Test
+    void shouldReplayOtherCamerasTrainingFramesInACamerasRetrainButNeverAFrameOfAnyHoldout() throws Exception {
+        replayRatio = 0.5;
+        run(0, new ControlCommand.Retrain(null, 1, null, "cam-a", null, null));
+
+        List<String> trained = trainedOn.get(0);
+        List<String> own = trained.stream().filter(id -> id.startsWith("cam-a/")).toList();
+        List<String> replayed = trained.stream().filter(id -> id.startsWith("cam-b/")).toList();
+        // half as many of cam-b's frames as cam-a's own, none of them held out (so none is scored by the gate)
+        assertThat(replayed).hasSize(Math.round(own.size() * 0.5f)).noneMatch(new lookout.labels.HoldoutSplit(0.25)::isHoldout);
+        assertThat(replayed).doesNotContainAnyElementsOf(scoredOn.get(2));
+        assertThat(event("training-started")).containsEntry("train", own.size()).containsEntry("replay", replayed.size());
+        ModelArtifact artifact = ModelArtifact.open(registry.snapshot().assemble("2", tmp.resolve("fetched")));
+        assertThat(artifact.metadata().metrics()).containsEntry("replay", replayed.size());
+    }
+
+    @Test
+    void shouldReplayNothingWhenTheRetrainCoversEveryCameraOrReplayIsOff() {
+        replayRatio = 1.0;
+        run(0, new ControlCommand.Retrain(null, 1, null, null, null, null));
+        replayRatio = 0;
+        run(0, new ControlCommand.Retrain(null, 1, null, "cam-a", null, null));
+
+        assertThat(trainedOn.get(0)).anyMatch(id -> id.startsWith("cam-b/")); // all cameras: its own training set
+        assertThat(trainedOn.get(1)).allMatch(id -> id.startsWith("cam-a/"));
     }
 
     @Test
