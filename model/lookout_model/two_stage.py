@@ -62,6 +62,14 @@ class ResidualProposalHead(nn.Module):
         return heat + 8.0 * torch.tanh(d[:, 0:1] / 8.0), wh * torch.exp(2.0 * torch.tanh(d[:, 1:5] / 2.0))
 
 
+class NoProposalHead(nn.Module):
+    """The teacher's heatmap and sides unchanged: stands in for the residual head in a model without
+    one, with the same signature, so TorchScript compiles the branch that calls it either way."""
+
+    def forward(self, p4: Tensor, heat: Tensor, wh: Tensor) -> Tuple[Tensor, Tensor]:
+        return heat, wh
+
+
 class TwoStageBackbone(nn.Module):
     """CenterNet features plus 1x1 lateral projections (GroupNorm) of the stride 4/8/16 maps to
     one width for RoIAlign. Returns the RoI levels and the stage-1 outputs in one dict.
@@ -75,7 +83,7 @@ class TwoStageBackbone(nn.Module):
         super().__init__()
         self.features = features
         self.second_proposals = second_proposals
-        self.prop2: nn.Module = ResidualProposalHead(128) if second_proposals else nn.Identity()
+        self.prop2: nn.Module = ResidualProposalHead(128) if second_proposals else NoProposalHead()
         self.l4 = nn.Sequential(nn.Conv2d(128, roi_channels, 1), nn.GroupNorm(8, roi_channels))
         self.l8 = nn.Sequential(nn.Conv2d(192, roi_channels, 1), nn.GroupNorm(8, roi_channels))
         self.l16 = nn.Sequential(nn.Conv2d(256, roi_channels, 1), nn.GroupNorm(8, roi_channels))
