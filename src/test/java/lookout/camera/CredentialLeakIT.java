@@ -44,9 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
 
+import lookout.auth.Role;
 import lookout.kafka.KafkaClients;
+import lookout.testing.AppProcess;
 import lookout.testing.LookoutProcess;
 import lookout.testing.TestBroker;
+import lookout.testing.TestUsers;
 
 /**
  * Hostile camera URLs never show: the packaged app's camera bridge and demo run as real processes
@@ -92,6 +95,11 @@ class CredentialLeakIT {
     private static final String ENCODED_PW_RAW = "p@ss:w" + rand(4);
     private static final String TLS_PW = "Tl" + rand(6);
     private static final String USER_TOKEN = "ghp_" + rand(12);
+    /** Logins of the packaged roles' HTTP (not camera credentials: the scan does not look for them). */
+    private static final String VIEWER = "leak-viewer";
+    private static final String VIEWER_PW = "viewer-" + rand(4);
+    private static final String SCRAPER = "leak-scraper";
+    private static final String SCRAPER_PW = "scraper-" + rand(4);
 
     @BeforeAll
     static void cameras() throws Exception {
@@ -211,6 +219,8 @@ class CredentialLeakIT {
         Path conf = Files.writeString(tmp.resolve("hostile.conf"), cameras);
         Path tokenFile = Files.writeString(tmp.resolve("token"), FILE_TOKEN + "\n");
         int metricsPort = freePort();
+        Path users = new TestUsers().add(VIEWER, Role.VIEWER, VIEWER_PW).add(SCRAPER, Role.METRICS, SCRAPER_PW)
+                .write(tmp.resolve("users"));
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "CAM_USER", "admin", "CAM_PW", ENV_PW, "TOKEN_FILE", tokenFile.toString(),
@@ -218,7 +228,8 @@ class CredentialLeakIT {
                 "LOOKOUT_CAMERA_READ_TIMEOUT", "2s",
                 "LOOKOUT_CAMERA_RECONNECT_INITIAL_DELAY", "200ms",
                 "LOOKOUT_CAMERA_RECONNECT_MAX_DELAY", "1s",
-                "QUARKUS_HTTP_PORT", String.valueOf(metricsPort)));
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(metricsPort),
+                "LOOKOUT_AUTH_USERS_FILE", users.toString()));
         List<String> captured = new ArrayList<>();
 
         // A: a group of hostile cameras and one good one, for long enough to reconnect each several times
@@ -229,10 +240,14 @@ class CredentialLeakIT {
             while (count(group.output(), "reconnect attempt") < 20 && System.nanoTime() < deadline) {
                 Thread.sleep(500);
             }
-            captured.add(get("http://127.0.0.1:" + metricsPort + "/q/metrics"));
+            String metrics = get("http://127.0.0.1:" + metricsPort + "/q/metrics", SCRAPER, SCRAPER_PW);
+            assertThat(metrics).as("the camera group's metrics were read").contains("lookout_camera_");
+            captured.add(metrics);
             group.stop();
             captured.add(group.output());
-            assertThat(group.output()).as("redacted forms are logged").contains("rtsp://admin:***@127.0.0.1")
+            // the user name too once it is known as a secret (the env camera's ${CAM_USER} is "admin")
+            assertThat(group.output()).as("redacted forms are logged")
+                    .containsPattern("rtsp://(admin|\\*\\*\\*):\\*\\*\\*@127\\.0\\.0\\.1")
                     .contains("pwd=***").contains("/live/***/stream.mjpg");
             assertThat(group.output()).as("FFmpeg's own debug lines were captured").contains("lookout.ffmpeg");
         }
@@ -253,8 +268,10 @@ class CredentialLeakIT {
 
         // D: the demo (broker, detector, live page) with the good camera's URL as its video
         int demoPort = freePort();
+        int demoManagement = freePort();
         Map<String, String> demoEnv = new HashMap<>(env);
         demoEnv.put("QUARKUS_HTTP_PORT", String.valueOf(demoPort));
+        demoEnv.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(demoManagement));
         demoEnv.put("LOOKOUT_MODEL_DIR", Path.of("build/models/tiny").toAbsolutePath().toString());
         demoEnv.remove("KAFKA_BOOTSTRAP_SERVERS");
         try (LookoutProcess demo = LookoutProcess.start("leak-demo", "2g", Map.of("quarkus.http.host-enabled", "true"),
@@ -265,13 +282,13 @@ class CredentialLeakIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (!state.contains("\"picture\":{") && System.nanoTime() < deadline) {
                 Thread.sleep(1000);
-                state = get("http://127.0.0.1:" + demoPort + "/live/state");
+                state = get("http://127.0.0.1:" + demoPort + "/live/state", VIEWER, VIEWER_PW);
             }
             assertThat(state).as("the live page shows the camera's pictures").contains("demo-cam").contains("\"picture\":{");
             captured.add(state);
             captured.add(events("http://127.0.0.1:" + demoPort + "/live/events", Duration.ofSeconds(4)));
-            captured.add(get("http://127.0.0.1:" + demoPort + "/q/metrics"));
-            captured.add(get("http://127.0.0.1:" + demoPort + "/q/health"));
+            captured.add(get("http://127.0.0.1:" + demoManagement + "/q/metrics", SCRAPER, SCRAPER_PW));
+            captured.add(get("http://127.0.0.1:" + demoManagement + "/q/health", SCRAPER, SCRAPER_PW));
             demo.stop();
             captured.add(demo.output());
         }
@@ -321,8 +338,10 @@ class CredentialLeakIT {
         }
     }
 
-    private static String get(String url) throws Exception {
+    /** GET with basic credentials (every page and metric needs a login). */
+    private static String get(String url, String user, String password) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", AppProcess.basic(user, password))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
@@ -331,7 +350,8 @@ class CredentialLeakIT {
     private static String events(String url, Duration howLong) throws Exception {
         StringBuilder out = new StringBuilder();
         HttpResponse<java.io.InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .build(), HttpResponse.BodyHandlers.ofInputStream());
+                .header("Authorization", AppProcess.basic(VIEWER, VIEWER_PW)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> {
             try (java.io.InputStream in = r.body()) {
                 byte[] buf = new byte[8192];

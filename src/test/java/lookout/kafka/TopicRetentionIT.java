@@ -39,12 +39,29 @@ class TopicRetentionIT {
     @RegisterExtension
     static final TestBroker broker = new TestBroker();
 
+    /**
+     * A topic's configs as the broker describes them. A topic just created may not be in the broker's
+     * metadata yet (unknown, or described without configs): asked again until it is, for up to 30 s.
+     */
     private static Map<String, String> configsOf(Admin admin, String topic) throws Exception {
-        Config c = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic))).all()
-                .get(30, TimeUnit.SECONDS).values().iterator().next();
-        Map<String, String> m = new HashMap<>();
-        c.entries().forEach(e -> m.put(e.name(), e.value()));
-        return m;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                Config c = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic))).all()
+                        .get(30, TimeUnit.SECONDS).values().iterator().next();
+                Map<String, String> m = new HashMap<>();
+                c.entries().forEach(e -> m.put(e.name(), e.value()));
+                if (m.containsKey("retention.ms") || System.nanoTime() > deadline) {
+                    return m;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static int run(PrintStream out, String... args) {
@@ -67,6 +84,7 @@ class TopicRetentionIT {
         try (Admin admin = broker.clients().admin(Duration.ofSeconds(30))) {
             // and lookout.frames created by someone else with the broker's defaults (a day on this broker)
             admin.createTopics(List.of(new NewTopic(Topics.FRAMES, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            configsOf(admin, Topics.FRAMES); // returns once the broker describes it (before the role's check below)
             // Then each created topic has, on the broker, the retention its spec gives it
             for (String t : mine) {
                 Map<String, String> actual = configsOf(admin, t);

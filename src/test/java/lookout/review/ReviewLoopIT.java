@@ -156,7 +156,9 @@ class ReviewLoopIT {
                     for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(500))) {
                         JsonNode e = Json.MAPPER.readTree(r.value());
                         seen.add(e);
-                        if (List.of("published", "rejected", "failed").contains(e.path("type").asText())) {
+                        // the policy's run (not the trainer seeding an empty registry with its base model)
+                        if (List.of("published", "rejected", "failed").contains(e.path("type").asText())
+                                && e.path("trigger").asText().equals("policy")) {
                             outcome = e;
                         }
                     }

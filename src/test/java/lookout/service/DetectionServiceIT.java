@@ -28,9 +28,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
+import lookout.common.Sha256;
 import lookout.config.DetectorSettings;
 import lookout.config.FrameLimits;
 import lookout.config.FramePolicy;
+import lookout.detect.DeadLetter;
 import lookout.detect.DjlDetector;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
@@ -197,15 +199,18 @@ class DetectionServiceIT {
             seqs.add(d.get("seq").asLong());
         }
         assertThat(seqs).hasSize(good);
-        // And each broken frame exactly one DLQ record with its reason, original bytes and headers
+        // And each broken frame exactly one DLQ record with its reason, headers, size and hash, and no image bytes
         List<ConsumerRecord<String, byte[]>> dlq = readCommitted(Topics.FRAMES_DLQ, "cam-bad", broken.size() + 1, Duration.ofSeconds(60));
         assertThat(dlq).hasSize(broken.size() + 1);
         Map<String, String> reasonBySeq = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : dlq) {
             reasonBySeq.put(header(r, Topics.HEADER_SEQ), header(r, Topics.HEADER_DLQ_REASON));
             assertThat(header(r, Topics.HEADER_DLQ_DETAIL)).isNotBlank();
+            assertThat(r.value()).as("a dead letter keeps no image bytes by default").isNull();
             if (broken.containsKey(header(r, Topics.HEADER_SEQ))) {
-                assertThat(r.value()).isEqualTo(broken.get(header(r, Topics.HEADER_SEQ)));
+                byte[] original = broken.get(header(r, Topics.HEADER_SEQ));
+                assertThat(header(r, DeadLetter.HEADER_SIZE)).isEqualTo(String.valueOf(original.length));
+                assertThat(header(r, DeadLetter.HEADER_SHA256)).isEqualTo(Sha256.hex(original));
             }
         }
         assertThat(reasonBySeq).containsExactlyInAnyOrderEntriesOf(expectedReason);
