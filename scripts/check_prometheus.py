@@ -21,7 +21,7 @@ CONDITIONS = [
     (r"lookout_trainer_|lookout_model_holdout_ap50|lookout_labels\b",
      "TRAINER: the trainer role runs (LOOKOUT_HTTP=true), labels are imported and a retrain runs"),
     (r"lookout_frames_skipped_total|status=\"skipped\"",
-     "BURST: a camera sends 795 frames as fast as it can, more than the model analyses: the backlog is skipped as stale"),
+     "BURST: a camera sends frames as fast as it can for 45 s, more than the model analyses: the backlog is skipped as stale"),
     (r"lookout_model_swaps_total",
      "SWAP: a retrain publishes a version (loaded), then a broken version is published (refused)"),
     (r"lookout_camera_line_crossings_total",
@@ -29,7 +29,7 @@ CONDITIONS = [
 ]
 RULE_CONDITIONS = {
     "LookoutCameraStalled": "STALL: camera cam-e2e sends 10 frames, then nothing (unplugged)",
-    "LookoutLagGrowing": "BURST: 795 frames at once on one camera",
+    "LookoutLagGrowing": "BURST: frames as fast as the bridge reads them for 45 s on one camera",
     "LookoutDeadLetters": "JUNK: random bytes sent as a frame",
     "LookoutLatencySLO": "OLD: frames whose capture time is 4 s before they are sent (within the clock bound)",
     "LookoutModelRefused": "SWAP: a version whose model.pt is not a TorchScript file is published as serving",
