@@ -27,12 +27,7 @@ public record GeneralHoldout(List<LabelSample> samples, List<String> cameras) {
         if (camera == null) {
             return new GeneralHoldout(List.of(), List.of());
         }
-        List<LabelSample> others = new ArrayList<>();
-        for (LabelSample s : labels.samples(null)) {
-            if (!camera.equals(s.camera())) {
-                others.add(s);
-            }
-        }
+        List<LabelSample> others = others(labels, camera);
         List<LabelSample> held = new HoldoutSplit(settings.holdoutFraction()).split(others).holdout();
         List<LabelSample> chosen = HoldoutSplit.stableSubset(held, settings.generalHoldoutMax());
         TreeSet<String> cameras = new TreeSet<>();
@@ -51,14 +46,20 @@ public record GeneralHoldout(List<LabelSample> samples, List<String> cameras) {
         if (camera == null || wanted <= 0) {
             return List.of();
         }
+        List<LabelSample> others = others(labels, camera);
+        List<LabelSample> train = new HoldoutSplit(settings.holdoutFraction()).split(others).train();
+        return List.copyOf(HoldoutSplit.stableSubset(train, wanted));
+    }
+
+    /** Every sample that is not this camera's. */
+    private static List<LabelSample> others(LabelSet labels, String camera) {
         List<LabelSample> others = new ArrayList<>();
         for (LabelSample s : labels.samples(null)) {
             if (!camera.equals(s.camera())) {
                 others.add(s);
             }
         }
-        List<LabelSample> train = new HoldoutSplit(settings.holdoutFraction()).split(others).train();
-        return List.copyOf(HoldoutSplit.stableSubset(train, wanted));
+        return others;
     }
 
     public boolean isEmpty() {
