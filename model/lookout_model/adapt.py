@@ -8,7 +8,7 @@ under frozen prefixes fixed, per-prefix learning-rate factors), on the 80% of th
 trainer would train on (the other 20% is its gate's holdout). So a schedule chosen here is the one
 `./lookout trainer` runs; scripts/measure-retraining.sh then checks it through Kafka.
 
-  /usr/bin/python3 -m lookout_model.adapt --model DIR --cameras tud-campus,usc-b,fv-tud-campus \\
+  scripts/py -m lookout_model.adapt --model DIR --cameras tud-campus,usc-b,fv-tud-campus \\
       --configs stage2,prop2 --out runs/adapt/results.jsonl [--time-budget-min 60]
 
 Cameras (name: labelled first part / scored rest):

@@ -1,7 +1,7 @@
 """Trains the default pedestrian detector (eager PyTorch) on the data mix, for as long as the time
 budget allows, with the augmentation that teaches far, small people from near, large ones.
 
-  /usr/bin/python3 -m lookout_model.train --arch centernet_rcnn --centernet DIR --out runs/default
+  scripts/py -m lookout_model.train --arch centernet_rcnn --centernet DIR --out runs/default
       [--time-budget-min 240] [--iterations 40000] [--batch 4] [--lr 0.02] [--resume]
 
 Data (read in place from $LOOKOUT_DATA_DIR or ../shared/data): USC A/B/C and TUD-Campus minus their
