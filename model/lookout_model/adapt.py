@@ -27,7 +27,6 @@ Results: one JSON line per (camera, config), resumable (done pairs are skipped);
 scores are computed once per model and cached beside the output.
 """
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -169,10 +168,8 @@ def general_sets(camera: str) -> Dict[str, List[Dict]]:
 
 
 def trainer_split(samples: List[Dict], fraction: float = 0.2) -> List[Dict]:
-    """The part the trainer trains on (its gate holds out a fraction by hash of the id, as HoldoutSplit)."""
-    def bucket(i: str) -> float:
-        return int.from_bytes(hashlib.sha256(i.encode()).digest()[:7], "big") / float(1 << 56)
-    return [s for s in samples if bucket(s["id"]) >= fraction]
+    """The part the trainer trains on (its gate holds out a fraction by hash of the id: the trainer hold-out)."""
+    return [s for s in samples if not ds.in_trainer_holdout(s["id"], fraction)]
 
 
 # ----------------------------------------------------------------------------- the Java recipe, in Python

@@ -155,7 +155,7 @@ def dataset_from_spec(spec: str, frames=None):
     if kind == "usc":
         return ds.usc_set(name)
     if kind == "heldout":
-        return ds.split(ds.default_pool())[1]
+        return ds.pool_split(ds.default_pool())[1]
     raise ValueError(spec)
 
 

@@ -88,7 +88,7 @@ def load_set(name: str) -> List[Dict]:
     if name == "coco-val":
         return ds.yolo_split("coco128/images/val2017")
     if name == "usc-campus-held":
-        return ds.split(ds.default_pool())[1]
+        return ds.pool_split(ds.default_pool())[1]
     raise ValueError(f"unknown set {name!r} (one of {', '.join(SETS)})")
 
 

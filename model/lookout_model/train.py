@@ -63,7 +63,7 @@ def without_near_duplicates(train: List[Dict], held: List[Dict], threshold: floa
 
 def training_pool(holdout_percent: int = 10, log=sys.stdout) -> Tuple[List[Dict], Dict]:
     from .suite import load_set
-    usc_campus, _ = ds.split(ds.default_pool(), holdout_percent)
+    usc_campus, _ = ds.pool_split(ds.default_pool(), holdout_percent)
     mix = ds.yolo_split("person-mix/valid")
     coco = ds.yolo_split("coco128/images/train2017")
     held = load_set("person-mix-test") + load_set("coco-val") + load_set("stadtmitte")
