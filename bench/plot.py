@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PNG plots of a `./lookout bench` report: python3 bench/plot.py build/bench/report.json build/bench"""
+"""PNG plots of a `./lookout bench` report: scripts/py bench/plot.py build/bench/report.json build/bench"""
 import json
 import os
 import sys

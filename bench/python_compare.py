@@ -11,7 +11,7 @@
 
 Each prints one JSON object on its last line. Debian packages only: python3-torch,
 python3-pil, python3-confluent-kafka (scripts/setup.sh). Rerun by hand, e.g.
-  /usr/bin/python3 bench/python_compare.py raw --model models/default --frames build/bench/frames --threads 2
+  scripts/py bench/python_compare.py raw --model models/default --frames build/bench/frames --threads 2
 """
 import argparse
 import glob

@@ -7,8 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="${1:-$ROOT/build/models/tiny}"
-PY="${PYTHON:-/usr/bin/python3}"
-export PYTHONPATH="$ROOT/model${PYTHONPATH:+:$PYTHONPATH}"
+PY="$ROOT/scripts/py"   # lookout.python / LOOKOUT_PYTHON, with PYTHONPATH=model
 "$PY" -m lookout_model.export --arch tiny --random --seed 0 --name lookout-tiny --version 1 --out "$OUT"
 "$PY" -m lookout_model.testimage "$OUT/test.png"
 "$PY" -m lookout_model.reference --model "$OUT" --image "$OUT/test.png" --out "$OUT/reference.json"

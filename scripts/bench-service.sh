@@ -11,7 +11,7 @@ cd "$HERE"
 MODEL=${1:-build/models/tiny}; BATCH=${2:-4}; CAMERAS=${3:-4}; WINDOW=${4:-60}
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-bench.XXXX)
-read -r KPORT HPORT MPORT < <(/usr/bin/python3 scripts/free-ports.py 3)
+read -r KPORT HPORT MPORT < <(scripts/py scripts/free-ports.py 3)
 ./lookout --help >/dev/null 2>&1
 # metrics need a user with role metrics (docs/security.md): one for this run, in its own users file
 export LOOKOUT_AUTH_USERS_FILE="$WORK/users"
@@ -39,7 +39,7 @@ sleep "$WINDOW"
 o1=$(metric 'lookout_frames_out_total'); b1=$(metric 'lookout_batch_size_count'); s1=$(metric 'lookout_batch_size_sum')
 i1=$(metric 'lookout_inference_seconds_sum'); t1=$(date +%s.%N)
 p=$(scrape | grep '^lookout_latency_end_to_end_seconds{quantile')
-python3 - "$o0" "$o1" "$b0" "$b1" "$s0" "$s1" "$i0" "$i1" "$t0" "$t1" "$BATCH" "$CAMERAS" <<'PY'
+scripts/py - "$o0" "$o1" "$b0" "$b1" "$s0" "$s1" "$i0" "$i1" "$t0" "$t1" "$BATCH" "$CAMERAS" <<'PY'
 import sys
 o0, o1, b0, b1, s0, s1, i0, i1, t0, t1 = map(float, sys.argv[1:11])
 batch, cams = sys.argv[11], sys.argv[12]

@@ -19,7 +19,7 @@ TINY=build/models/tiny
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-e2e.XXXX)
 # below the ephemeral range: a port picked in it can be taken by any outgoing connection before its bind
-read -r KPORT HPORT PPORT CPORT TPORT H2PORT MPORT CMPORT TMPORT M2PORT < <(/usr/bin/python3 scripts/free-ports.py 10)
+read -r KPORT HPORT PPORT CPORT TPORT H2PORT MPORT CMPORT TMPORT M2PORT < <(scripts/py scripts/free-ports.py 10)
 B=localhost:$KPORT
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -75,7 +75,7 @@ wait_for 120 "10 detection records" sh -c "test \$(wc -l < '$WORK/detections.jso
 wait $kpid || true
 kcat -C -b "$B" -t lookout.frames.dlq -o beginning -c 1 -e -q -X isolation.level=read_committed \
   -f '%k %h\n' > "$WORK/dlq.txt" 2>/dev/null || true
-/usr/bin/python3 - "$WORK/detections.jsonl" "$WORK/dlq.txt" <<'PY' || fail "contract check"
+scripts/py - "$WORK/detections.jsonl" "$WORK/dlq.txt" <<'PY' || fail "contract check"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 assert len(recs) == 10, f"expected 10 detection records, got {len(recs)}"
@@ -119,7 +119,7 @@ wait_for 120 "trainer metrics" scrape "$TMPORT"
 targets "$MPORT:detector" "$CMPORT:camera" "$TMPORT:trainer"
 
 log "baseline: with frames flowing, every query that needs no condition must return data"
-/usr/bin/python3 scripts/check_prometheus.py baseline "http://127.0.0.1:$PPORT" "$SINCE" --wait 180 \
+scripts/py scripts/check_prometheus.py baseline "http://127.0.0.1:$PPORT" "$SINCE" --wait 180 \
   > "$WORK/prometheus-baseline.txt" || { cat "$WORK/prometheus-baseline.txt"; fail "baseline queries without data"; }
 grep -E "^prometheus" "$WORK/prometheus-baseline.txt"
 
@@ -176,13 +176,13 @@ targets "$MPORT:detector" "$CMPORT:camera" "$TMPORT:trainer" "$M2PORT:detector"
 wait_for 240 "second replica" curl -sf "http://localhost:$M2PORT/q/health/ready"
 
 log "final: every query returned data, every rule loaded and its alert active"
-/usr/bin/python3 scripts/check_prometheus.py final "http://127.0.0.1:$PPORT" "$SINCE" --wait 300 \
+scripts/py scripts/check_prometheus.py final "http://127.0.0.1:$PPORT" "$SINCE" --wait 300 \
   > "$WORK/prometheus-final.txt" || { cat "$WORK/prometheus-final.txt"; fail "queries or alerts not satisfied"; }
 cat "$WORK/prometheus-final.txt"
 
 # per-camera statistics on lookout.camera-stats
 kcat -C -b "$B" -t lookout.camera-stats -o beginning -e -q -X isolation.level=read_committed > "$WORK/camera-stats.jsonl" 2>/dev/null || true
-/usr/bin/python3 - "$WORK/camera-stats.jsonl" <<'PY' || fail "camera-stats check"
+scripts/py - "$WORK/camera-stats.jsonl" <<'PY' || fail "camera-stats check"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 vtest = [r for r in recs if r["camera"] == "vtest" and r.get("people")]
@@ -197,5 +197,5 @@ PY
 
 # the dashboards must only query metrics the app really exports
 scrape "$MPORT" > "$WORK/metrics.txt"
-/usr/bin/python3 scripts/check_static.py --metrics "$WORK/metrics.txt" || fail "dashboard queries metrics the app does not export"
+scripts/py scripts/check_static.py --metrics "$WORK/metrics.txt" || fail "dashboard queries metrics the app does not export"
 echo "e2e: PASS"

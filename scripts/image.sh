@@ -79,7 +79,7 @@ $CHECK || exit 0
 # 4. the check: the image's own ENTRYPOINT + CMD against a broker on loopback, as uid 10001, with
 # nothing writable but the two volumes a pod mounts (/var/lib/lookout, /tmp)
 WORK=$(mktemp -d /tmp/lookout-image.XXXX)
-read -r KPORT HPORT MPORT < <(/usr/bin/python3 scripts/free-ports.py 3)
+read -r KPORT HPORT MPORT < <(scripts/py scripts/free-ports.py 3)
 B=127.0.0.1:$KPORT
 pids=(); ctrs=()
 cleanup() {
@@ -132,7 +132,7 @@ kcat -C -b "$B" -t lookout.detections -o beginning -q -X isolation.level=read_co
 wait_for 120 "answers to the kcat frames and the camera's clip" sh -c \
   "kcat -C -b $B -t lookout.detections -o beginning -q -e -X isolation.level=read_committed > '$WORK/detections.jsonl' 2>/dev/null;
    grep -c '\"camera\":\"image-kcat\"' '$WORK/detections.jsonl' | grep -qx 3 && grep -q '\"camera\":\"image-camera\".*\"status\":\"ok\"' '$WORK/detections.jsonl'"
-/usr/bin/python3 - "$WORK/detections.jsonl" <<'PY' || fail "detections from the image"
+scripts/py - "$WORK/detections.jsonl" <<'PY' || fail "detections from the image"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 kcat = [r for r in recs if r["camera"] == "image-kcat"]

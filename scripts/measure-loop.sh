@@ -9,4 +9,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PYTHONPATH="$PWD/model${PYTHONPATH:+:$PYTHONPATH}" OMP_WAIT_POLICY=PASSIVE OPT_OUT_TRACKING=true
-exec /usr/bin/python3 -m lookout_model.loop "$@"
+exec scripts/py -m lookout_model.loop "$@"

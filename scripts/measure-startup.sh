@@ -21,7 +21,7 @@ AFTER_ENV=${AFTER_ENV:-"LOOKOUT_BATCH_WARM_BEFORE_READY=1"}
 BEFORE_HOME=${BEFORE_HOME:-$HERE}
 VIDEO=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 WORK=$(mktemp -d /tmp/lookout-startup.XXXX)
-read -r KPORT HPORT MPORT < <(/usr/bin/python3 scripts/free-ports.py 3)
+read -r KPORT HPORT MPORT < <(scripts/py scripts/free-ports.py 3)
 B=localhost:$KPORT
 pids=()
 serve_pid=
@@ -32,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 now() { date +%s.%N; }
-secs() { python3 -c "print(f'{$2 - $1:.1f}')"; }
+secs() { scripts/py -c "print(f'{$2 - $1:.1f}')"; }
 
 ./lookout --help >/dev/null 2>&1   # builds the app if needed, outside the timings
 ./lookout broker --port "$KPORT" --data-dir "$WORK/kafka" > "$WORK/broker.log" 2>&1 & pids+=($!)

@@ -11,4 +11,4 @@ cd "$ROOT"
 export PYTHONPATH="$ROOT/model${PYTHONPATH:+:$PYTHONPATH}" OMP_WAIT_POLICY=PASSIVE
 args=("$@")
 printf '%s\n' "${args[@]}" | grep -q -- '--model' || args=(--model models/default "${args[@]}")
-exec /usr/bin/python3 -m lookout_model.suite "${args[@]}"
+exec scripts/py -m lookout_model.suite "${args[@]}"

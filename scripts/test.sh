@@ -9,12 +9,12 @@ export OMP_WAIT_POLICY=PASSIVE
 
 echo "== model toolchain: tiny test model and parity tests"
 bash model/make_test_model.sh
-(cd model && /usr/bin/python3 -m pytest -q tests)
+(cd model && ../scripts/py -m pytest -q tests)
 
 echo "== deployment files: every validator first catches a planted error, then the real files"
-/usr/bin/python3 scripts/check_static.py
-/usr/bin/python3 scripts/check_manifests.py --self-test
-/usr/bin/python3 scripts/check_manifests.py
+scripts/py scripts/check_static.py
+scripts/py scripts/check_manifests.py --self-test
+scripts/py scripts/check_manifests.py
 
 echo "== service: unit, topology and broker-backed tests"
 mvn -B verify

@@ -8,7 +8,7 @@ under frozen prefixes fixed, per-prefix learning-rate factors), on the 80% of th
 trainer would train on (the other 20% is its gate's holdout). So a schedule chosen here is the one
 `./lookout trainer` runs; scripts/measure-retraining.sh then checks it through Kafka.
 
-  /usr/bin/python3 -m lookout_model.adapt --model DIR --cameras tud-campus,usc-b,fv-tud-campus \\
+  scripts/py -m lookout_model.adapt --model DIR --cameras tud-campus,usc-b,fv-tud-campus \\
       --configs stage2,prop2 --out runs/adapt/results.jsonl [--time-budget-min 60]
 
 Cameras (name: labelled first part / scored rest):
@@ -27,7 +27,6 @@ Results: one JSON line per (camera, config), resumable (done pairs are skipped);
 scores are computed once per model and cached beside the output.
 """
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -169,10 +168,8 @@ def general_sets(camera: str) -> Dict[str, List[Dict]]:
 
 
 def trainer_split(samples: List[Dict], fraction: float = 0.2) -> List[Dict]:
-    """The part the trainer trains on (its gate holds out a fraction by hash of the id, as HoldoutSplit)."""
-    def bucket(i: str) -> float:
-        return int.from_bytes(hashlib.sha256(i.encode()).digest()[:7], "big") / float(1 << 56)
-    return [s for s in samples if bucket(s["id"]) >= fraction]
+    """The part the trainer trains on (its gate holds out a fraction by hash of the id: the trainer hold-out)."""
+    return [s for s in samples if not ds.in_trainer_holdout(s["id"], fraction)]
 
 
 # ----------------------------------------------------------------------------- the Java recipe, in Python

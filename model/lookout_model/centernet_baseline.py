@@ -1,7 +1,7 @@
 """The bar to beat: the original CenterNet (TF.js, run in Node) keeping only its person class,
 evaluated with our AP evaluator.
 
-  /usr/bin/python3 -m lookout_model.centernet_baseline --dataset tud:TUD-Stadtmitte --frames 91-179
+  scripts/py -m lookout_model.centernet_baseline --dataset tud:TUD-Stadtmitte --frames 91-179
 """
 import argparse
 import json

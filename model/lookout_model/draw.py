@@ -1,6 +1,6 @@
 """Draws a model's detections on an image or on a frame of a video (PNG out): the README's picture.
 
-  /usr/bin/python3 -m lookout_model.draw --model models/default --video /usr/share/doc/opencv-doc/examples/data/vtest.avi \
+  scripts/py -m lookout_model.draw --model models/default --video /usr/share/doc/opencv-doc/examples/data/vtest.avi \
       --frame 300 --out docs/img/demo-frame.png [--threshold 0.5]
 """
 import argparse

@@ -1,7 +1,7 @@
 """Small COCO-style box AP evaluator (single class): AP50 and AP@[.5:.95], 101-point
 interpolation, greedy score-ordered matching to the best unmatched ground truth.
 
-  /usr/bin/python3 -m lookout_model.evaluate --model DIR --dataset tud:TUD-Stadtmitte --frames 91-179
+  scripts/py -m lookout_model.evaluate --model DIR --dataset tud:TUD-Stadtmitte --frames 91-179
 """
 import argparse
 import json
@@ -155,7 +155,7 @@ def dataset_from_spec(spec: str, frames=None):
     if kind == "usc":
         return ds.usc_set(name)
     if kind == "heldout":
-        return ds.split(ds.default_pool())[1]
+        return ds.pool_split(ds.default_pool())[1]
     raise ValueError(spec)
 
 

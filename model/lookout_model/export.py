@@ -1,6 +1,6 @@
 """Export a Faster R-CNN variant as a TorchScript artifact (model.pt + model.json).
 
-  /usr/bin/python3 -m lookout_model.export --arch ARCH [--weights-file PTH|--centernet DIR|--random]
+  scripts/py -m lookout_model.export --arch ARCH [--weights-file PTH|--centernet DIR|--random]
       [--min-size N --max-size N] [--score-thresh F] --name NAME --version V --out DIR
 """
 import argparse

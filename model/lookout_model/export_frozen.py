@@ -1,7 +1,7 @@
 """A frozen, inference-only copy of a TorchScript artifact (torch.jit.freeze + optimize_for_inference),
 for timing it against the artifact as it is.
 
-  /usr/bin/python3 -m lookout_model.export_frozen --model models/default --out build/frozen/default [--no-optimize]
+  scripts/py -m lookout_model.export_frozen --model models/default --out build/frozen/default [--no-optimize]
 
 Freezing folds the parameters into the graph as constants, so the copy has no `losses` method and
 cannot be fine-tuned: it could only ever serve beside the trainable artifact. The output directory

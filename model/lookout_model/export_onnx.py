@@ -1,6 +1,6 @@
 """Export a Lookout TorchScript artifact (centernet_rcnn) as ONNX, for DJL's ONNX Runtime engine.
 
-  /usr/bin/python3 -m lookout_model.export_onnx --model models/default --out build/onnx/default
+  scripts/py -m lookout_model.export_onnx --model models/default --out build/onnx/default
       [--height 576 --width 768] [--opset 13] [--frame JPEG]
 
 The artifact's weights are loaded into the eager model (same module tree), with torchvision's native

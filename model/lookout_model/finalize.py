@@ -3,7 +3,7 @@ several test input sizes, beside the COCO CenterNet teacher in the same run, kee
 best minimum-over-sets AP50 among those no slower than the teacher per 768x576 frame, and exports the
 artifact with the suite's table in model.json.
 
-  /usr/bin/python3 -m lookout_model.finalize --run runs/default --out models/default [--sizes 448,480,512]
+  scripts/py -m lookout_model.finalize --run runs/default --out models/default [--sizes 448,480,512]
 """
 import argparse
 import json

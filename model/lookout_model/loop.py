@@ -11,7 +11,7 @@
   4. results.json (per camera: AP50/AP before and after on the later frames, the gate's camera and
      general-holdout figures from the `evaluated` event, the outcome) and loop.png.
 
-  /usr/bin/python3 -m lookout_model.loop [--cameras tud-stadtmitte,usc-b,fv-tud-stadtmitte,...]
+  scripts/py -m lookout_model.loop [--cameras tud-stadtmitte,usc-b,fv-tud-stadtmitte,...]
       [--model models/default] [--work DIR] [--port N]
 
 Cameras and their parts are lookout_model.adapt's (first part labelled, the rest scored). Detections
@@ -259,7 +259,7 @@ def main(argv=None):
     cams = [c for c in a.cameras.split(",") if c]
     loop = Loop(work, a.port or free_port(), os.path.abspath(a.model))
     results: Dict = {"model": loop.model, "cameras": {}, "work": work,
-                     "command": "python3 -m lookout_model.loop " + " ".join(argv if argv is not None else sys.argv[1:])}
+                     "command": "scripts/py -m lookout_model.loop " + " ".join(argv if argv is not None else sys.argv[1:])}
     res_path = os.path.join(work, "results.json")
     try:
         log(f"work dir {work}; broker on {loop.bs}")

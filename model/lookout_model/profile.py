@@ -1,6 +1,6 @@
 """Where the time of one 768x576 frame goes, stage by stage (centernet_rcnn), and which operators.
 
-  /usr/bin/python3 -m lookout_model.profile --model models/default [--run runs/default] [--rounds 15]
+  scripts/py -m lookout_model.profile --model models/default [--run runs/default] [--rounds 15]
 
 Stages are timed on the eager modules of a checkpoint (--run) or of a fresh build with the CenterNet
 weights, in the same order the scripted artifact runs them; the operator table comes from

@@ -1,6 +1,6 @@
 """Reference outputs of a saved artifact, for the Java parity test.
 
-  /usr/bin/python3 -m lookout_model.reference --model DIR --image IMG.png --out ref.json
+  scripts/py -m lookout_model.reference --model DIR --image IMG.png --out ref.json
 """
 import argparse
 import json

@@ -2,7 +2,7 @@
 trained on, and prints one table with the minimum over sets. The COCO CenterNet teacher (person
 class, PyTorch port, its native 512x512 input) is scored in the same run with its ms/frame.
 
-  /usr/bin/python3 -m lookout_model.suite --model models/default [--model DIR ...] [--no-teacher]
+  scripts/py -m lookout_model.suite --model models/default [--model DIR ...] [--no-teacher]
       [--sets stadtmitte,far-view,...] [--every N] [--json OUT] [--markdown OUT]
 
 Sets (read in place from the data directory, $LOOKOUT_DATA_DIR or ../shared/data):
@@ -88,7 +88,7 @@ def load_set(name: str) -> List[Dict]:
     if name == "coco-val":
         return ds.yolo_split("coco128/images/val2017")
     if name == "usc-campus-held":
-        return ds.split(ds.default_pool())[1]
+        return ds.pool_split(ds.default_pool())[1]
     raise ValueError(f"unknown set {name!r} (one of {', '.join(SETS)})")
 
 

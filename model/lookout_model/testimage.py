@@ -1,4 +1,4 @@
-"""Deterministic synthetic test PNG (no real data): `python3 -m lookout_model.testimage OUT.png`."""
+"""Deterministic synthetic test PNG (no real data): `scripts/py -m lookout_model.testimage OUT.png`."""
 import sys
 
 import numpy as np

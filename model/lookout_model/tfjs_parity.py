@@ -1,7 +1,7 @@
 """Numerical check of the CenterNet port against the original TF.js graph model (run in Node
 with @tensorflow/tfjs, pure-JS CPU backend).
 
-  /usr/bin/python3 -m lookout_model.tfjs_parity [--centernet DIR] [--node-modules DIR] [--image IMG]
+  scripts/py -m lookout_model.tfjs_parity [--centernet DIR] [--node-modules DIR] [--image IMG]
 """
 import argparse
 import json

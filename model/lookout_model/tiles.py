@@ -1,7 +1,7 @@
 """Tiles for small people: the frame is analysed whole and as overlapping tiles, each tile resized by
 the model to its own input size (so a tile's people come out larger), and the boxes merged by NMS.
 
-  /usr/bin/python3 -m lookout_model.tiles --model models/default [--sets far-view,stadtmitte] [--grid 2x2]
+  scripts/py -m lookout_model.tiles --model models/default [--sets far-view,stadtmitte] [--grid 2x2]
       [--overlap 0.2] [--every N] [--json OUT]
 
 Prints, per set, AP50 / AP of the model on whole frames and with tiles, and the ms per 768x576 frame

@@ -1,7 +1,7 @@
 """Trains the default pedestrian detector (eager PyTorch) on the data mix, for as long as the time
 budget allows, with the augmentation that teaches far, small people from near, large ones.
 
-  /usr/bin/python3 -m lookout_model.train --arch centernet_rcnn --centernet DIR --out runs/default
+  scripts/py -m lookout_model.train --arch centernet_rcnn --centernet DIR --out runs/default
       [--time-budget-min 240] [--iterations 40000] [--batch 4] [--lr 0.02] [--resume]
 
 Data (read in place from $LOOKOUT_DATA_DIR or ../shared/data): USC A/B/C and TUD-Campus minus their
@@ -63,7 +63,7 @@ def without_near_duplicates(train: List[Dict], held: List[Dict], threshold: floa
 
 def training_pool(holdout_percent: int = 10, log=sys.stdout) -> Tuple[List[Dict], Dict]:
     from .suite import load_set
-    usc_campus, _ = ds.split(ds.default_pool(), holdout_percent)
+    usc_campus, _ = ds.pool_split(ds.default_pool(), holdout_percent)
     mix = ds.yolo_split("person-mix/valid")
     coco = ds.yolo_split("coco128/images/train2017")
     held = load_set("person-mix-test") + load_set("coco-val") + load_set("stadtmitte")

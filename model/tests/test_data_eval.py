@@ -28,10 +28,10 @@ def test_loaders_on_shared_data():
     assert len(st) == 89 and st[0]["id"].endswith("000091")
     img = ds.load_image(a[0]["path"])
     assert img.shape[0] == 3 and float(img.max()) <= 1.0
-    train, held = ds.split(ds.default_pool())
+    train, held = ds.pool_split(ds.default_pool())
     assert not any(s["id"].startswith("TUD-Stadtmitte") for s in train)
     assert 0.05 < len(held) / (len(train) + len(held)) < 0.15
-    assert [s["id"] for s in ds.split(ds.default_pool())[1]] == [s["id"] for s in held]  # deterministic
+    assert [s["id"] for s in ds.pool_split(ds.default_pool())[1]] == [s["id"] for s in held]  # deterministic
 
 
 def test_f1_curve_counts_thresholded_detections_and_ignores():

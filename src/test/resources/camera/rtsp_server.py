@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A real RTSP server (GStreamer's gst-rtsp-server) for the camera bridge tests and manual checks.
 
-    /usr/bin/python3 rtsp_server.py PORT [--mount /cam] [--clip clip.mkv] [--fps 15]
+    scripts/py src/test/resources/camera/rtsp_server.py PORT [--mount /cam] [--clip clip.mkv] [--fps 15]
 
 Serves rtsp://127.0.0.1:PORT/cam as H.264: a live test pattern, or an H.264 Matroska clip played
 at its own rate (make one with: ffmpeg -i vtest.avi -c:v libx264 -g 10 clip.mkv). Prints

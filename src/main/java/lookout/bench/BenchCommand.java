@@ -82,11 +82,14 @@ public class BenchCommand implements Callable<Integer> {
     private static final int SATURATION_ROUNDS = 3;
     /** The Python consumer's input (python_compare.py's default --topic). */
     private static final String PYTHON_FRAMES = "bench.python.frames";
+    /** lookout.python: what runs bench/python_compare.py and bench/plot.py. */
+    private String interpreter;
     private final Map<String, Object> report = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
         LookoutConfig config = LookoutConfig.current();
+        interpreter = config.python();
         DetectorSettings detector = config.detector();
         Path home = Path.of(System.getenv().getOrDefault("LOOKOUT_HOME", ".")).toAbsolutePath();
         Path modelDir = (model != null ? model : detector.modelDir()).toAbsolutePath();
@@ -110,7 +113,8 @@ public class BenchCommand implements Callable<Integer> {
         report.put("rawJava", raw);
         say("raw model, Java: %.2f frames/s at batch 1 (%.0f ms/frame), %.2f at batch %d", raw.batch1Fps(),
                 raw.batch1MsPerFrame(), raw.batchFps(), raw.batch());
-        boolean python = !noPython && Files.isExecutable(Path.of("/usr/bin/python3"));
+        // a bare name (python3) is looked up on PATH when started; a path must be there
+        boolean python = !noPython && (!interpreter.contains("/") || Files.isExecutable(Path.of(interpreter)));
         if (python) {
             report.put("rawPython", python(home, "raw", modelDir, outDir, threads, List.of("--count", String.valueOf(frames.size()))));
         }
@@ -415,7 +419,7 @@ public class BenchCommand implements Callable<Integer> {
     /** Runs bench/python_compare.py MODE and returns the JSON object on its last line. */
     private Map<String, Object> python(Path home, String mode, Path modelDir, Path outDir, int threads, List<String> extra)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", home.resolve("bench/python_compare.py").toString(),
+        List<String> cmd = new ArrayList<>(List.of(interpreter, home.resolve("bench/python_compare.py").toString(),
                 mode, "--model", modelDir.toString(), "--frames", outDir.resolve("frames").toString(),
                 "--threads", String.valueOf(threads)));
         cmd.addAll(extra);
@@ -439,7 +443,7 @@ public class BenchCommand implements Callable<Integer> {
 
     private void plot(Path home, Path json, Path outDir) throws InterruptedException {
         try {
-            Process p = new ProcessBuilder("/usr/bin/python3", home.resolve("bench/plot.py").toString(), json.toString(),
+            Process p = new ProcessBuilder(interpreter, home.resolve("bench/plot.py").toString(), json.toString(),
                     outDir.toString()).inheritIO().start();
             if (p.waitFor() != 0) {
                 say("plots not drawn (bench/plot.py failed: is python3-matplotlib installed? scripts/setup.sh)");

@@ -92,6 +92,14 @@ public final class LookoutConfig {
         return get("lookout.target-class", String.class);
     }
 
+    /**
+     * The Python interpreter of the model toolchain and the bench's comparisons ({@code lookout.python}, env
+     * {@code LOOKOUT_PYTHON}; the scripts read the same setting through {@code scripts/py}).
+     */
+    public String python() {
+        return get("lookout.python", String.class);
+    }
+
     /** Where the real datasets are read in place (never copied into the repository). */
     public Path dataDir() {
         return path("lookout.data.dir");

@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import lookout.testing.TestSettings;
+
 /** GStreamer's gst-rtsp-server (src/test/resources/camera/rtsp_server.py) as a child process. */
 final class RtspTestServer implements AutoCloseable {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    /** lookout.python (env LOOKOUT_PYTHON): an interpreter with Debian's python3-gi. */
+    static final Path PYTHON = Path.of(TestSettings.config().python());
     static final Path SCRIPT = Path.of("src/test/resources/camera/rtsp_server.py");
 
     private final int port;
@@ -25,7 +28,7 @@ final class RtspTestServer implements AutoCloseable {
     }
 
     static void assumeAvailable() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3 (Debian python3-gi)");
+        assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON + " (lookout.python, with Debian's python3-gi)");
         Process p = new ProcessBuilder(PYTHON.toString(), "-c",
                 "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer, Gst; "
                         + "Gst.init(None); assert Gst.ElementFactory.find('x264enc')")
