@@ -1,5 +1,6 @@
 package lookout.bench;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,18 +9,18 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import lookout.common.Json;
 import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
 
 /**
  * What a downstream {@code read_committed} consumer of {@code lookout.detections} sees: every answer
- * with the time it arrived here, so latency is capture to visible, the transaction commit included.
+ * (from the topic's beginning) with the time it arrived here, so latency is capture to visible, the
+ * transaction commit included.
  */
 final class Answers implements AutoCloseable {
     /** One detections record as received. */
@@ -34,40 +35,30 @@ final class Answers implements AutoCloseable {
         }
     }
 
-    private final KafkaConsumer<String, byte[]> consumer;
     private final List<Answer> answers = new ArrayList<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower follower;
 
+    /** Starts reading {@code lookout.detections} from its beginning. */
     Answers(KafkaClients clients) {
-        consumer = clients.consumer("lookout-bench-" + System.nanoTime(), "bench-answers");
-        consumer.subscribe(List.of(Topics.DETECTIONS));
-        thread = new Thread(this::loop, "bench-answers");
-        thread.setDaemon(true);
-        thread.start();
+        follower = new TopicFollower(clients, "bench-answers", List.of(Topics.DETECTIONS), List.of(),
+                (records, caughtUp) -> records.forEach(this::received)).start();
     }
 
-    private void loop() {
+    private void received(ConsumerRecord<String, byte[]> r) {
+        long now = System.currentTimeMillis();
+        JsonNode d;
         try {
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    long now = System.currentTimeMillis();
-                    JsonNode d = Json.MAPPER.readTree(r.value());
-                    String outcome = d.path("status").asText() + (d.has("reason") ? "/" + d.path("reason").asText() : "");
-                    synchronized (answers) {
-                        answers.add(new Answer(d.path("camera").asText(), d.path("seq").asLong(),
-                                d.path("captureTs").asLong(), now, outcome,
-                                d.path("timings").path("inferenceMs").asDouble(0),
-                                Math.max(1, d.path("timings").path("batchSize").asInt(1))));
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (Exception e) {
-            System.err.println("bench: the detections reader stopped: " + e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+            d = Json.MAPPER.readTree(r.value());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bench: not a detections record at offset " + r.offset() + ": " + e);
+            return;
+        }
+        String outcome = d.path("status").asText() + (d.has("reason") ? "/" + d.path("reason").asText() : "");
+        synchronized (answers) {
+            answers.add(new Answer(d.path("camera").asText(), d.path("seq").asLong(),
+                    d.path("captureTs").asLong(), now, outcome,
+                    d.path("timings").path("inferenceMs").asDouble(0),
+                    Math.max(1, d.path("timings").path("batchSize").asInt(1))));
         }
     }
 
@@ -97,9 +88,7 @@ final class Answers implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(5000);
+    public void close() {
+        follower.close();
     }
 }

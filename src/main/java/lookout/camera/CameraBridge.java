@@ -19,6 +19,7 @@ import lookout.common.RateMeter;
 import lookout.common.Redact;
 import lookout.config.CameraSettings;
 import lookout.config.Placeholders;
+import lookout.frames.JpegEncoder;
 import lookout.kafka.Topics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -144,7 +145,7 @@ public final class CameraBridge implements AutoCloseable {
         long seq = 0;
         boolean everOpened = false;
         state = CameraState.CONNECTING;
-        try (JpegEncoder encoder = new JpegEncoder(spec.maxWidth(), spec.jpegQuality())) {
+        try (JpegEncoder encoder = new JpegEncoder(spec.jpegQuality())) {
             while (!closing) {
                 FrameSource source;
                 try {
@@ -211,7 +212,7 @@ public final class CameraBridge implements AutoCloseable {
                         if (closing) {
                             break;
                         }
-                        Outgoing out = new Outgoing(seq, ts, encoder.encode(frame.image()));
+                        Outgoing out = new Outgoing(seq, ts, encoder.encode(frame.image(), spec.maxWidth(), 0));
                         captured.incrementAndGet();
                         if (lossless) {
                             queue.put(out);

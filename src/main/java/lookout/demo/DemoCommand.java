@@ -1,5 +1,6 @@
 package lookout.demo;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,6 +38,7 @@ import lookout.config.KafkaSettings;
 import lookout.config.LookoutConfig;
 import lookout.detect.DetectionRecord;
 import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
 import lookout.service.DetectionService;
 import lookout.service.ServiceRuntime;
@@ -297,55 +297,46 @@ public class DemoCommand implements Callable<Integer> {
         /** Track ids are numbered 1, 2, 3... per camera: the highest seen is how many people were followed. */
         final AtomicLong tracks = new AtomicLong();
         private final Deque<Long> latencies = new ArrayDeque<>();
-        private final KafkaConsumer<String, byte[]> consumer;
-        private volatile boolean running = true;
-        private Thread thread;
+        private final TopicFollower follower;
 
+        /** Reads both topics from their beginning once started. */
         Watcher(KafkaClients clients) {
-            consumer = clients.consumer("lookout-demo-" + UUID.randomUUID(), "demo-watcher");
+            follower = new TopicFollower(clients, "demo-watcher", List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ), List.of(),
+                    (records, caughtUp) -> records.forEach(this::received));
         }
 
         void start() {
-            consumer.subscribe(List.of(Topics.DETECTIONS, Topics.FRAMES_DLQ));
-            thread = new Thread(this::loop, "demo-watcher");
-            thread.setDaemon(true);
-            thread.start();
+            follower.start();
         }
 
-        private void loop() {
+        private void received(ConsumerRecord<String, byte[]> r) {
+            if (r.topic().equals(Topics.FRAMES_DLQ)) {
+                deadLetters.incrementAndGet();
+                return;
+            }
+            JsonNode d;
             try {
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (r.topic().equals(Topics.FRAMES_DLQ)) {
-                            deadLetters.incrementAndGet();
-                            continue;
-                        }
-                        JsonNode d = Json.MAPPER.readTree(r.value());
-                        records.incrementAndGet();
-                        if ("ok".equals(d.path("status").asText())) {
-                            analysed.incrementAndGet();
-                            people.set(d.path("detections").size());
-                            d.path("detections").forEach(i -> tracks.accumulateAndGet(i.path("trackId").asLong(0), Math::max));
-                            synchronized (latencies) {
-                                // capture to here: what a read_committed consumer sees, commit included
-                                latencies.addLast(System.currentTimeMillis() - d.path("captureTs").asLong());
-                                while (latencies.size() > 200) {
-                                    latencies.removeFirst();
-                                }
-                            }
-                        } else if (DetectionRecord.SUPERSEDED.equals(d.path("reason").asText())) {
-                            superseded.incrementAndGet();
-                        } else {
-                            stale.incrementAndGet();
-                        }
+                d = Json.MAPPER.readTree(r.value());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("demo: not a detections record at offset " + r.offset() + ": " + e);
+                return;
+            }
+            records.incrementAndGet();
+            if ("ok".equals(d.path("status").asText())) {
+                analysed.incrementAndGet();
+                people.set(d.path("detections").size());
+                d.path("detections").forEach(i -> tracks.accumulateAndGet(i.path("trackId").asLong(0), Math::max));
+                synchronized (latencies) {
+                    // capture to here: what a read_committed consumer sees, commit included
+                    latencies.addLast(System.currentTimeMillis() - d.path("captureTs").asLong());
+                    while (latencies.size() > 200) {
+                        latencies.removeFirst();
                     }
                 }
-            } catch (org.apache.kafka.common.errors.WakeupException e) {
-                // closing
-            } catch (Exception e) {
-                System.err.println("demo: watcher stopped: " + e);
-            } finally {
-                consumer.close(Duration.ofSeconds(2));
+            } else if (DetectionRecord.SUPERSEDED.equals(d.path("reason").asText())) {
+                superseded.incrementAndGet();
+            } else {
+                stale.incrementAndGet();
             }
         }
 
@@ -364,12 +355,8 @@ public class DemoCommand implements Callable<Integer> {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            running = false;
-            consumer.wakeup();
-            if (thread != null) {
-                thread.join(5000);
-            }
+        public void close() {
+            follower.close();
         }
     }
 }

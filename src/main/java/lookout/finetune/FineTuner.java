@@ -49,8 +49,44 @@ public final class FineTuner {
         this.listener = listener == null ? FineTuneListener.NONE : listener;
     }
 
+    /** What a run is, decided from the base model and the configuration before the model loads. */
+    private record Plan(long label, Device device, int batch, int stepsPerEpoch, int totalSteps, List<String> frozen,
+            Augmenter augmenter, String version) {
+    }
+
+    /**
+     * The steps: {@link #plan} (check and derive), load the base for training, per-parameter learning
+     * rates ({@link #schedule}), {@link #freeze} the early layers, {@link #train} the epochs
+     * (checkpoint each), {@link #writeArtifact}.
+     */
     public FineTuneResult run(ModelArtifact base, List<TrainingSample> samples, Path outDir)
             throws ModelArtifactException, IOException {
+        Plan plan = plan(base, samples);
+        try (ZooModel<NDList, NDList> model = DjlDetector.criteria(base, plan.device(), true).loadModel()) {
+            PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+            JniUtils.enableTrainingMode(block);
+            Map<String, Float> byPrefix = config.lrFactors() != null ? config.lrFactors() : base.lrFactors();
+            LearningRateSchedule schedule = schedule(block, byPrefix, plan.totalSteps());
+            DefaultTrainingConfig trainingConfig = trainingConfig(schedule, plan.device());
+            List<Double> stepLosses;
+            long start = System.nanoTime();
+            try (Trainer trainer = model.newTrainer(trainingConfig)) {
+                // newTrainer unfreezes every parameter of a loaded model: re-freeze only now
+                freeze(block, plan.frozen(), samples.size(), plan.totalSteps());
+                stepLosses = train(trainer, block, samples, plan, schedule, outDir, start);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            JniUtils.enableInferenceMode(block);
+            FineTuneResult result = writeArtifact(block, base, samples, outDir, plan, byPrefix, stepLosses, seconds);
+            listener.finished(result);
+            return result;
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new ModelArtifactException("cannot load " + base.modelFile() + " for training: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks that there is something to train on and a class to train, and derives the run's sizes and names. */
+    private Plan plan(ModelArtifact base, List<TrainingSample> samples) {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("no training samples");
         }
@@ -66,118 +102,143 @@ public final class FineTuner {
         List<String> frozen = config.frozenPrefixes() != null ? config.frozenPrefixes()
                 : !base.frozenPrefixes().isEmpty() ? base.frozenPrefixes() : FineTuneConfig.DEFAULT_FROZEN_PREFIXES;
         Augmenter augmenter = new Augmenter(config.flipProbability(), config.minScale(), config.maxScale());
-        Random random = new Random(config.seed());
         String version = config.version() != null ? config.version()
                 : Lineage.nextVersion(Collections.singletonList(base.metadata().version()));
+        return new Plan(label, device, batch, stepsPerEpoch, totalSteps, frozen, augmenter, version);
+    }
 
-        try (ZooModel<ai.djl.ndarray.NDList, ai.djl.ndarray.NDList> model = DjlDetector.criteria(base, device, true).loadModel()) {
-            PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
-            JniUtils.enableTrainingMode(block);
-            Map<String, Float> byPrefix = config.lrFactors() != null ? config.lrFactors() : base.lrFactors();
-            Map<String, Float> lrFactors = new HashMap<>();
-            for (Pair<String, Parameter> pair : block.getParameters()) {
-                Parameter p = pair.getValue();
-                Float factor = factorFor(p.getName(), byPrefix);
-                if (factor != null) {
-                    lrFactors.put(p.getId(), factor);
-                } else if (config.backbonePrefix() != null && p.getName().startsWith(config.backbonePrefix())) {
-                    lrFactors.put(p.getId(), config.backboneLrFactor());
-                }
+    /** The learning rate per step (warm-up, decay), each parameter's scaled by its longest matching prefix's factor. */
+    private LearningRateSchedule schedule(PtSymbolBlock block, Map<String, Float> byPrefix, int totalSteps) {
+        Map<String, Float> lrFactors = new HashMap<>();
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            Parameter p = pair.getValue();
+            Float factor = factorFor(p.getName(), byPrefix);
+            if (factor != null) {
+                lrFactors.put(p.getId(), factor);
+            } else if (config.backbonePrefix() != null && p.getName().startsWith(config.backbonePrefix())) {
+                lrFactors.put(p.getId(), config.backboneLrFactor());
             }
-            int warmup = Math.min(config.warmupSteps(), totalSteps / 3);
-            LearningRateSchedule schedule = new LearningRateSchedule(config.learningRate(), warmup, totalSteps,
-                    config.decay(), lrFactors);
-            Optimizer sgd = Optimizer.sgd().setLearningRateTracker(schedule).optMomentum(config.momentum())
-                    .optWeightDecays(config.weightDecay()).build();
-            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l1Loss())
-                    .optOptimizer(sgd).optDevices(new Device[] {device});
-            List<Double> stepLosses = new ArrayList<>(totalSteps);
-            long start = System.nanoTime();
-            try (Trainer trainer = model.newTrainer(trainingConfig)) {
-                // newTrainer unfreezes every parameter of a loaded model: re-freeze only now
-                block.freezeParameters(false);
-                block.freezeParameters(true, p -> startsWithAny(p.getName(), frozen));
-                int trainable = 0;
-                int frozenCount = 0;
-                for (Pair<String, Parameter> pair : block.getParameters()) {
-                    if (pair.getValue().requiresGradient()) {
-                        trainable++;
-                    } else {
-                        frozenCount++;
-                    }
-                }
-                if (frozenCount == 0 && !frozen.isEmpty()) {
-                    throw new IllegalArgumentException("no parameter name starts with " + frozen
-                            + " (names look like " + block.getParameters().get(0).getValue().getName() + ")");
-                }
-                listener.started(samples.size(), totalSteps, trainable, frozenCount);
-                int step = 0;
-                Map<String, Double> window = new LinkedHashMap<>();
-                int windowSteps = 0;
-                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                    List<TrainingSample> order = new ArrayList<>(samples);
-                    Collections.shuffle(order, random);
-                    double epochLoss = 0;
-                    for (int b = 0; b < stepsPerEpoch; b++) {
-                        List<TrainingSample> chunk = new ArrayList<>(batch);
-                        for (TrainingSample s : order.subList(b * batch, Math.min(order.size(), (b + 1) * batch))) {
-                            chunk.add(augmenter.apply(s, random));
-                        }
-                        Map<String, Double> losses = step(trainer, block, chunk, label);
-                        double total = losses.values().stream().mapToDouble(Double::doubleValue).sum();
-                        if (!Double.isFinite(total)) {
-                            throw new IllegalStateException("loss is " + total + " at step " + (step + 1)
-                                    + " (diverged: lower --lr)");
-                        }
-                        stepLosses.add(total);
-                        epochLoss += total;
-                        losses.forEach((k, v) -> window.merge(k, v, Double::sum));
-                        windowSteps++;
-                        step++;
-                        if (step == 1 || step % Math.max(1, config.logEvery()) == 0 || step == totalSteps) {
-                            double secs = (System.nanoTime() - start) / 1e9 / step;
-                            Map<String, Double> mean = new LinkedHashMap<>();
-                            final int n = windowSteps;
-                            window.forEach((k, v) -> mean.put(k, v / n));
-                            listener.progress(new FineTuneListener.Progress(epoch, config.epochs(), step, totalSteps, mean,
-                                    mean.values().stream().mapToDouble(Double::doubleValue).sum(), schedule.at(step - 1),
-                                    secs, secs * (totalSteps - step)));
-                            window.clear();
-                            windowSteps = 0;
-                        }
-                    }
-                    Path checkpoint = null;
-                    if (config.checkpointEachEpoch()) {
-                        checkpoint = outDir.resolve("checkpoints").resolve(String.format("epoch-%03d.pt", epoch));
-                        JniUtils.enableInferenceMode(block);
-                        ArtifactWriter.writeModule(block, checkpoint);
-                        JniUtils.enableTrainingMode(block);
-                    }
-                    listener.epochFinished(epoch, epochLoss / stepsPerEpoch, checkpoint);
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            JniUtils.enableInferenceMode(block);
-            Map<String, Object> training = new LinkedHashMap<>();
-            training.put("epochs", config.epochs());
-            training.put("steps", totalSteps);
-            training.put("batchSize", batch);
-            training.put("learningRate", config.learningRate());
-            training.put("samples", samples.size());
-            training.put("frozenPrefixes", frozen);
-            training.put("lrFactors", byPrefix);
-            training.put("firstLoss", stepLosses.get(0));
-            training.put("lastEpochMeanLoss", stepLosses.subList(Math.max(0, stepLosses.size() - stepsPerEpoch), stepLosses.size())
-                    .stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
-            training.put("seconds", Math.round(seconds));
-            ModelArtifact written = ArtifactWriter.write(block, base, outDir, version, TrainingSample.fingerprint(samples),
-                    training);
-            FineTuneResult result = new FineTuneResult(written.dir(), version, stepLosses, totalSteps, seconds);
-            listener.finished(result);
-            return result;
-        } catch (ModelNotFoundException | MalformedModelException e) {
-            throw new ModelArtifactException("cannot load " + base.modelFile() + " for training: " + e.getMessage(), e);
         }
+        int warmup = Math.min(config.warmupSteps(), totalSteps / 3);
+        return new LearningRateSchedule(config.learningRate(), warmup, totalSteps, config.decay(), lrFactors);
+    }
+
+    private DefaultTrainingConfig trainingConfig(LearningRateSchedule schedule, Device device) {
+        Optimizer sgd = Optimizer.sgd().setLearningRateTracker(schedule).optMomentum(config.momentum())
+                .optWeightDecays(config.weightDecay()).build();
+        return new DefaultTrainingConfig(Loss.l1Loss()).optOptimizer(sgd).optDevices(new Device[] {device});
+    }
+
+    /** Freezes the parameters under the frozen prefixes (and only those), and tells the listener the run starts. */
+    private void freeze(PtSymbolBlock block, List<String> frozen, int samples, int totalSteps) {
+        block.freezeParameters(false);
+        block.freezeParameters(true, p -> startsWithAny(p.getName(), frozen));
+        int trainable = 0;
+        int frozenCount = 0;
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            if (pair.getValue().requiresGradient()) {
+                trainable++;
+            } else {
+                frozenCount++;
+            }
+        }
+        if (frozenCount == 0 && !frozen.isEmpty()) {
+            throw new IllegalArgumentException("no parameter name starts with " + frozen
+                    + " (names look like " + block.getParameters().get(0).getValue().getName() + ")");
+        }
+        listener.started(samples, totalSteps, trainable, frozenCount);
+    }
+
+    /**
+     * The epoch loop: each epoch shuffles the samples, augments each batch and takes one step per
+     * batch (one seeded random source for both, so a run repeats), reports progress every
+     * {@code logEvery} steps and checkpoints at the epoch's end.
+     *
+     * @return the total loss of every step
+     */
+    private List<Double> train(Trainer trainer, PtSymbolBlock block, List<TrainingSample> samples, Plan plan,
+            LearningRateSchedule schedule, Path outDir, long start) throws IOException {
+        Augmenter augmenter = plan.augmenter();
+        Random random = new Random(config.seed());
+        int batch = plan.batch();
+        int totalSteps = plan.totalSteps();
+        List<Double> stepLosses = new ArrayList<>(totalSteps);
+        int step = 0;
+        Map<String, Double> window = new LinkedHashMap<>();
+        int windowSteps = 0;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            List<TrainingSample> order = new ArrayList<>(samples);
+            Collections.shuffle(order, random);
+            double epochLoss = 0;
+            for (int b = 0; b < plan.stepsPerEpoch(); b++) {
+                List<TrainingSample> chunk = new ArrayList<>(batch);
+                for (TrainingSample s : order.subList(b * batch, Math.min(order.size(), (b + 1) * batch))) {
+                    chunk.add(augmenter.apply(s, random));
+                }
+                Map<String, Double> losses = step(trainer, block, chunk, plan.label());
+                double total = losses.values().stream().mapToDouble(Double::doubleValue).sum();
+                if (!Double.isFinite(total)) {
+                    throw new IllegalStateException("loss is " + total + " at step " + (step + 1)
+                            + " (diverged: lower --lr)");
+                }
+                stepLosses.add(total);
+                epochLoss += total;
+                losses.forEach((k, v) -> window.merge(k, v, Double::sum));
+                windowSteps++;
+                step++;
+                if (step == 1 || step % Math.max(1, config.logEvery()) == 0 || step == totalSteps) {
+                    report(epoch, step, totalSteps, window, windowSteps, schedule, start);
+                    window.clear();
+                    windowSteps = 0;
+                }
+            }
+            listener.epochFinished(epoch, epochLoss / plan.stepsPerEpoch(), checkpoint(block, outDir, epoch));
+        }
+        return stepLosses;
+    }
+
+    /** Progress: the mean of each loss over the steps since the last report, the rate, the time left. */
+    private void report(int epoch, int step, int totalSteps, Map<String, Double> window, int windowSteps,
+            LearningRateSchedule schedule, long start) {
+        double secs = (System.nanoTime() - start) / 1e9 / step;
+        Map<String, Double> mean = new LinkedHashMap<>();
+        window.forEach((k, v) -> mean.put(k, v / windowSteps));
+        listener.progress(new FineTuneListener.Progress(epoch, config.epochs(), step, totalSteps, mean,
+                mean.values().stream().mapToDouble(Double::doubleValue).sum(), schedule.at(step - 1),
+                secs, secs * (totalSteps - step)));
+    }
+
+    /** The module as of the end of this epoch (inference mode), when configured; null otherwise. */
+    private Path checkpoint(PtSymbolBlock block, Path outDir, int epoch) throws IOException {
+        if (!config.checkpointEachEpoch()) {
+            return null;
+        }
+        Path checkpoint = outDir.resolve("checkpoints").resolve(String.format("epoch-%03d.pt", epoch));
+        JniUtils.enableInferenceMode(block);
+        ArtifactWriter.writeModule(block, checkpoint);
+        JniUtils.enableTrainingMode(block);
+        return checkpoint;
+    }
+
+    /** The new artifact (model.pt + model.json with its lineage and how it was trained). */
+    private FineTuneResult writeArtifact(PtSymbolBlock block, ModelArtifact base, List<TrainingSample> samples,
+            Path outDir, Plan plan, Map<String, Float> byPrefix, List<Double> stepLosses, double seconds)
+            throws ModelArtifactException, IOException {
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("epochs", config.epochs());
+        training.put("steps", plan.totalSteps());
+        training.put("batchSize", plan.batch());
+        training.put("learningRate", config.learningRate());
+        training.put("samples", samples.size());
+        training.put("frozenPrefixes", plan.frozen());
+        training.put("lrFactors", byPrefix);
+        training.put("firstLoss", stepLosses.get(0));
+        training.put("lastEpochMeanLoss", stepLosses.subList(Math.max(0, stepLosses.size() - plan.stepsPerEpoch()),
+                stepLosses.size()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+        training.put("seconds", Math.round(seconds));
+        ModelArtifact written = ArtifactWriter.write(block, base, outDir, plan.version(), TrainingSample.fingerprint(samples),
+                training);
+        return new FineTuneResult(written.dir(), plan.version(), stepLosses, plan.totalSteps(), seconds);
     }
 
     /** One optimizer step on a batch; returns each loss component's value. */

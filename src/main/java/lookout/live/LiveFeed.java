@@ -1,14 +1,9 @@
 package lookout.live;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import lookout.common.Json;
@@ -16,6 +11,7 @@ import lookout.detect.DetectionRecord;
 import lookout.detect.DetectionTopology;
 import lookout.frames.InvalidFrameException;
 import lookout.kafka.KafkaClients;
+import lookout.kafka.TopicFollower;
 import lookout.kafka.Topics;
 
 /**
@@ -26,56 +22,34 @@ import lookout.kafka.Topics;
  */
 final class LiveFeed implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LiveFeed.class);
-    private static final Duration POLL = Duration.ofMillis(200);
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final TopicFollower follower;
     private final LiveHub hub;
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile boolean following;
+    private volatile boolean closed;
 
     LiveFeed(KafkaClients clients, LiveHub hub) {
-        this.consumer = clients.consumer(null, "lookout-live");
         this.hub = hub;
-        this.thread = new Thread(this::loop, "lookout-live");
-        this.thread.setDaemon(true);
+        this.follower = new TopicFollower(clients, "lookout-live", List.of(), List.of(Topics.FRAMES, Topics.DETECTIONS),
+                (records, caughtUp) -> handle(records));
     }
 
     LiveFeed start() {
-        thread.start();
+        follower.start();
         return this;
     }
 
-    private void loop() {
-        try {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(Topics.FRAMES, Topics.DETECTIONS)) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(60))
-                        .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+    private void handle(List<ConsumerRecord<String, byte[]>> records) {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (r.key() == null || r.value() == null) {
+                continue;
             }
-            consumer.assign(parts);
-            consumer.seekToEnd(parts);
-            following = true;
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                    if (r.key() == null || r.value() == null) {
-                        continue;
-                    }
-                    if (r.topic().equals(Topics.FRAMES)) {
-                        frame(r);
-                    } else {
-                        detections(r);
-                    }
-                }
-                hub.tick();
+            if (r.topic().equals(Topics.FRAMES)) {
+                frame(r);
+            } else {
+                detections(r);
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "the live page stopped following %s and %s", Topics.FRAMES, Topics.DETECTIONS);
-        } finally {
-            consumer.close();
         }
+        hub.tick();
     }
 
     private void frame(ConsumerRecord<String, byte[]> r) {
@@ -96,24 +70,19 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
-    /** True once the feed has its partitions, until it stops. */
+    /** True once the feed has its partitions (and polled them once), until it stops. */
     boolean following() {
-        return following && thread.isAlive();
+        return follower.caughtUp() && follower.alive();
     }
 
     /** False once the feed's thread has stopped (an error it could not recover from, or closing). */
     boolean alive() {
-        return thread.isAlive() || !running;
+        return follower.alive() || closed;
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        closed = true;
+        follower.close();
     }
 }

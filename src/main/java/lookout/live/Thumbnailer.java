@@ -4,21 +4,16 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
 
 import lookout.frames.FrameDecoder;
 import lookout.frames.ImageSize;
 import lookout.frames.InvalidFrameException;
+import lookout.frames.JpegEncoder;
 
 /**
  * A small JPEG of a frame for the live page. The frame passes the detector's own checks first
@@ -26,19 +21,17 @@ import lookout.frames.InvalidFrameException;
  * is decoded that the detector would refuse (a decompression bomb, a truncated stream). Decodes at
  * 1/2, 1/4 or 1/8 scale when the frame is that much wider than the thumbnail (libjpeg scales while
  * decoding, far cheaper than a full decode), then resizes to the thumbnail width (and at most twice
- * that in height). One instance per thread (the buffers are reused).
+ * that in height) with the camera's {@link JpegEncoder}. One instance per thread (the buffers are reused).
  */
 final class Thumbnailer implements AutoCloseable {
     private final FrameDecoder decoder;
     private final int width;
-    private final IntPointer params;
-    private final BytePointer out = new BytePointer();
-    private final Mat scaled = new Mat();
+    private final JpegEncoder encoder;
 
     Thumbnailer(FrameDecoder decoder, int width, int quality) {
         this.decoder = decoder;
         this.width = width;
-        this.params = new IntPointer(IMWRITE_JPEG_QUALITY, quality);
+        this.encoder = new JpegEncoder(quality);
     }
 
     /** @return the thumbnail's JPEG bytes, or null when the frame fails the checks or does not decode */
@@ -58,22 +51,7 @@ final class Thumbnailer implements AutoCloseable {
             if (bgr == null || bgr.empty()) {
                 return null;
             }
-            Mat image = bgr;
-            double scale = Math.min(1.0, Math.min((double) width / bgr.cols(), 2.0 * width / bgr.rows()));
-            if (scale < 1.0) {
-                int w = Math.max(1, (int) Math.round(bgr.cols() * scale));
-                int h = Math.max(1, (int) Math.round(bgr.rows() * scale));
-                try (Size target = new Size(w, h)) {
-                    resize(bgr, scaled, target, 0, 0, INTER_AREA);
-                }
-                image = scaled;
-            }
-            if (!imencode(".jpg", image, out, params)) {
-                return null;
-            }
-            byte[] jpeg = new byte[(int) out.limit()];
-            out.get(jpeg);
-            return jpeg;
+            return encoder.encode(bgr, width, 2 * width);
         } catch (RuntimeException e) {
             return null; // a frame the detector dead-letters has no thumbnail either
         }
@@ -81,8 +59,6 @@ final class Thumbnailer implements AutoCloseable {
 
     @Override
     public void close() {
-        scaled.close();
-        out.close();
-        params.close();
+        encoder.close();
     }
 }
