@@ -1,7 +1,5 @@
 package lookout.detect;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,14 +20,23 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import lookout.common.Names;
+import lookout.detections.Appearance;
+import lookout.detections.Detection;
+import lookout.detections.DetectionRecord;
+import lookout.detections.StageHeaders;
 import lookout.frames.DeadLetterReason;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
+import lookout.frames.FramesTopic;
 import lookout.frames.ImageSize;
 import lookout.frames.InvalidFrameException;
+import lookout.inference.BatchAggregator;
+import lookout.inference.InferencePool;
 import lookout.kafka.RecordSize;
 import lookout.kafka.Topics;
 import lookout.model.ModelMetadata;
+import lookout.tiles.TilePlanner;
+import lookout.tiles.Tiling;
 
 /**
  * The detector's Kafka Streams topology: {@code lookout.frames} → validate/decode → (stale? skip)
@@ -86,23 +93,6 @@ public final class DetectionTopology {
     public static final String DLQ_SINK = "dlq-sink";
     /** Copies of dead-lettered frames' bytes, only with {@code lookout.dlq.keep-bytes}. */
     public static final String DLQ_BYTES_SINK = "dlq-bytes-sink";
-    /** The camera of a frame without key. */
-    static final String NO_CAMERA = "unknown";
-    /**
-     * In-process header of an analysed frame's record on its way to the stage: the frame's encoded
-     * picture (the same bytes, not a copy). Only when the stage asks ({@link Stage#needsPictures()});
-     * the publish step drops every header, so nothing of it reaches a topic.
-     */
-    public static final String PICTURE_HEADER = "lookout.internal.picture";
-    /**
-     * In-process header beside {@link #PICTURE_HEADER}: the detections that scored under the threshold by
-     * at most {@link #BELOW_BAND} (5 floats each: score, x1, y1, x2, y2), which are not published but say
-     * where the model was unsure.
-     */
-    public static final String BELOW_HEADER = "lookout.internal.below";
-    /** How far under the score threshold the stage still hears of a detection. */
-    public static final float BELOW_BAND = 0.25f;
-
     /**
      * What the topology needs to know; all from application.properties and the topics' limits.
      *
@@ -200,34 +190,6 @@ public final class DetectionTopology {
         }
     }
 
-    /** The picture an analysed record carries to a stage that asked for it, or null. */
-    public static byte[] picture(Headers headers) {
-        Header h = headers.lastHeader(PICTURE_HEADER);
-        return h == null ? null : h.value();
-    }
-
-    /** The detections under the threshold (within {@link #BELOW_BAND}) an analysed record carries, highest score first. */
-    public static List<Detection> below(Headers headers, String label) {
-        Header h = headers.lastHeader(BELOW_HEADER);
-        if (h == null || h.value() == null) {
-            return List.of();
-        }
-        ByteBuffer b = ByteBuffer.wrap(h.value());
-        List<Detection> out = new java.util.ArrayList<>(b.remaining() / 20);
-        while (b.remaining() >= 20) {
-            out.add(new Detection(label, b.getFloat(), b.getFloat(), b.getFloat(), b.getFloat(), b.getFloat()));
-        }
-        return out;
-    }
-
-    static byte[] encodeBelow(List<Detection> below) {
-        ByteBuffer b = ByteBuffer.allocate(20 * below.size());
-        for (Detection d : below) {
-            b.putFloat(d.score()).putFloat(d.x1()).putFloat(d.y1()).putFloat(d.x2()).putFloat(d.y2());
-        }
-        return b.array();
-    }
-
     public Topology build() {
         return build(null);
     }
@@ -254,53 +216,6 @@ public final class DetectionTopology {
     /** The detect processor alone (its answers go to the publisher), for tests on a mock context. */
     Processor<byte[], byte[], byte[], Object> detectProcessor() {
         return new DetectProcessor(PUBLISH);
-    }
-
-    /** A header value as a non-negative long: decimal ASCII, or 8 bytes big-endian (frames' seq and capture time). */
-    public static Long headerLong(Headers headers, String name) throws InvalidFrameException {
-        Header h = headers.lastHeader(name);
-        if (h == null) {
-            return null;
-        }
-        byte[] v = h.value();
-        if (v == null || v.length == 0) {
-            throw new InvalidFrameException(DeadLetterReason.BAD_HEADER, name + " is empty");
-        }
-        long value;
-        if (isDecimal(v)) {
-            try {
-                value = Long.parseLong(new String(v, StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                throw new InvalidFrameException(DeadLetterReason.BAD_HEADER, name + " out of range");
-            }
-        } else if (v.length == Long.BYTES) {
-            value = ByteBuffer.wrap(v).getLong();
-        } else {
-            throw new InvalidFrameException(DeadLetterReason.BAD_HEADER,
-                    name + " is neither a decimal number nor an 8-byte big-endian long (" + v.length + " bytes)");
-        }
-        if (value < 0) {
-            throw new InvalidFrameException(DeadLetterReason.BAD_HEADER, name + " is negative: " + value);
-        }
-        return value;
-    }
-
-    private static boolean isDecimal(byte[] v) {
-        int start = v[0] == '-' || v[0] == '+' ? 1 : 0;
-        if (start == v.length) {
-            return false;
-        }
-        for (int i = start; i < v.length; i++) {
-            if (v[i] < '0' || v[i] > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The camera id a key stands for: its UTF-8 text (invalid bytes shown as U+FFFD), "unknown" without a key. */
-    public static String camera(byte[] key) {
-        return key == null ? NO_CAMERA : new String(key, StandardCharsets.UTF_8);
     }
 
     /**
@@ -359,7 +274,7 @@ public final class DetectionTopology {
 
         @Override
         public void process(Record<byte[], byte[]> frame) {
-            String camera = camera(frame.key());
+            String camera = FramesTopic.camera(frame.key());
             if (frame.key() != null && frame.key().length > Names.MAX_CAMERA_BYTES) {
                 camera = camera.substring(0, Math.min(camera.length(), 64)) + "...";
                 metrics.frameIn(camera);
@@ -373,8 +288,8 @@ public final class DetectionTopology {
             long captureTs;
             ImageSize size;
             try {
-                Long s = headerLong(frame.headers(), Topics.HEADER_SEQ);
-                Long ts = headerLong(frame.headers(), Topics.HEADER_TS);
+                Long s = FramesTopic.seq(frame.headers());
+                Long ts = FramesTopic.captureTs(frame.headers());
                 seq = s != null ? s : offset;
                 captureTs = ts != null ? ts : frame.timestamp();
                 size = decoder.check(frame.value());
@@ -589,12 +504,9 @@ public final class DetectionTopology {
         /** The picture and the detections just under the threshold, for a stage that asked (never published). */
         private Headers pictureHeaders(byte[] picture, List<Detection> all) {
             float t = settings.scoreThreshold();
-            List<Detection> below = all.stream().filter(d -> d.score() < t && d.score() >= t - BELOW_BAND)
+            List<Detection> below = all.stream().filter(d -> d.score() < t && d.score() >= t - StageHeaders.BELOW_BAND)
                     .sorted((a, b) -> Float.compare(b.score(), a.score())).limit(100).toList();
-            RecordHeaders h = new RecordHeaders();
-            h.add(PICTURE_HEADER, picture);
-            h.add(BELOW_HEADER, encodeBelow(below));
-            return h;
+            return StageHeaders.of(picture, below);
         }
 
         /** The frame's metadata, reason and hash to the DLQ; its bytes only where an operator opted in. */

@@ -12,8 +12,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import lookout.common.Json;
-import lookout.detect.DetectionRecord;
-import lookout.detect.DetectionTopology;
+import lookout.detections.DetectionRecord;
+import lookout.frames.FramesTopic;
 import lookout.frames.InvalidFrameException;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
@@ -81,7 +81,7 @@ final class LiveFeed implements AutoCloseable {
     private void frame(ConsumerRecord<String, byte[]> r) {
         Long seq;
         try {
-            seq = DetectionTopology.headerLong(r.headers(), Topics.HEADER_SEQ);
+            seq = FramesTopic.seq(r.headers());
         } catch (InvalidFrameException e) {
             return; // dead-lettered by the detector: nothing to show
         }

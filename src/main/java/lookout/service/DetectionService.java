@@ -1,6 +1,5 @@
 package lookout.service;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,21 +30,22 @@ import lookout.config.FramePolicy;
 import lookout.detect.CaptureClock;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
-import lookout.detect.Detector;
 import lookout.detect.FetchedFrames;
 import lookout.detect.FetchedFramesInterceptor;
 import lookout.detect.FrameTail;
 import lookout.detect.FrameTimestamps;
-import lookout.detect.InferencePool;
-import lookout.detect.Lookahead;
 import lookout.detect.LastLineHandlers;
+import lookout.detect.Lookahead;
 import lookout.detect.NewerFrames;
-import lookout.detect.TilePlanner;
 import lookout.frames.FrameDecoder;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
+import lookout.inference.InferencePool;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
 import lookout.model.ModelMetadata;
+import lookout.tiles.TilePlanner;
 
 /**
  * The detector role, wired by hand (not by the Quarkus Kafka Streams extension, because only the
@@ -55,12 +55,6 @@ import lookout.model.ModelMetadata;
  */
 public final class DetectionService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DetectionService.class);
-
-    /** Opens one detector for one device entry. */
-    @FunctionalInterface
-    public interface DetectorFactory {
-        Detector open(Path modelDir, String device) throws Exception;
-    }
 
     private final DetectorSettings settings;
     private final KafkaClients clients;
@@ -352,6 +346,11 @@ public final class DetectionService implements AutoCloseable {
 
     public boolean watcherAlive() {
         return watcherAlive.getAsBoolean();
+    }
+
+    /** How this service loads a model on a device (the hot swap loads new versions the same way). */
+    public DetectorFactory factory() {
+        return factory;
     }
 
     public InferencePool pool() {

@@ -35,9 +35,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
 import lookout.config.FrameLimits;
+import lookout.detections.Appearance;
+import lookout.detections.DetectionRecord;
 import lookout.frames.FrameDecoder;
+import lookout.inference.FakeDetector;
+import lookout.inference.InferencePool;
 import lookout.kafka.Topics;
 import lookout.testing.TestFrames;
+import lookout.tiles.TilePlanner;
 
 @Timeout(60)
 class DetectionTopologyTest {
