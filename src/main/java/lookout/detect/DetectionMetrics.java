@@ -88,7 +88,7 @@ public final class DetectionMetrics implements PoolMetrics, SwapMetrics {
     }
 
     public void skipped(String camera, String reason) {
-        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (superseded, stale, overload)")
+        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (superseded, stale, overload, not-sampled)")
                 .tag("camera", cameraTag(camera)).tag("reason", reason).register(registry).increment();
     }
 

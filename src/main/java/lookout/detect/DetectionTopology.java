@@ -56,11 +56,11 @@ import lookout.tiles.Tiling;
  * analysed one after another, so a single busy camera gets batch size 1; batching pays off with
  * several cameras/partitions.
  *
- * <p><b>Latest frame first.</b> When a camera sends faster than the model analyses, its partition's
- * stream thread has already fetched newer frames of it while one is analysed. With {@link NewerFrames}
- * saying so (under the latest-frame policy: {@link FetchedFrames}, fed by a consumer interceptor and
- * by {@link FrameTail}), a
- * frame that a newer frame of its camera overtakes is answered {@code skipped}/{@code superseded} at
+ * <p><b>Which frames: a {@link SchedulingPolicy}.</b> The policy decides per frame whether it is
+ * analysed, answered skipped (with the policy's reason) or taken from an analysis already started;
+ * the topology asks nothing else about scheduling. <b>Latest frame first</b> ({@link LatestFrame}):
+ * when a camera sends faster than the model analyses, its partition's stream thread has already
+ * fetched newer frames of it while one is analysed; a frame that a newer frame of its camera overtakes is answered {@code skipped}/{@code superseded} at
  * once, without decoding or inference, and the newest is analysed: a camera's latency stays near two
  * inference times whatever its rate, and a backlog (after a crash) collapses to its newest frame per
  * camera. Every frame still gets its one record in the same transaction. Frames older than
@@ -122,8 +122,7 @@ public final class DetectionTopology {
     private final DetectionMetrics metrics;
     private final Clock clock;
     private final CaptureClock time;
-    private final NewerFrames newer;
-    private final Lookahead lookahead;
+    private final SchedulingPolicy policy;
     /** Analysed records carry their picture to the stage (set by {@link #build(Stage)}). */
     private volatile boolean carryPictures;
     private volatile TilePlanner tiles;
@@ -131,29 +130,19 @@ public final class DetectionTopology {
     /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
             Clock clock) {
-        this(settings, decoder, pool, metrics, clock, NewerFrames.NONE);
+        this(settings, decoder, pool, metrics, clock, new EveryFrame());
     }
 
-    /** Frames that {@code newer} says are overtaken by a newer one of their camera are answered superseded. */
+    /** Frames are analysed or answered skipped as {@code policy} decides (stale and overloaded ones always skipped). */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
-            Clock clock, NewerFrames newer) {
-        this(settings, decoder, pool, metrics, clock, newer, null);
-    }
-
-    /**
-     * As above, and frames whose analysis a worker started ahead of the stream thread
-     * ({@code lookahead}, may be null) take that result; a frame is overtaken by such a newer one too.
-     */
-    public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
-            Clock clock, NewerFrames newer, Lookahead lookahead) {
-        this.lookahead = lookahead;
+            Clock clock, SchedulingPolicy policy) {
+        this.policy = policy;
         this.settings = settings;
         this.decoder = decoder;
         this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
         this.time = new CaptureClock(settings.clockMaxSkew(), clock);
-        this.newer = newer;
     }
 
     /**
@@ -263,13 +252,12 @@ public final class DetectionTopology {
         public void init(ProcessorContext<byte[], Object> context) {
             this.context = context;
             // a task (re)starting on this partition: what was fetched under an earlier assignment is not ours
-            newer.forget(context.taskId().partition());
-            newer.following(context.taskId().partition());
+            policy.taskStarted(context.taskId().partition());
         }
 
         @Override
         public void close() {
-            newer.leaving(context.taskId().partition());
+            policy.taskClosed(context.taskId().partition());
         }
 
         @Override
@@ -307,18 +295,16 @@ public final class DetectionTopology {
             metrics.clockSkew(camera, at.skewMs(), at.trusted());
             long now = clock.millis();
             int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-            Lookahead.Decision ahead = offset >= 0 && lookahead != null
-                    ? lookahead.decide(partition, camera, offset) : Lookahead.USUAL;
-            if (ahead instanceof Lookahead.Overtaken || ahead instanceof Lookahead.Usual && offset >= 0
-                    && newer.newerWaiting(partition, camera, offset, at.serviceTs())) {
-                skip(frame, camera, seq, at, size, DetectionRecord.SUPERSEDED, now);
+            SchedulingPolicy.Decision decision = policy.decide(partition, camera, offset, at.serviceTs());
+            if (decision instanceof SchedulingPolicy.Skip skipped) {
+                skip(frame, camera, seq, at, size, skipped.reason(), now);
                 return;
             }
             if (now - at.serviceTs() > settings.maxFrameAge().toMillis()) {
                 skip(frame, camera, seq, at, size, DetectionRecord.STALE, now);
                 return;
             }
-            InferencePool.Result result = ahead instanceof Lookahead.Started started ? awaitStarted(started) : null;
+            InferencePool.Result result = decision instanceof SchedulingPolicy.Started started ? awaitStarted(started) : null;
             DecodedImage pixels;
             if (result != null) {
                 metrics.lookaheadTaken();
@@ -334,7 +320,7 @@ public final class DetectionTopology {
                 pixels = analysedImage;
                 analysedImage = null;
             }
-            newer.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
+            policy.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
             List<Detection> found = result.detections();
             Integer tileCount = null;
             TilePlanner planner = tiles;
@@ -361,12 +347,8 @@ public final class DetectionTopology {
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
                             result.batchSize(), age(published, at.serviceTs()), tileCount), at.clockSkewMs());
             emit(frame, out, carryPictures ? pictureHeaders(frame.value(), found) : new RecordHeaders());
-            if (newer != NewerFrames.NONE && !newer.otherCameraWaiting(partition, camera, offset)) {
-                // latest-frame: make the answer visible now. Kafka Streams would otherwise commit on
-                // its interval, and a record can then wait in the open transaction while this thread
-                // analyses the next frame (about one more inference on a read_committed consumer's
-                // clock). Not when another camera's frame waits on this thread: it would delay its turn.
-                context.commit();
+            if (policy.commitAfterAnswer(partition, camera, offset)) {
+                context.commit(); // the answer visible now, not at the commit interval (latest-frame)
             }
             metrics.frameOut(camera, DetectionRecord.OK);
             metrics.analysed(camera);
@@ -476,7 +458,7 @@ public final class DetectionTopology {
          * The result of an analysis a worker started ahead of this thread; null when it failed or is
          * late, so that the usual path redoes the frame and answers any failure with its own reason.
          */
-        private InferencePool.Result awaitStarted(Lookahead.Started started) {
+        private InferencePool.Result awaitStarted(SchedulingPolicy.Started started) {
             try {
                 return started.result().get(settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {

@@ -15,7 +15,8 @@ import lookout.common.Json;
 /**
  * The value of a {@code lookout.detections} record (JSON). {@code status} is "ok" (the frame was
  * analysed; {@code detections} may be empty: nobody there) or "skipped" (not analysed, see
- * {@code reason}: "superseded" by a newer frame of the camera, "stale" or "overload"); boxes are
+ * {@code reason}: "superseded" by a newer frame of the camera, "stale", "overload", or "not-sampled" under
+ * {@code every-nth-frame}); boxes are
  * [x1, y1, x2, y2] in source-image pixels, highest score first. {@code droppedDetections} appears
  * only when a frame had more detections than one record may carry (the lowest-scoring were left out).
  * An item's {@code trackId} names the person across frames (per camera); it is absent while the
@@ -45,6 +46,8 @@ public record DetectionRecord(
     public static final String STALE = "stale";
     public static final String OVERLOAD = "overload";
     public static final String SUPERSEDED = "superseded";
+    /** Left out by {@code lookout.scheduling=every-nth-frame}: not one of the camera's sampled frames. */
+    public static final String NOT_SAMPLED = "not-sampled";
 
     /** A record of a camera whose clock is trusted (no {@code clockSkewMs}). */
     public DetectionRecord(String camera, long seq, long captureTs, int width, int height, ModelRef model, String status,
