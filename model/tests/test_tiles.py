@@ -1,5 +1,5 @@
 """Tiles for small people (lookout_model.tiles): the same geometry and merge rule as the Java side
-(lookout.detect.Tiling, TilingTest), and the frozen copy of an artifact (lookout_model.export_frozen)."""
+(lookout.tiles.Tiling, TilingTest), and the frozen copy of an artifact (lookout_model.export_frozen)."""
 import os
 
 import torch

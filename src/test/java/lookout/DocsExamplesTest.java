@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import lookout.common.Json;
 import lookout.control.ControlParser;
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 import lookout.events.Events;
 import lookout.labels.LabelCodec;
 import lookout.labels.LabelSample;

@@ -42,8 +42,8 @@ import lookout.config.KafkaSettings;
 import lookout.config.TrainerSettings;
 import lookout.dataset.Box;
 import lookout.detect.DeadLetter;
-import lookout.detect.DjlDetector;
-import lookout.detect.swap.HotSwap;
+import lookout.inference.DjlDetector;
+import lookout.inference.swap.HotSwap;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 import lookout.labels.LabelCodec;
@@ -154,7 +154,7 @@ class HostileInputIT {
         LabelCodec codec = LabelCodec.fromConfig(TestSettings.config());
         try (DetectionService detector = new DetectionService(settings, clients, new SimpleMeterRegistry(),
                 DjlDetector::load, Clock.systemUTC()).start();
-                HotSwap swap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.metrics(), cache,
+                HotSwap swap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.factory(), detector.metrics(), cache,
                         TestKeys.trust());
                 TrainerService trainer = new TrainerService(clients, trainerSettings, codec, 4096,
                         new DjlFineTuneTrainer("cpu", "person", TestSettings.decoder()),

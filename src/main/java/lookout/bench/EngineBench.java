@@ -22,9 +22,12 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import lookout.common.Json;
 import lookout.config.FrameLimits;
-import lookout.detect.DjlDetector;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
+import lookout.inference.DjlDetector;
+import lookout.model.ModelArtifact;
 import lookout.model.ModelArtifactException;
 
 /**
@@ -74,20 +77,21 @@ public final class EngineBench {
         List<AutoCloseable> open = new ArrayList<>();
         try {
             Map<String, Contender> contenders = new LinkedHashMap<>();
-            DjlDetector service = DjlDetector.load(Path.of(opt.get("--model")), "cpu");
+            ModelArtifact artifact = ModelArtifact.open(Path.of(opt.get("--model")));
+            Detector service = DetectorFactory.DJL.open(artifact, "cpu");
             open.add(service);
             contenders.put("javaLibtorch", im -> scores(service.detect(List.of(im)).get(0)));
             // small people: the whole frame and 2x2 tiles, one inference each, as the service runs a tiled camera
-            lookout.detect.Tiling tiling = new lookout.detect.Tiling(2, 2, 0.2);
+            lookout.tiles.Tiling tiling = new lookout.tiles.Tiling(2, 2, 0.2);
             contenders.put("javaLibtorchTiles2x2", im -> {
-                List<lookout.detect.Detection> whole = service.detect(List.of(im)).get(0);
-                List<List<lookout.detect.Detection>> perTile = new ArrayList<>();
+                List<lookout.detections.Detection> whole = service.detect(List.of(im)).get(0);
+                List<List<lookout.detections.Detection>> perTile = new ArrayList<>();
                 for (DecodedImage crop : tiling.crops(im)) {
                     perTile.add(service.detect(List.of(crop)).get(0));
                 }
                 return scores(tiling.merge(im.width(), im.height(), whole, perTile));
             });
-            ZooModel<NDList, NDList> torch = DjlDetector.criteria(service.artifact(), ai.djl.Device.cpu(), false).loadModel();
+            ZooModel<NDList, NDList> torch = DjlDetector.criteria(artifact, ai.djl.Device.cpu(), false).loadModel();
             open.add(torch);
             Predictor<NDList, NDList> torchPredictor = torch.newPredictor();
             open.add(torchPredictor);
@@ -100,7 +104,7 @@ public final class EngineBench {
             for (String[] f : new String[][] {{"--frozen", "javaLibtorchFrozen"}, {"--frozen-optimized", "javaLibtorchFrozenOptimized"}}) {
                 if (opt.containsKey(f[0])) {
                     try {
-                        DjlDetector frozen = DjlDetector.load(Path.of(opt.get(f[0])), "cpu");
+                        Detector frozen = DetectorFactory.DJL.open(Path.of(opt.get(f[0])), "cpu");
                         open.add(frozen);
                         contenders.put(f[1], im -> scores(frozen.detect(List.of(im)).get(0)));
                     } catch (ModelArtifactException e) {
@@ -151,11 +155,11 @@ public final class EngineBench {
                         }
                     }
                     // the tracker's colour descriptors of the frame's published detections (score >= 0.35)
-                    List<lookout.detect.Detection> published = service.detect(List.of(im)).get(0).stream()
+                    List<lookout.detections.Detection> published = service.detect(List.of(im)).get(0).stream()
                             .filter(d -> d.score() >= 0.35f).toList();
                     Timing.Mark c0 = Timing.mark();
-                    for (lookout.detect.Detection d : published) {
-                        lookout.detect.Appearance.of(im, d);
+                    for (lookout.detections.Detection d : published) {
+                        lookout.detections.Appearance.of(im, d);
                     }
                     if (timed) {
                         times.get("javaColourDescriptorsFrame").add(c0);
@@ -243,7 +247,7 @@ public final class EngineBench {
         return chw;
     }
 
-    private static float[] scores(List<lookout.detect.Detection> dets) {
+    private static float[] scores(List<lookout.detections.Detection> dets) {
         float[] s = new float[dets.size()];
         for (int i = 0; i < s.length; i++) {
             s[i] = dets.get(i).score();

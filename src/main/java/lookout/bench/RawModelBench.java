@@ -4,10 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import lookout.detect.DjlDetector;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
 import lookout.frames.InvalidFrameException;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
 
 /** The model alone from Java: the service's artifact, device and batch sizes, frames already decoded, no Kafka. */
 final class RawModelBench {
@@ -27,7 +28,7 @@ final class RawModelBench {
         for (byte[] jpeg : jpegs) {
             images.add(decode(decoder, jpeg));
         }
-        try (DjlDetector detector = DjlDetector.load(model, device)) {
+        try (Detector detector = DetectorFactory.DJL.open(model, device)) {
             for (int size = 1; size <= batch; size++) { // as the service warms up: every batch size
                 detector.detect(images.subList(0, Math.min(size, images.size())));
                 detector.detect(images.subList(0, Math.min(size, images.size())));
@@ -42,7 +43,7 @@ final class RawModelBench {
         return decoder.decode(jpeg);
     }
 
-    private static double msPerFrame(DjlDetector detector, List<DecodedImage> images, int batch, int frames) {
+    private static double msPerFrame(Detector detector, List<DecodedImage> images, int batch, int frames) {
         int done = 0;
         long start = System.nanoTime();
         while (done < frames) {

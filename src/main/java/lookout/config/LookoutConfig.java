@@ -206,7 +206,7 @@ public final class LookoutConfig {
                 get("lookout.application-id", String.class),
                 frameLimits(),
                 path("lookout.state-dir"),
-                FramePolicy.of(get("lookout.scheduling", String.class)),
+                FramePolicy.of(get("lookout.scheduling", String.class), get("lookout.scheduling.every-nth", Integer.class)),
                 get("lookout.clock.max-skew", Duration.class),
                 get("lookout.batch.warm-before-ready", Integer.class));
     }

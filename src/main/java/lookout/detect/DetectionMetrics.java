@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import lookout.common.CameraTags;
 import lookout.common.RateMeter;
+import lookout.inference.PoolMetrics;
+import lookout.inference.swap.SwapMetrics;
 import lookout.model.ModelMetadata;
 
 /**
@@ -30,7 +32,7 @@ import lookout.model.ModelMetadata;
  * [lookout_frames_clock_rebased_total{camera}] (see {@link CaptureClock}); stream threads replaced after a
  * failure [lookout_stream_threads_replaced_total].
  */
-public final class DetectionMetrics {
+public final class DetectionMetrics implements PoolMetrics, SwapMetrics {
     private static final int ANALYSED_WINDOW_SECONDS = 10;
     private final CameraTags cameraTags = new CameraTags();
     private Gauge modelGauge;
@@ -86,7 +88,7 @@ public final class DetectionMetrics {
     }
 
     public void skipped(String camera, String reason) {
-        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (superseded, stale, overload)")
+        Counter.builder("lookout.frames.skipped").description("frames answered without analysis (superseded, stale, overload, not-sampled)")
                 .tag("camera", cameraTag(camera)).tag("reason", reason).register(registry).increment();
     }
 
@@ -188,11 +190,13 @@ public final class DetectionMetrics {
         endToEnd.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
+    @Override
     public void batch(int size, long inferenceNanos) {
         batchSize.record(size);
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
     public void queueTime(long nanos) {
         queueTime.record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -201,11 +205,13 @@ public final class DetectionMetrics {
         return endToEnd;
     }
 
+    @Override
     public void queueDepth(Supplier<Number> depth) {
         Gauge.builder("lookout.queue.depth", depth).description("frames waiting for inference").register(registry);
     }
 
     /** An info-style gauge (value 1) naming the model being served; a swap replaces the old one. */
+    @Override
     public synchronized void model(ModelMetadata model) {
         if (modelGauge != null) {
             registry.remove(modelGauge);
@@ -216,6 +222,7 @@ public final class DetectionMetrics {
     }
 
     /** Counts records on lookout.models the detector skipped, by reason [lookout_registry_records_skipped_total]. */
+    @Override
     public void registrySkipped(String reason) {
         registry.counter("lookout.registry.records.skipped", "reason", reason).increment();
     }
@@ -224,6 +231,7 @@ public final class DetectionMetrics {
      * 1 while the model watcher follows the registry, 0 once it stopped or when the replica does not
      * follow it ({@code lookout.models.watch=false}): such a replica will not hot-swap [lookout_model_watcher_up].
      */
+    @Override
     public void watcherUp(BooleanSupplier up) {
         // a strong reference: the supplier is a lambda nobody else holds, a weak one would read NaN after a GC
         Gauge.builder("lookout.model.watcher.up", up, f -> f.getAsBoolean() ? 1 : 0)
@@ -234,6 +242,7 @@ public final class DetectionMetrics {
     }
 
     /** Counts model swaps by outcome (loaded, refused) [lookout_model_swaps_total]. */
+    @Override
     public void modelSwap(String outcome) {
         registry.counter("lookout.model.swaps", "outcome", outcome).increment();
     }
@@ -242,6 +251,7 @@ public final class DetectionMetrics {
      * Counts models refused, by reason (unsigned, unknown-key, bad-signature, integrity,
      * not-published, load-failed) [lookout_model_refused_total].
      */
+    @Override
     public void modelRefused(String reason) {
         registry.counter("lookout.model.refused", "reason", reason).increment();
     }
@@ -251,6 +261,7 @@ public final class DetectionMetrics {
      * keeps answering with the model it has), else 0 [lookout_model_divergent]. A health detail and an
      * alert, not a readiness failure: whoever can write one bad record must not take a fleet out of service.
      */
+    @Override
     public void modelDivergent(BooleanSupplier divergent) {
         Gauge.builder("lookout.model.divergent", divergent, f -> f.getAsBoolean() ? 1 : 0)
                 .description("whether the registry serves a model this replica refused or cannot fetch")

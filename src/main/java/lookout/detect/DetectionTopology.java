@@ -1,7 +1,5 @@
 package lookout.detect;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,14 +20,23 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import lookout.common.Names;
+import lookout.detections.Appearance;
+import lookout.detections.Detection;
+import lookout.detections.DetectionRecord;
+import lookout.detections.StageHeaders;
 import lookout.frames.DeadLetterReason;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
+import lookout.frames.FramesTopic;
 import lookout.frames.ImageSize;
 import lookout.frames.InvalidFrameException;
+import lookout.inference.BatchAggregator;
+import lookout.inference.InferencePool;
 import lookout.kafka.RecordSize;
 import lookout.kafka.Topics;
 import lookout.model.ModelMetadata;
+import lookout.tiles.TilePlanner;
+import lookout.tiles.Tiling;
 
 /**
  * The detector's Kafka Streams topology: {@code lookout.frames} → validate/decode → (stale? skip)
@@ -49,11 +56,11 @@ import lookout.model.ModelMetadata;
  * analysed one after another, so a single busy camera gets batch size 1; batching pays off with
  * several cameras/partitions.
  *
- * <p><b>Latest frame first.</b> When a camera sends faster than the model analyses, its partition's
- * stream thread has already fetched newer frames of it while one is analysed. With {@link NewerFrames}
- * saying so (under the latest-frame policy: {@link FetchedFrames}, fed by a consumer interceptor and
- * by {@link FrameTail}), a
- * frame that a newer frame of its camera overtakes is answered {@code skipped}/{@code superseded} at
+ * <p><b>Which frames: a {@link SchedulingPolicy}.</b> The policy decides per frame whether it is
+ * analysed, answered skipped (with the policy's reason) or taken from an analysis already started;
+ * the topology asks nothing else about scheduling. <b>Latest frame first</b> ({@link LatestFrame}):
+ * when a camera sends faster than the model analyses, its partition's stream thread has already
+ * fetched newer frames of it while one is analysed; a frame that a newer frame of its camera overtakes is answered {@code skipped}/{@code superseded} at
  * once, without decoding or inference, and the newest is analysed: a camera's latency stays near two
  * inference times whatever its rate, and a backlog (after a crash) collapses to its newest frame per
  * camera. Every frame still gets its one record in the same transaction. Frames older than
@@ -86,23 +93,6 @@ public final class DetectionTopology {
     public static final String DLQ_SINK = "dlq-sink";
     /** Copies of dead-lettered frames' bytes, only with {@code lookout.dlq.keep-bytes}. */
     public static final String DLQ_BYTES_SINK = "dlq-bytes-sink";
-    /** The camera of a frame without key. */
-    static final String NO_CAMERA = "unknown";
-    /**
-     * In-process header of an analysed frame's record on its way to the stage: the frame's encoded
-     * picture (the same bytes, not a copy). Only when the stage asks ({@link Stage#needsPictures()});
-     * the publish step drops every header, so nothing of it reaches a topic.
-     */
-    public static final String PICTURE_HEADER = "lookout.internal.picture";
-    /**
-     * In-process header beside {@link #PICTURE_HEADER}: the detections that scored under the threshold by
-     * at most {@link #BELOW_BAND} (5 floats each: score, x1, y1, x2, y2), which are not published but say
-     * where the model was unsure.
-     */
-    public static final String BELOW_HEADER = "lookout.internal.below";
-    /** How far under the score threshold the stage still hears of a detection. */
-    public static final float BELOW_BAND = 0.25f;
-
     /**
      * What the topology needs to know; all from application.properties and the topics' limits.
      *
@@ -132,8 +122,7 @@ public final class DetectionTopology {
     private final DetectionMetrics metrics;
     private final Clock clock;
     private final CaptureClock time;
-    private final NewerFrames newer;
-    private final Lookahead lookahead;
+    private final SchedulingPolicy policy;
     /** Analysed records carry their picture to the stage (set by {@link #build(Stage)}). */
     private volatile boolean carryPictures;
     private volatile TilePlanner tiles;
@@ -141,29 +130,19 @@ public final class DetectionTopology {
     /** Every frame is analysed (unless stale or overloaded): the every-frame policy. */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
             Clock clock) {
-        this(settings, decoder, pool, metrics, clock, NewerFrames.NONE);
+        this(settings, decoder, pool, metrics, clock, new EveryFrame());
     }
 
-    /** Frames that {@code newer} says are overtaken by a newer one of their camera are answered superseded. */
+    /** Frames are analysed or answered skipped as {@code policy} decides (stale and overloaded ones always skipped). */
     public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
-            Clock clock, NewerFrames newer) {
-        this(settings, decoder, pool, metrics, clock, newer, null);
-    }
-
-    /**
-     * As above, and frames whose analysis a worker started ahead of the stream thread
-     * ({@code lookahead}, may be null) take that result; a frame is overtaken by such a newer one too.
-     */
-    public DetectionTopology(Settings settings, FrameDecoder decoder, InferencePool pool, DetectionMetrics metrics,
-            Clock clock, NewerFrames newer, Lookahead lookahead) {
-        this.lookahead = lookahead;
+            Clock clock, SchedulingPolicy policy) {
+        this.policy = policy;
         this.settings = settings;
         this.decoder = decoder;
         this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
         this.time = new CaptureClock(settings.clockMaxSkew(), clock);
-        this.newer = newer;
     }
 
     /**
@@ -200,34 +179,6 @@ public final class DetectionTopology {
         }
     }
 
-    /** The picture an analysed record carries to a stage that asked for it, or null. */
-    public static byte[] picture(Headers headers) {
-        Header h = headers.lastHeader(PICTURE_HEADER);
-        return h == null ? null : h.value();
-    }
-
-    /** The detections under the threshold (within {@link #BELOW_BAND}) an analysed record carries, highest score first. */
-    public static List<Detection> below(Headers headers, String label) {
-        Header h = headers.lastHeader(BELOW_HEADER);
-        if (h == null || h.value() == null) {
-            return List.of();
-        }
-        ByteBuffer b = ByteBuffer.wrap(h.value());
-        List<Detection> out = new java.util.ArrayList<>(b.remaining() / 20);
-        while (b.remaining() >= 20) {
-            out.add(new Detection(label, b.getFloat(), b.getFloat(), b.getFloat(), b.getFloat(), b.getFloat()));
-        }
-        return out;
-    }
-
-    static byte[] encodeBelow(List<Detection> below) {
-        ByteBuffer b = ByteBuffer.allocate(20 * below.size());
-        for (Detection d : below) {
-            b.putFloat(d.score()).putFloat(d.x1()).putFloat(d.y1()).putFloat(d.x2()).putFloat(d.y2());
-        }
-        return b.array();
-    }
-
     public Topology build() {
         return build(null);
     }
@@ -254,53 +205,6 @@ public final class DetectionTopology {
     /** The detect processor alone (its answers go to the publisher), for tests on a mock context. */
     Processor<byte[], byte[], byte[], Object> detectProcessor() {
         return new DetectProcessor(PUBLISH);
-    }
-
-    /** A header value as a non-negative long: decimal ASCII, or 8 bytes big-endian (frames' seq and capture time). */
-    public static Long headerLong(Headers headers, String name) throws InvalidFrameException {
-        Header h = headers.lastHeader(name);
-        if (h == null) {
-            return null;
-        }
-        byte[] v = h.value();
-        if (v == null || v.length == 0) {
-            throw new InvalidFrameException(DeadLetterReason.BAD_HEADER, name + " is empty");
-        }
-        long value;
-        if (isDecimal(v)) {
-            try {
-                value = Long.parseLong(new String(v, StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                throw new InvalidFrameException(DeadLetterReason.BAD_HEADER, name + " out of range");
-            }
-        } else if (v.length == Long.BYTES) {
-            value = ByteBuffer.wrap(v).getLong();
-        } else {
-            throw new InvalidFrameException(DeadLetterReason.BAD_HEADER,
-                    name + " is neither a decimal number nor an 8-byte big-endian long (" + v.length + " bytes)");
-        }
-        if (value < 0) {
-            throw new InvalidFrameException(DeadLetterReason.BAD_HEADER, name + " is negative: " + value);
-        }
-        return value;
-    }
-
-    private static boolean isDecimal(byte[] v) {
-        int start = v[0] == '-' || v[0] == '+' ? 1 : 0;
-        if (start == v.length) {
-            return false;
-        }
-        for (int i = start; i < v.length; i++) {
-            if (v[i] < '0' || v[i] > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The camera id a key stands for: its UTF-8 text (invalid bytes shown as U+FFFD), "unknown" without a key. */
-    public static String camera(byte[] key) {
-        return key == null ? NO_CAMERA : new String(key, StandardCharsets.UTF_8);
     }
 
     /**
@@ -348,18 +252,17 @@ public final class DetectionTopology {
         public void init(ProcessorContext<byte[], Object> context) {
             this.context = context;
             // a task (re)starting on this partition: what was fetched under an earlier assignment is not ours
-            newer.forget(context.taskId().partition());
-            newer.following(context.taskId().partition());
+            policy.taskStarted(context.taskId().partition());
         }
 
         @Override
         public void close() {
-            newer.leaving(context.taskId().partition());
+            policy.taskClosed(context.taskId().partition());
         }
 
         @Override
         public void process(Record<byte[], byte[]> frame) {
-            String camera = camera(frame.key());
+            String camera = FramesTopic.camera(frame.key());
             if (frame.key() != null && frame.key().length > Names.MAX_CAMERA_BYTES) {
                 camera = camera.substring(0, Math.min(camera.length(), 64)) + "...";
                 metrics.frameIn(camera);
@@ -373,8 +276,8 @@ public final class DetectionTopology {
             long captureTs;
             ImageSize size;
             try {
-                Long s = headerLong(frame.headers(), Topics.HEADER_SEQ);
-                Long ts = headerLong(frame.headers(), Topics.HEADER_TS);
+                Long s = FramesTopic.seq(frame.headers());
+                Long ts = FramesTopic.captureTs(frame.headers());
                 seq = s != null ? s : offset;
                 captureTs = ts != null ? ts : frame.timestamp();
                 size = decoder.check(frame.value());
@@ -392,18 +295,16 @@ public final class DetectionTopology {
             metrics.clockSkew(camera, at.skewMs(), at.trusted());
             long now = clock.millis();
             int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-            Lookahead.Decision ahead = offset >= 0 && lookahead != null
-                    ? lookahead.decide(partition, camera, offset) : Lookahead.USUAL;
-            if (ahead instanceof Lookahead.Overtaken || ahead instanceof Lookahead.Usual && offset >= 0
-                    && newer.newerWaiting(partition, camera, offset, at.serviceTs())) {
-                skip(frame, camera, seq, at, size, DetectionRecord.SUPERSEDED, now);
+            SchedulingPolicy.Decision decision = policy.decide(partition, camera, offset, at.serviceTs());
+            if (decision instanceof SchedulingPolicy.Skip skipped) {
+                skip(frame, camera, seq, at, size, skipped.reason(), now);
                 return;
             }
             if (now - at.serviceTs() > settings.maxFrameAge().toMillis()) {
                 skip(frame, camera, seq, at, size, DetectionRecord.STALE, now);
                 return;
             }
-            InferencePool.Result result = ahead instanceof Lookahead.Started started ? awaitStarted(started) : null;
+            InferencePool.Result result = decision instanceof SchedulingPolicy.Started started ? awaitStarted(started) : null;
             DecodedImage pixels;
             if (result != null) {
                 metrics.lookaheadTaken();
@@ -419,7 +320,7 @@ public final class DetectionTopology {
                 pixels = analysedImage;
                 analysedImage = null;
             }
-            newer.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
+            policy.analysed(partition, camera, result.queueNanos() + result.inferenceNanos());
             List<Detection> found = result.detections();
             Integer tileCount = null;
             TilePlanner planner = tiles;
@@ -446,12 +347,8 @@ public final class DetectionTopology {
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
                             result.batchSize(), age(published, at.serviceTs()), tileCount), at.clockSkewMs());
             emit(frame, out, carryPictures ? pictureHeaders(frame.value(), found) : new RecordHeaders());
-            if (newer != NewerFrames.NONE && !newer.otherCameraWaiting(partition, camera, offset)) {
-                // latest-frame: make the answer visible now. Kafka Streams would otherwise commit on
-                // its interval, and a record can then wait in the open transaction while this thread
-                // analyses the next frame (about one more inference on a read_committed consumer's
-                // clock). Not when another camera's frame waits on this thread: it would delay its turn.
-                context.commit();
+            if (policy.commitAfterAnswer(partition, camera, offset)) {
+                context.commit(); // the answer visible now, not at the commit interval (latest-frame)
             }
             metrics.frameOut(camera, DetectionRecord.OK);
             metrics.analysed(camera);
@@ -561,7 +458,7 @@ public final class DetectionTopology {
          * The result of an analysis a worker started ahead of this thread; null when it failed or is
          * late, so that the usual path redoes the frame and answers any failure with its own reason.
          */
-        private InferencePool.Result awaitStarted(Lookahead.Started started) {
+        private InferencePool.Result awaitStarted(SchedulingPolicy.Started started) {
             try {
                 return started.result().get(settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
@@ -589,12 +486,9 @@ public final class DetectionTopology {
         /** The picture and the detections just under the threshold, for a stage that asked (never published). */
         private Headers pictureHeaders(byte[] picture, List<Detection> all) {
             float t = settings.scoreThreshold();
-            List<Detection> below = all.stream().filter(d -> d.score() < t && d.score() >= t - BELOW_BAND)
+            List<Detection> below = all.stream().filter(d -> d.score() < t && d.score() >= t - StageHeaders.BELOW_BAND)
                     .sorted((a, b) -> Float.compare(b.score(), a.score())).limit(100).toList();
-            RecordHeaders h = new RecordHeaders();
-            h.add(PICTURE_HEADER, picture);
-            h.add(BELOW_HEADER, encodeBelow(below));
-            return h;
+            return StageHeaders.of(picture, below);
         }
 
         /** The frame's metadata, reason and hash to the DLQ; its bytes only where an operator opted in. */

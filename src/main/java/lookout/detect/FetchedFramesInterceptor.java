@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
+import lookout.frames.FramesTopic;
 import lookout.kafka.Topics;
 
 /**
@@ -34,7 +35,7 @@ public final class FetchedFramesInterceptor implements ConsumerInterceptor<byte[
     @Override
     public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
         for (ConsumerRecord<byte[], byte[]> r : records.records(Topics.FRAMES)) {
-            fetched.fetched(r.partition(), DetectionTopology.camera(r.key()), r.offset());
+            fetched.fetched(r.partition(), FramesTopic.camera(r.key()), r.offset());
         }
         return records;
     }

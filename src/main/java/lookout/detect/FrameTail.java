@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import lookout.frames.FramesTopic;
 import lookout.frames.InvalidFrameException;
 import lookout.kafka.Topics;
 
@@ -69,7 +70,7 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
                     continue;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                    String camera = DetectionTopology.camera(r.key());
+                    String camera = FramesTopic.camera(r.key());
                     long ts = time.place(captureTs(r), r.timestamp()).serviceTs();
                     frames.logged(r.partition(), camera, r.offset(), ts);
                     if (lookahead != null) {
@@ -92,7 +93,7 @@ public final class FrameTail implements NewerFrames, AutoCloseable {
     /** As the topology reads it: the capture-time header, else the record timestamp (placed in time by the caller). */
     private static long captureTs(ConsumerRecord<byte[], byte[]> r) {
         try {
-            Long ts = DetectionTopology.headerLong(r.headers(), Topics.HEADER_TS);
+            Long ts = FramesTopic.captureTs(r.headers());
             return ts != null ? ts : r.timestamp();
         } catch (InvalidFrameException e) {
             return r.timestamp(); // the topology dead-letters it; it supersedes nothing useful either way

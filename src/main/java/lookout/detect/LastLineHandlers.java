@@ -17,6 +17,7 @@ import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.jboss.logging.Logger;
 
+import lookout.inference.BatchAggregator;
 import lookout.kafka.Topics;
 
 /**

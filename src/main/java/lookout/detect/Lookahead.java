@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
 import lookout.frames.InvalidFrameException;
+import lookout.inference.InferencePool;
+import lookout.inference.WorkAhead;
 
 /**
  * Starts the analysis of a camera's newest frame as soon as a worker would otherwise idle, before
@@ -28,7 +30,7 @@ import lookout.frames.InvalidFrameException;
  * detection service; thread-safe. Holds at most one frame's bytes per camera and partition, and
  * none for more than {@link #MAX_CAMERAS} cameras at once.
  */
-public final class Lookahead {
+public final class Lookahead implements WorkAhead {
     /** Beyond this many cameras with a frame waiting the model is never idle, so looking ahead is moot. */
     static final int MAX_CAMERAS = 256;
 
@@ -58,7 +60,7 @@ public final class Lookahead {
     private static final Decision OVERTAKEN = new Overtaken();
 
     /** A frame handed to a worker: decode it, run it, complete it. */
-    public final class Analysis {
+    public final class Analysis implements WorkAhead.Analysis {
         private final Key key;
         private final long offset;
         private final byte[] value;
@@ -70,15 +72,17 @@ public final class Lookahead {
             this.value = value;
         }
 
-        /** The frame's image (decoded by the worker that runs it, off the stream thread). */
+        @Override
         public DecodedImage decode() throws InvalidFrameException {
             return decoder.decode(value);
         }
 
+        @Override
         public void complete(InferencePool.Result r) {
             result.complete(r);
         }
 
+        @Override
         public void fail(Throwable error) {
             result.completeExceptionally(error);
         }
@@ -114,8 +118,8 @@ public final class Lookahead {
         this.wasted = wasted;
     }
 
-    /** What to call (outside any lock of ours) when a frame lands: the pool's idle workers' alarm. */
-    public void onLanded(Runnable wake) {
+    @Override
+    public void onArrival(Runnable wake) {
         this.wake = wake;
     }
 
@@ -143,7 +147,7 @@ public final class Lookahead {
         wake.run();
     }
 
-    /** Whether a landed frame waits for an idle worker (lock-free: asked under the batcher's lock). */
+    @Override
     public boolean hasWork() {
         return waitingCount > 0;
     }
@@ -152,6 +156,7 @@ public final class Lookahead {
      * For an idle worker: the waiting frame captured longest ago (so a camera sending slowly is not
      * passed over for one sending fast), now started; null if none.
      */
+    @Override
     public Analysis next() {
         Analysis superseded;
         Analysis taken;

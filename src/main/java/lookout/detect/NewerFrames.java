@@ -2,25 +2,14 @@ package lookout.detect;
 
 /**
  * What the detector knows about frames it has not processed yet: whether a newer frame of a camera
- * is already waiting behind the one in hand. The latest-frame policy answers a frame that is
- * overtaken this way as {@code skipped}/{@code superseded} instead of analysing it.
+ * is already waiting behind the one in hand ({@link FetchedFrames}, or {@link FrameTail} with the log
+ * too). {@link LatestFrame} answers a frame that is overtaken this way as {@code skipped}/{@code superseded}
+ * instead of analysing it.
  *
  * <p>Only "newer" is asked, never "how many": the answer changes which record a frame gets, never
  * whether it gets one, so exactly-once output is untouched whatever this says.
  */
 public interface NewerFrames {
-    /** Every-frame policy: nothing is ever overtaken. */
-    NewerFrames NONE = new NewerFrames() {
-        @Override
-        public boolean newerWaiting(int partition, String camera, long offset, long captureTs) {
-            return false;
-        }
-
-        @Override
-        public void forget(int partition) {
-        }
-    };
-
     /** Whether a frame of {@code camera} after {@code offset} (captured at {@code captureTs}) is already in this input partition. */
     boolean newerWaiting(int partition, String camera, long offset, long captureTs);
 

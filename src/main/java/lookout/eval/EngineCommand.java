@@ -11,10 +11,11 @@ import java.util.concurrent.Callable;
 
 import ai.djl.engine.Engine;
 import lookout.config.LookoutConfig;
-import lookout.detect.Detection;
-import lookout.detect.DjlDetector;
+import lookout.detections.Detection;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,7 +66,7 @@ public class EngineCommand implements Callable<Integer> {
         String dev = device != null ? device : config.detector().devices().split(",")[0].trim();
         DecodedImage frame = image != null ? new FrameDecoder(config.frameLimits()).decode(Files.readAllBytes(image))
                 : grey(640, 480);
-        try (DjlDetector detector = DjlDetector.load(dir, dev)) {
+        try (Detector detector = DetectorFactory.DJL.open(dir, dev)) {
             List<Detection> found = List.of();
             for (int i = 1; i <= Math.max(1, runs); i++) {
                 long t0 = System.nanoTime();

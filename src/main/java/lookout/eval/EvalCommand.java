@@ -8,10 +8,11 @@ import java.util.concurrent.Callable;
 import lookout.config.LookoutConfig;
 import lookout.dataset.DatasetOptions;
 import lookout.dataset.LabelledImage;
-import lookout.detect.DjlDetector;
-import lookout.detect.ModelOptions;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
+import lookout.inference.ModelOptions;
 import lookout.model.ModelArtifact;
 import lookout.model.ModelMetadata;
 import picocli.CommandLine.Command;
@@ -80,7 +81,7 @@ public class EvalCommand implements Callable<Integer> {
         }
         List<LabelledImage> images = data.load();
         if (track) {
-            try (DjlDetector detector = DjlDetector.load(artifact, run.device)) {
+            try (Detector detector = DetectorFactory.DJL.open(artifact, run.device)) {
                 detector.warmUp(warmUpSize(images, decoder), batch);
                 System.out.printf(Locale.ROOT, "model %s, device %s, tracking %s%n", artifact, run.device, data.dir);
                 System.out.print(TrackingEval.run(new TrackingEval.Request(data.dir, images, className, Math.max(1, batch),
@@ -92,7 +93,7 @@ public class EvalCommand implements Callable<Integer> {
         int gt = images.stream().mapToInt(i -> i.boxes().size()).sum();
         System.out.printf(Locale.ROOT, "model %s, %d images, %d GT boxes, device %s%n", artifact, images.size(), gt, run.device);
         // keep every detection the model emits: AP needs the low-score tail too
-        try (DjlDetector detector = DjlDetector.load(artifact, run.device)) {
+        try (Detector detector = DetectorFactory.DJL.open(artifact, run.device)) {
             long t0 = System.nanoTime();
             detector.warmUp(warmUpSize(images, decoder), batch);
             System.out.printf(Locale.ROOT, "warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);

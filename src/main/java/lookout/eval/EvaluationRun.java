@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import lookout.dataset.Box;
-import lookout.detect.Detection;
-import lookout.detect.Detector;
+import lookout.detections.Detection;
 import lookout.frames.DecodedImage;
+import lookout.inference.Detector;
 
 /**
  * Runs a detector over labelled images in batches and evaluates its detections of one class.

@@ -7,8 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 import lookout.common.Json;
-import lookout.detect.DetectionRecord;
-import lookout.detect.DetectionTopology;
+import lookout.detections.DetectionRecord;
+import lookout.frames.FramesTopic;
 import lookout.frames.InvalidFrameException;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicFollower;
@@ -55,7 +55,7 @@ final class LiveFeed implements AutoCloseable {
     private void frame(ConsumerRecord<String, byte[]> r) {
         Long seq;
         try {
-            seq = DetectionTopology.headerLong(r.headers(), Topics.HEADER_SEQ);
+            seq = FramesTopic.seq(r.headers());
         } catch (InvalidFrameException e) {
             return; // dead-lettered by the detector: nothing to show
         }

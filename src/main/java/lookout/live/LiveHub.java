@@ -20,7 +20,7 @@ import lookout.common.Json;
 import lookout.common.Redact;
 import lookout.config.FrameLimits;
 import lookout.config.LiveSettings;
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 import lookout.frames.FrameDecoder;
 import lookout.frames.InvalidFrameException;
 

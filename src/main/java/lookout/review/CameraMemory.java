@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 
 /**
  * What the picker remembers of one camera's recent analysed frames to judge the next one: the tracked

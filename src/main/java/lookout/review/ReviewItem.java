@@ -11,8 +11,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import lookout.common.Json;
 import lookout.common.Sha256;
-import lookout.detect.Detection;
-import lookout.detect.DetectionRecord;
+import lookout.detections.Detection;
+import lookout.detections.DetectionRecord;
 
 /**
  * A frame offered for review: the {@value lookout.kafka.Topics#HEADER_REVIEW_ITEM} header of a

@@ -16,8 +16,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.jboss.logging.Logger;
 
 import lookout.config.ReviewSettings;
-import lookout.detect.DetectionRecord;
-import lookout.detect.DetectionTopology;
+import lookout.detections.DetectionRecord;
+import lookout.detections.StageHeaders;
 import lookout.kafka.RecordSize;
 import lookout.kafka.Topics;
 
@@ -73,12 +73,12 @@ public final class ReviewPickProcessor implements Processor<byte[], DetectionRec
         if (r == null || !r.analysed()) {
             return;
         }
-        byte[] picture = DetectionTopology.picture(record.headers());
+        byte[] picture = StageHeaders.picture(record.headers());
         if (picture == null) {
             return; // the detect step attaches it to every analysed record when this stage is on
         }
         PickerFrame f = new PickerFrame(r.camera(), r.seq(), r.captureTs(), r.width(), r.height(), r.model(),
-                r.detections(), DetectionTopology.below(record.headers(), "person"), picture);
+                r.detections(), StageHeaders.below(record.headers(), "person"), picture);
         picker.offer(f, context.currentSystemTimeMs()).forEach(this::send);
     }
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import lookout.config.ReviewSettings;
-import lookout.detect.Detection;
-import lookout.detect.DetectionRecord;
+import lookout.detections.Detection;
+import lookout.detections.DetectionRecord;
 
 /**
  * How unsure the model looks on a frame, and why: the sum of

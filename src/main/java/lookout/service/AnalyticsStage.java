@@ -10,13 +10,13 @@ import lookout.config.ReviewSettings;
 import lookout.config.StatsSettings;
 import lookout.config.TrackerSettings;
 import lookout.detect.DetectionTopology;
-import lookout.detect.TilePlanner;
 import lookout.kafka.Topics;
 import lookout.review.ReviewMetrics;
 import lookout.review.ReviewPickProcessor;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CameraStatsProcessor;
 import lookout.stats.CountingLines;
+import lookout.tiles.TilePlanner;
 import lookout.track.TrackingProcessor;
 
 /**

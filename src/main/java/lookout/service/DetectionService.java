@@ -1,6 +1,5 @@
 package lookout.service;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,25 +26,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import lookout.config.DeadLetterSettings;
 import lookout.config.DetectorSettings;
-import lookout.config.FramePolicy;
 import lookout.detect.CaptureClock;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
-import lookout.detect.Detector;
-import lookout.detect.FetchedFrames;
-import lookout.detect.FetchedFramesInterceptor;
-import lookout.detect.FrameTail;
 import lookout.detect.FrameTimestamps;
-import lookout.detect.InferencePool;
-import lookout.detect.Lookahead;
 import lookout.detect.LastLineHandlers;
-import lookout.detect.NewerFrames;
-import lookout.detect.TilePlanner;
+import lookout.detect.SchedulingPolicy;
 import lookout.frames.FrameDecoder;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
+import lookout.inference.InferencePool;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
 import lookout.model.ModelMetadata;
+import lookout.tiles.TilePlanner;
 
 /**
  * The detector role, wired by hand (not by the Quarkus Kafka Streams extension, because only the
@@ -56,21 +51,14 @@ import lookout.model.ModelMetadata;
 public final class DetectionService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DetectionService.class);
 
-    /** Opens one detector for one device entry. */
-    @FunctionalInterface
-    public interface DetectorFactory {
-        Detector open(Path modelDir, String device) throws Exception;
-    }
-
     private final DetectorSettings settings;
     private final KafkaClients clients;
     private final MeterRegistry registry;
     private final DetectionMetrics metrics;
     private final DetectorFactory factory;
     private final Clock clock;
-    /** What the stream threads' consumers fetched and the tail saw land (latest-frame policy only). */
-    private final FetchedFrames fetched = new FetchedFrames();
-    private volatile FrameTail tail;
+    /** Which frames are analysed ({@code lookout.scheduling}). */
+    private final SchedulingPolicy scheduling;
     private volatile InferencePool pool;
     private volatile KafkaStreams streams;
     private volatile KafkaStreamsMetrics streamsMetrics;
@@ -92,6 +80,9 @@ public final class DetectionService implements AutoCloseable {
         this.metrics = new DetectionMetrics(registry);
         this.factory = factory;
         this.clock = clock;
+        this.scheduling = SchedulingPolicy.of(settings.scheduling(), new SchedulingPolicy.Wiring(
+                new FrameDecoder(settings.frames()), metrics, () -> clients.tailConsumer("frame-tail"),
+                new CaptureClock(settings.clockMaxSkew(), clock)));
     }
 
     /** Processors to run between detection and lookout.detections (tracking, statistics); call before {@link #start()}. */
@@ -142,20 +133,10 @@ public final class DetectionService implements AutoCloseable {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        NewerFrames newer = NewerFrames.NONE;
-        FrameDecoder decoder = new FrameDecoder(settings.frames());
-        Lookahead lookahead = null;
-        if (latestFrame()) {
-            // idle workers start on each camera's newest frame before its stream thread gets there
-            lookahead = new Lookahead(decoder, metrics::lookaheadWasted);
-            pool.lookAhead(lookahead);
-            tail = new FrameTail(fetched, lookahead, clients.tailConsumer("frame-tail"),
-                    new CaptureClock(settings.clockMaxSkew(), clock));
-            newer = tail;
-        }
+        scheduling.start(pool);
         Properties config = streamsConfig();
-        DetectionTopology topology = new DetectionTopology(topologySettings(limits, config), decoder, pool, metrics,
-                clock, newer, lookahead).tiled(tiles);
+        DetectionTopology topology = new DetectionTopology(topologySettings(limits, config),
+                new FrameDecoder(settings.frames()), pool, metrics, clock, scheduling).tiled(tiles);
         streams = new KafkaStreams(ProcessIdPin.attach(topology.build(stage), DetectionTopology.PROCESSOR), config);
         metrics.streamThreadsWatched();
         streams.setStateListener((now, before) -> logReady());
@@ -243,22 +224,10 @@ public final class DetectionService implements AutoCloseable {
         }
     }
 
-    private boolean latestFrame() {
-        return settings.scheduling() == FramePolicy.LATEST_FRAME;
-    }
-
     Properties streamsConfig() {
         int maxRecord = Topics.maxRecordBytes(Topics.FRAMES_DLQ, clients.settings().topics());
         Map<String, Object> tuning = new HashMap<>(clients.membership(StreamsConfig.MAIN_CONSUMER_PREFIX));
         tuning.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-        if (latestFrame()) {
-            // a stream thread polls again only once it has processed what it holds: what one poll returns
-            // is how far ahead it sees, so let it see a whole fetch (a backlog collapses in few steps)
-            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
-            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 4 * 1024 * 1024);
-        } else {
-            tuning.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10);
-        }
         Map<String, Object> required = new HashMap<>(Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId(),
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee(),
@@ -282,12 +251,7 @@ public final class DetectionService implements AutoCloseable {
         required.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Production.class);
         required.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LastLineHandlers.Processing.class);
         required.put(LastLineHandlers.METRICS, metrics);
-        if (latestFrame()) {
-            // the main consumer tells the topology which frames are overtaken (FetchedFramesInterceptor)
-            required.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
-                    FetchedFramesInterceptor.class.getName());
-            required.put(StreamsConfig.mainConsumerPrefix(FetchedFramesInterceptor.FETCHED_FRAMES_CONFIG), fetched);
-        }
+        scheduling.configure(tuning, required);
         Properties p = new Properties();
         p.putAll(clients.properties(tuning, required));
         return p;
@@ -354,6 +318,11 @@ public final class DetectionService implements AutoCloseable {
         return watcherAlive.getAsBoolean();
     }
 
+    /** How this service loads a model on a device (the hot swap loads new versions the same way). */
+    public DetectorFactory factory() {
+        return factory;
+    }
+
     public InferencePool pool() {
         return pool;
     }
@@ -385,15 +354,7 @@ public final class DetectionService implements AutoCloseable {
             streamsMetrics.close();
             streamsMetrics = null;
         }
-        FrameTail t = tail;
-        if (t != null) {
-            try {
-                t.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            tail = null;
-        }
+        scheduling.close();
         InferencePool p = pool;
         if (p != null) {
             p.close();

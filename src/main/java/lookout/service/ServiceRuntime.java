@@ -22,10 +22,9 @@ import lookout.config.ModelsSettings;
 import lookout.config.ReviewSettings;
 import lookout.config.StatsSettings;
 import lookout.config.TileSettings;
-import lookout.detect.DjlDetector;
-import lookout.detect.InferencePool;
-import lookout.detect.TilePlanner;
-import lookout.detect.swap.HotSwap;
+import lookout.inference.DetectorFactory;
+import lookout.inference.InferencePool;
+import lookout.inference.swap.HotSwap;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
@@ -36,6 +35,7 @@ import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLine;
 import lookout.stats.CountingLineCommands;
 import lookout.stats.CountingLines;
+import lookout.tiles.TilePlanner;
 import lookout.trust.SigningKeys;
 import lookout.trust.TrustedKeys;
 
@@ -80,7 +80,7 @@ public class ServiceRuntime {
         LookoutConfig config = LookoutConfig.current();
         CountingLines lines = CountingLines.of(countingLines(config.stats()));
         this.lines = lines;
-        DetectionService service = new DetectionService(settings, clients, registry, DjlDetector::load,
+        DetectionService service = new DetectionService(settings, clients, registry, DetectorFactory.DJL,
                 Clock.systemUTC());
         TilePlanner tiles = tilePlanner(config.tiles(), service);
         service.tiled(tiles).after(new AnalyticsStage(config.tracker(), config.stats(), settings.clockMaxSkew(), lines,
@@ -104,7 +104,8 @@ public class ServiceRuntime {
                 LOG.infof("following lookout.models: models load only when signed by one of the %s", trust.describe());
             }
             HotSwap swap = shutdown.register(HotSwap.start(clients, service.pool(),
-                    InferencePool.workerDevices(settings.devices(), settings.workersPerDevice()), service.metrics(),
+                    InferencePool.workerDevices(settings.devices(), settings.workersPerDevice()), service.factory(),
+                    service.metrics(),
                     models.cacheDir(), trust));
             service.followRegistry(swap::inStep, swap::alive, swap::divergence);
         } else {

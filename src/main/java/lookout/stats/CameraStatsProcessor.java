@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import lookout.common.Json;
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 import lookout.kafka.Topics;
 
 /**

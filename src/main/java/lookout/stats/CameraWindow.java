@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 
 /** One camera's numbers over one window as they accumulate (kept in the stats store as JSON). */
 final class CameraWindow {

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import lookout.config.TrackerSettings;
-import lookout.detect.Appearance;
-import lookout.detect.Detection;
+import lookout.detections.Appearance;
+import lookout.detections.Detection;
 
 /**
  * One camera's multi-object tracker, after ByteTrack (Zhang et al. 2022): Kalman-predicted track boxes

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-import lookout.detect.Detection;
+import lookout.detections.Detection;
 
 /**
  * Reads MOTChallenge text files: ground truth {@code frame,id,left,top,width,height,flag,...} (rows

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import lookout.config.TrackerSettings;
-import lookout.detect.Detection;
+import lookout.detections.Detection;
 
 /**
  * The CLEAR-MOT report of a tracker run over one sequence: a table (MOTA, IDF1, IDP, IDR, MOTP, ID

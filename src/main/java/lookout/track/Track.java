@@ -8,7 +8,7 @@ package lookout.track;
  * @param hits       how many frames matched it in a row since it started (counts toward confirmation)
  * @param missed     consecutive frames without a match up to the last processed frame (0: seen then)
  * @param kalman     its motion state
- * @param appearance its running colour descriptor ({@link lookout.detect.Appearance}); null when the
+ * @param appearance its running colour descriptor ({@link lookout.detections.Appearance}); null when the
  *                   tracker is given none
  */
 public record Track(long id, int hits, int missed, KalmanBoxFilter.State kalman, float[] appearance) {

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import lookout.config.TrackerSettings;
-import lookout.detect.Detection;
+import lookout.detections.Detection;
 
 /**
  * Runs a {@link ByteTracker} over a sequence's detections and scores its output with {@link ClearMot}.

@@ -1,6 +1,6 @@
 package lookout.track;
 
-import lookout.detect.Detection;
+import lookout.detections.Detection;
 
 /** A detection and the track it belongs to; {@link #NO_TRACK} while it belongs to no confirmed track. */
 public record TrackedDetection(Detection detection, long trackId) {

@@ -15,8 +15,8 @@ import java.util.function.ToDoubleFunction;
 
 import lookout.config.FrameLimits;
 import lookout.config.TrackerSettings;
-import lookout.detect.Appearance;
-import lookout.detect.Detection;
+import lookout.detections.Appearance;
+import lookout.detections.Detection;
 import lookout.frames.DecodedImage;
 import lookout.frames.FrameDecoder;
 import lookout.frames.InvalidFrameException;

@@ -12,10 +12,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import lookout.config.TrackerSettings;
-import lookout.detect.Detection;
-import lookout.detect.DetectionRecord;
-import lookout.detect.TilePlanner;
+import lookout.detections.Detection;
+import lookout.detections.DetectionRecord;
 import lookout.kafka.Topics;
+import lookout.tiles.TilePlanner;
 
 /**
  * The tracker as a Kafka Streams processor right after detection: detections records keyed by

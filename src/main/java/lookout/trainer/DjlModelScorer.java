@@ -3,10 +3,11 @@ package lookout.trainer;
 import java.nio.file.Path;
 import java.util.List;
 
-import lookout.detect.DjlDetector;
 import lookout.eval.EvaluationResult;
 import lookout.eval.EvaluationRun;
 import lookout.frames.FrameDecoder;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
 import lookout.labels.LabelSample;
 
 /** Scores an artifact with DJL on labelled samples: every detection of the class (no score floor) through the evaluator. */
@@ -31,7 +32,7 @@ public final class DjlModelScorer implements ModelScorer {
 
     @Override
     public EvaluationResult score(Path modelDir, List<LabelSample> samples) throws Exception {
-        try (DjlDetector detector = DjlDetector.load(modelDir, device)) {
+        try (Detector detector = DetectorFactory.DJL.open(modelDir, device)) {
             List<EvaluationRun.Sample> items = samples.stream()
                     .map(s -> new EvaluationRun.Sample(() -> decoder.decode(s.image()), s.boxes())).toList();
             return new EvaluationRun(detector, className, batchSize).run(items, operatingPoint, p -> { }).result();

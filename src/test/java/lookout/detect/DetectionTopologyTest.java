@@ -35,9 +35,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
 import lookout.config.FrameLimits;
+import lookout.detections.Appearance;
+import lookout.detections.DetectionRecord;
 import lookout.frames.FrameDecoder;
+import lookout.inference.FakeDetector;
+import lookout.inference.InferencePool;
 import lookout.kafka.Topics;
 import lookout.testing.TestFrames;
+import lookout.tiles.TilePlanner;
 
 @Timeout(60)
 class DetectionTopologyTest {
@@ -57,8 +62,9 @@ class DetectionTopologyTest {
     private TestOutputTopic<String, byte[]> dlq;
     /** What the stream thread's consumer fetched: the tests feed it as the consumer interceptor would. */
     private final FetchedFrames fetched = new FetchedFrames();
-    private NewerFrames newer = NewerFrames.NONE;
-    private Lookahead lookahead;
+    /** What an idle worker may start ahead of the stream thread (latest-frame); the lookahead tests hand it to the pool. */
+    private Lookahead lookahead = new Lookahead(new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), c -> { });
+    private SchedulingPolicy policy = new EveryFrame();
     private boolean keepDlqBytes;
     private TestOutputTopic<String, byte[]> dlqBytes;
     private TilePlanner tiles;
@@ -97,7 +103,7 @@ class DetectionTopologyTest {
                 new DetectionTopology.Settings(MAX_AGE, scoreThreshold, Duration.ofSeconds(5), DETECTIONS_LIMIT, DLQ_LIMIT,
                         CLOCK_MAX_SKEW, keepDlqBytes, DLQ_LIMIT),
                 new FrameDecoder(new FrameLimits(200_000, 8192, 8192L * 4608)), pool, new DetectionMetrics(registry),
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), newer, lookahead).tiled(tiles);
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), policy).tiled(tiles);
     }
 
     @AfterEach
@@ -549,7 +555,7 @@ class DetectionTopologyTest {
     /** Restarts the topology under the latest-frame policy, reading what {@link #fetched} says. */
     private void latestFrame() {
         driver.close();
-        newer = fetched;
+        policy = new LatestFrame(fetched, lookahead);
         start(pool);
     }
 
@@ -728,22 +734,22 @@ class DetectionTopologyTest {
 
     @Test
     void shouldCommitEachAnalysedAnswerAtOnceUnderLatestFrameSoTheNextAnalysisDoesNotHoldItBack() {
-        newer = fetched;
+        policy = new LatestFrame(fetched, lookahead);
         assertThat(commitRequestedFor(NOW - 100)).isTrue();
     }
 
     @Test
     void shouldNotCommitAnAnalysedAnswerWhileAnotherCamerasFrameWaitsOnTheSameStreamThread() {
         // a commit would delay cam2's turn on this thread (cameras sharing a partition)
-        newer = fetched;
+        policy = new LatestFrame(fetched, lookahead);
         assertThat(commitRequestedFor(NOW - 100, () -> fetched.fetched(0, "cam2", 8))).isFalse();
     }
 
     @Test
     void shouldLeaveSkippedAnswersAndEveryFrameAnswersToTheCommitInterval() {
-        newer = fetched;
+        policy = new LatestFrame(fetched, lookahead);
         assertThat(commitRequestedFor(NOW - MAX_AGE.toMillis() - 1)).as("stale, latest-frame").isFalse();
-        newer = NewerFrames.NONE;
+        policy = new EveryFrame();
         assertThat(commitRequestedFor(NOW - 100)).as("analysed, every-frame").isFalse();
     }
 

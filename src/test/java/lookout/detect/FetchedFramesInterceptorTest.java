@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import lookout.frames.FramesTopic;
 import lookout.kafka.Topics;
 
 class FetchedFramesInterceptorTest {
@@ -41,7 +42,7 @@ class FetchedFramesInterceptorTest {
         assertThat(fetched.newerWaiting(0, "cam1", 5, 0)).isTrue();
         assertThat(fetched.newerWaiting(0, "cam1", 7, 0)).isFalse();
         assertThat(fetched.newerWaiting(0, "cam2", 6, 0)).isFalse();
-        assertThat(fetched.newerWaiting(0, DetectionTopology.NO_CAMERA, 7, 0)).isTrue();
+        assertThat(fetched.newerWaiting(0, FramesTopic.NO_CAMERA, 7, 0)).isTrue();
         assertThat(fetched.newerWaiting(1, "cam1", 0, 0)).as("another partition's cam1").isFalse();
         assertThat(fetched.newerWaiting(1, "cam3", 2, 0)).isTrue();
         assertThat(fetched.size()).as("other topics are not frames").isEqualTo(4);

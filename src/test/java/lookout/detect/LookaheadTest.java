@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import lookout.config.FrameLimits;
 import lookout.frames.FrameDecoder;
+import lookout.inference.InferencePool;
 import lookout.testing.TestFrames;
 
 @Timeout(10)
@@ -22,7 +23,7 @@ class LookaheadTest {
             wasted::add);
 
     {
-        ahead.onLanded(wakes::incrementAndGet);
+        ahead.onArrival(wakes::incrementAndGet);
     }
 
     @Test

@@ -13,13 +13,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import lookout.detect.Detection;
-import lookout.detect.Detector;
-import lookout.frames.DecodedImage;
-import lookout.model.ModelMetadata;
 import lookout.dataset.FrameRange;
 import lookout.dataset.LabelledImage;
 import lookout.dataset.MotDataset;
+import lookout.detections.Detection;
+import lookout.frames.DecodedImage;
+import lookout.inference.Detector;
+import lookout.model.ModelMetadata;
 import lookout.testing.TestSettings;
 
 class EvaluationRunTest {

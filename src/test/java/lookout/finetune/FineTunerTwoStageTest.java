@@ -18,7 +18,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.util.Pair;
-import lookout.detect.DjlDetector;
+import lookout.inference.DjlDetector;
 import lookout.model.ModelArtifact;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import lookout.common.Json;
 import lookout.config.LiveSettings;
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 import lookout.frames.DecodedImage;
 import lookout.testing.TestFrames;
 import lookout.testing.TestSettings;

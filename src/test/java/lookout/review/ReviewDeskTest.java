@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 import lookout.labels.LabelCodec;
 import lookout.labels.LabelSample;
 import lookout.labels.Provenance;

@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import lookout.auth.Role;
 import lookout.common.Json;
 import lookout.dataset.Box;
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 import lookout.kafka.Topics;
 import lookout.labels.LabelCodec;
 import lookout.labels.LabelSample;

@@ -25,7 +25,7 @@ import lookout.common.Json;
 import lookout.config.FramePolicy;
 import lookout.config.StatsSettings;
 import lookout.config.TrackerSettings;
-import lookout.detect.FakeDetector;
+import lookout.inference.FakeDetector;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 import lookout.stats.CameraMetrics;

@@ -33,15 +33,15 @@ import lookout.config.TileSettings;
 import lookout.config.TrackerSettings;
 import lookout.detect.DetectionMetrics;
 import lookout.detect.DetectionTopology;
-import lookout.detect.FakeDetector;
-import lookout.detect.InferencePool;
-import lookout.detect.TilePlanner;
 import lookout.frames.FrameDecoder;
+import lookout.inference.FakeDetector;
+import lookout.inference.InferencePool;
 import lookout.kafka.Topics;
 import lookout.stats.CameraMetrics;
 import lookout.stats.CountingLines;
 import lookout.testing.SettableClock;
 import lookout.testing.TestFrames;
+import lookout.tiles.TilePlanner;
 
 /** The detector's whole topology as serve runs it: detect, then track, then per-camera statistics. */
 @Timeout(60)

@@ -38,7 +38,7 @@ import lookout.config.DetectorSettings;
 import lookout.config.FramePolicy;
 import lookout.config.StatsSettings;
 import lookout.config.TrackerSettings;
-import lookout.detect.DjlDetector;
+import lookout.inference.DjlDetector;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 import lookout.stats.CameraMetrics;

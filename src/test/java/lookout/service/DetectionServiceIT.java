@@ -33,7 +33,8 @@ import lookout.config.DetectorSettings;
 import lookout.config.FrameLimits;
 import lookout.config.FramePolicy;
 import lookout.detect.DeadLetter;
-import lookout.detect.DjlDetector;
+import lookout.inference.DetectorFactory;
+import lookout.inference.DjlDetector;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.TopicFollower;
@@ -78,7 +79,7 @@ class DetectionServiceIT {
         return startService(settings, DjlDetector::load);
     }
 
-    DetectionService startService(DetectorSettings settings, DetectionService.DetectorFactory factory)
+    DetectionService startService(DetectorSettings settings, DetectorFactory factory)
             throws InterruptedException {
         DetectionService service = new DetectionService(settings, new KafkaClients(broker.kafka(3)),
                 new SimpleMeterRegistry(), factory, Clock.systemUTC());
@@ -217,7 +218,7 @@ class DetectionServiceIT {
     }
 
     /** The real detector, slowed down so that a restart reliably lands mid-stream. */
-    static DetectionService.DetectorFactory slowed(long msPerBatch) {
+    static DetectorFactory slowed(long msPerBatch) {
         return SlowedDetectors.slowed(msPerBatch, 0);
     }
 

@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.FramePolicy;
+import lookout.inference.DetectorFactory;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.TopicAdmin;
 import lookout.kafka.Topics;
@@ -61,7 +62,7 @@ class LatestFrameIT {
     }
 
     /** The real tiny model, plus {@code msPerFrame} of sleep per frame in the batch. */
-    static DetectionService.DetectorFactory costing(long msPerFrame) {
+    static DetectorFactory costing(long msPerFrame) {
         return SlowedDetectors.slowed(0, msPerFrame);
     }
 

@@ -2,10 +2,11 @@ package lookout.service;
 
 import java.util.List;
 
-import lookout.detect.Detection;
-import lookout.detect.Detector;
-import lookout.detect.DjlDetector;
+import lookout.detections.Detection;
 import lookout.frames.DecodedImage;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
+import lookout.inference.DjlDetector;
 import lookout.model.ModelMetadata;
 
 /** The real detector made slower on purpose, for tests that need inference to take a known time. */
@@ -14,7 +15,7 @@ final class SlowedDetectors {
     }
 
     /** The real model, plus {@code msPerBatch} of sleep per batch and {@code msPerFrame} per frame in it. */
-    static DetectionService.DetectorFactory slowed(long msPerBatch, long msPerFrame) {
+    static DetectorFactory slowed(long msPerBatch, long msPerFrame) {
         return (dir, device) -> {
             DjlDetector real = DjlDetector.load(dir, device);
             return new Detector() {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.common.Json;
-import lookout.detect.DetectionRecord;
+import lookout.detections.DetectionRecord;
 
 class CameraStatsProcessorTest {
     private static final String IN = "test.tracked";

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import lookout.config.TrackerSettings;
-import lookout.detect.Detection;
+import lookout.detections.Detection;
 
 class ByteTrackerTest {
     /** ByteTrack's settings but confirmation after 2 hits and a 5-frame memory, small enough to test. */
@@ -208,7 +208,7 @@ class ByteTrackerTest {
 
     /** A colour descriptor with all its weight in one bin: two different bins are as far apart as colours get. */
     static float[] look(int bin) {
-        float[] v = new float[lookout.detect.Appearance.LENGTH];
+        float[] v = new float[lookout.detections.Appearance.LENGTH];
         v[bin] = 1;
         return v;
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import lookout.config.LookoutConfig;
 import lookout.config.TrackerSettings;
-import lookout.detect.Detection;
+import lookout.detections.Detection;
 
 class TrackEvaluationTest {
     @TempDir

@@ -12,8 +12,8 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import lookout.config.TrackerSettings;
-import lookout.detect.Appearance;
-import lookout.detect.Detection;
+import lookout.detections.Appearance;
+import lookout.detections.Detection;
 
 class TrackerStateSerdeTest {
     private static final TrackerSettings SETTINGS = TrackerSettings.byteTrack().withMaxMissedFrames(8);

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 import lookout.config.TrackerSettings;
-import lookout.detect.Detection;
+import lookout.detections.Detection;
 
 class TrackerSweepTest {
     /** Two empty frames, then one person walking right 2 px a frame up to frame 12: ground truth. */

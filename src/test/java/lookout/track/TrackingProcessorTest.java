@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import lookout.common.Json;
 import lookout.config.TrackerSettings;
-import lookout.detect.Detection;
-import lookout.detect.DetectionRecord;
+import lookout.detections.Detection;
+import lookout.detections.DetectionRecord;
 
 class TrackingProcessorTest {
     private static final String IN = "test.detected";

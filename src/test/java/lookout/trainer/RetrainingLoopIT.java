@@ -27,9 +27,9 @@ import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.LookoutConfig;
 import lookout.config.TrainerSettings;
-import lookout.detect.DjlDetector;
-import lookout.detect.swap.HotSwap;
 import lookout.frames.FrameDecoder;
+import lookout.inference.DjlDetector;
+import lookout.inference.swap.HotSwap;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
 import lookout.labels.LabelCodec;
@@ -108,7 +108,7 @@ class RetrainingLoopIT {
         try (KafkaConsumer<String, byte[]> events = clients.consumer(null, "it-events");
                 DetectionService detector = new DetectionService(settings, clients, new SimpleMeterRegistry(),
                         DjlDetector::load, Clock.systemUTC()).start();
-                HotSwap hotSwap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.metrics(),
+                HotSwap hotSwap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.factory(), detector.metrics(),
                         tmp.resolve("cache"), TestKeys.trust());
                 TrainerService trainer = new TrainerService(clients, trainerSettings, LabelCodec.fromConfig(config),
                         config.models().chunkBytes(), new DjlFineTuneTrainer("cpu", person, decoder),

@@ -19,16 +19,17 @@ import lookout.config.ReviewSettings;
 import lookout.config.TrackerSettings;
 import lookout.dataset.Box;
 import lookout.dataset.LabelledImage;
-import lookout.detect.Detection;
-import lookout.detect.DetectionRecord;
-import lookout.detect.DetectionTopology;
-import lookout.detect.DjlDetector;
+import lookout.detections.Detection;
+import lookout.detections.DetectionRecord;
+import lookout.detections.StageHeaders;
 import lookout.eval.EvaluationResult;
 import lookout.eval.EvaluationRun;
 import lookout.finetune.FineTuneConfig;
 import lookout.finetune.FineTuner;
 import lookout.finetune.TrainingSample;
 import lookout.frames.FrameDecoder;
+import lookout.inference.Detector;
+import lookout.inference.DetectorFactory;
 import lookout.model.ModelArtifact;
 import lookout.review.PickerFrame;
 import lookout.review.ReviewPicker;
@@ -82,7 +83,7 @@ final class ReviewSimulation {
             }
         }
         List<List<Detection>> out = new ArrayList<>();
-        try (DjlDetector detector = DjlDetector.load(modelDir, "cpu")) {
+        try (Detector detector = DetectorFactory.DJL.open(modelDir, "cpu")) {
             for (LabelledImage image : camera.pool()) {
                 out.add(detector.detect(List.of(image.decode(decoder))).get(0));
             }
@@ -105,7 +106,7 @@ final class ReviewSimulation {
             List<Detection> published = all.stream().filter(d -> d.score() >= threshold)
                     .sorted((a, b) -> Float.compare(b.score(), a.score())).toList();
             List<Detection> under = !below ? List.of() : all.stream()
-                    .filter(d -> d.score() < threshold && d.score() >= threshold - DetectionTopology.BELOW_BAND)
+                    .filter(d -> d.score() < threshold && d.score() >= threshold - StageHeaders.BELOW_BAND)
                     .sorted((a, b) -> Float.compare(b.score(), a.score())).toList();
             List<TrackedDetection> tracked = t.update(published, i + 1);
             List<DetectionRecord.Item> items = new ArrayList<>();
@@ -222,7 +223,7 @@ final class ReviewSimulation {
         for (LabelledImage i : images) {
             samples.add(new EvaluationRun.Sample(() -> i.decode(decoder), i.boxes()));
         }
-        try (DjlDetector detector = DjlDetector.load(model, "cpu")) {
+        try (Detector detector = DetectorFactory.DJL.open(model, "cpu")) {
             return new EvaluationRun(detector, className, 2).run(samples, threshold, p -> { }).result();
         }
     }
