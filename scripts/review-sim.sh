@@ -5,7 +5,7 @@
 # and runs already there are skipped, so it goes in chunks of at most --max-minutes (default 15), with CPU_LOCK (a command
 # prefix that holds a shared machine's CPU, if it has one) in front (exit status 3: runs are left, run it again). Then scripts/plot-review-sim.py draws
 # docs/img/review-sim.png.
-#   scripts/review-sim.sh tud-stadtmitte            # 3 budgets x 3 seeds x (rule, random) + the base model
+#   scripts/review-sim.sh tud-stadtmitte --budgets 25,50   # 2 budgets x 3 seeds x (rule, random) + the base model (100 of 120 frames is no choice: skipped)
 #   scripts/review-sim.sh person-mix-test
 #   scripts/review-sim.sh tud-campus --picks-only --rules rule,random,uniform,top,no-scene,no-tracks,no-below,any
 set -euo pipefail

@@ -22,9 +22,14 @@ import lookout.config.TrackerSettings;
 import lookout.config.TrainerSettings;
 import lookout.finetune.FineTuneConfig;
 import lookout.frames.FrameDecoder;
+import lookout.labels.DatasetImport;
+import lookout.labels.LabelCodec;
+import lookout.labels.LabelSample;
 import lookout.review.PickerFrame;
+import lookout.review.SceneSignature;
 import lookout.review.SimulatedReviewer;
 import lookout.trainer.DjlFineTuneTrainer;
+import lookout.trainer.GeneralHoldout;
 import lookout.trainer.TrainingParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,9 +54,14 @@ public class ReviewSimCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--budgets", split = ",", defaultValue = "25,50,100",
-            description = "reviewed frames wanted (default ${DEFAULT-VALUE}); a picker rule runs at the smallest hourly budget"
-                    + " that offers that many over the watched hour")
+            description = "reviewed frames wanted (default ${DEFAULT-VALUE}); a budget over half the watched frames is"
+                    + " skipped (no choice), and so is one the picker cannot fill")
     List<Integer> budgets;
+
+    @Option(names = "--accept-iou", defaultValue = "0.85",
+            description = "the simulated reviewer accepts a model box as it is at this IoU with the truth or more, and"
+                    + " moves the others onto the truth (default ${DEFAULT-VALUE}: a careful operator)")
+    double acceptIou;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "seeds (random frames, training order)")
     List<Long> seeds;
@@ -82,8 +92,8 @@ public class ReviewSimCommand implements Callable<Integer> {
         float threshold = config.detector().scoreThreshold();
         TrackerSettings tracker = config.tracker().atFrameRate(config.trackerFrameRate(), camera.fps());
         ReviewSettings review = config.review().withEnabled(true);
-        ReviewSimulation sim = new ReviewSimulation(camera, modelDir, new FrameDecoder(config.frameLimits()), threshold,
-                config.targetClass(), tracker);
+        FrameDecoder decoder = new FrameDecoder(config.frameLimits());
+        ReviewSimulation sim = new ReviewSimulation(camera, modelDir, decoder, threshold, config.targetClass(), tracker);
         Set<String> done = done(out);
         System.out.printf(Locale.ROOT, "review simulate: camera %s, %d watched and %d later frames, model %s, %s%n",
                 camera.name(), camera.pool().size(), camera.later().size(), modelDir, picksOnly ? "picks only" : "retraining");
@@ -92,16 +102,29 @@ public class ReviewSimCommand implements Callable<Integer> {
         TrainerSettings trainer = config.trainer();
         FineTuneConfig recipe = DjlFineTuneTrainer.config(new TrainingParams(trainer.epochs(), trainer.lr(),
                 trainer.batchSize()), "cpu", config.targetClass());
+        SimOthers others = picksOnly ? null : SimOthers.load(cameraName, config.dataDir(), new DatasetImport(decoder),
+                LabelCodec.fromConfig(config), config.targetClass(), trainer);
+        GeneralHoldout general = others == null ? null : others.general();
+        if (general != null) {
+            System.out.printf(Locale.ROOT, "review simulate: general holdout %d frames of %s; replay %.1f per frame, at most %d%n",
+                    general.samples().size(), general.cameras(), trainer.replayRatio(), trainer.replayMax());
+        }
         if (!picksOnly && !done.contains(key("base", 0, 0))) {
             Map<String, Object> line = head("base", 0, 0);
             line.put("later", ReviewSimulation.scores(sim.score(modelDir, camera.later())));
-            line.put("general", ReviewSimulation.scores(sim.score(modelDir, SimCamera.general(config.dataDir()))));
+            line.put("general", ReviewSimulation.scores(sim.scoreLabels(modelDir, general.samples())));
             append(line);
             done.add(key("base", 0, 0));
         }
         for (long seed : picksOnly ? List.of(seeds.get(0)) : seeds) {
             for (int budget : budgets) {
-                List<Integer> rulePicks = picks("rule", frames, review, budget, 0, 0, sim, threshold).picks();
+                SimBudget.Picked byRule = picks("rule", frames, review, budget, 0, 0, sim, threshold);
+                if (byRule.skipped() != null) {
+                    if (seed == seeds.get(0)) {
+                        System.out.printf("review simulate: %s, budget %d skipped: %s%n", cameraName, budget, byRule.skipped());
+                    }
+                    continue;
+                }
                 for (String rule : rules) {
                     long s = rule.equals("random") || !picksOnly ? seed : 0;
                     if (done.contains(key(rule, budget, s))) {
@@ -111,24 +134,29 @@ public class ReviewSimCommand implements Callable<Integer> {
                         System.out.printf("review simulate: %.0f minutes used; run again to go on%n", maxMinutes);
                         return MORE_TO_DO;
                     }
-                    Picked picked = picks(rule, frames, review, budget, rulePicks.size(), s, sim, threshold);
+                    SimBudget.Picked picked = rule.equals("rule") ? byRule
+                            : picks(rule, frames, review, budget, byRule.picks().size(), s, sim, threshold);
                     List<Integer> picks = picked.picks();
-                    List<SimulatedReviewer.Answer> answers = sim.answers(picks, frames);
+                    List<SimulatedReviewer.Answer> answers = sim.answers(picks, frames, acceptIou);
                     Map<String, Object> line = head(rule, budget, s);
                     line.put("picked", picks.size());
                     if (picked.perHour() > 0) {
                         line.put("perHour", picked.perHour());
+                        line.put("sceneCheck", picked.sceneCheck());
                     }
+                    line.put("acceptIou", acceptIou);
                     line.put("effort", ReviewSimulation.effort(answers));
                     line.put("picks", picks);
                     if (!picksOnly) {
                         long t0 = System.nanoTime();
                         Path candidate = cache.resolve("candidate-" + ProcessHandle.current().pid());
                         ReviewSimulation.deleteQuietly(candidate);
-                        sim.train(picks, answers, recipe.withSeed(seed), candidate);
+                        List<LabelSample> replay = others.replay(picks.size());
+                        line.put("replay", replay.size());
+                        sim.train(picks, answers, replay, recipe.withSeed(seed), candidate);
                         line.put("trainSeconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
                         line.put("later", ReviewSimulation.scores(sim.score(candidate, camera.later())));
-                        line.put("general", ReviewSimulation.scores(sim.score(candidate, SimCamera.general(config.dataDir()))));
+                        line.put("general", ReviewSimulation.scores(sim.scoreLabels(candidate, general.samples())));
                         line.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
                         ReviewSimulation.deleteQuietly(candidate);
                     }
@@ -141,56 +169,25 @@ public class ReviewSimCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What a rule picked, and at which hourly budget (0 for rules without one). */
-    record Picked(List<Integer> picks, int perHour) {
-    }
-
     /**
-     * The frames a rule picks to have {@code target} reviewed frames: a picker rule at the smallest hourly
-     * budget that reaches the target over the watched hour (all it offers at most, when it never does: the
-     * scene check refuses near-copies), random and top frames as many as the service's rule picked.
+     * The frames a rule picks to have {@code target} reviewed frames: a picker rule through {@link SimBudget}
+     * (N picks, or skipped), random and top frames as many as the service's rule picked.
      */
-    private static Picked picks(String rule, List<PickerFrame> frames, ReviewSettings review, int target,
+    private static SimBudget.Picked picks(String rule, List<PickerFrame> frames, ReviewSettings review, int target,
             int ruleCount, long seed, ReviewSimulation sim, float threshold) throws Exception {
         return switch (rule) {
-            case "rule" -> search(frames, review, target, threshold);
-            case "random" -> new Picked(ReviewSimulation.random(frames.size(), ruleCount, seed), 0);
+            case "rule" -> SimBudget.pick(frames, review, target, threshold, SceneSignature::of);
+            case "random" -> new SimBudget.Picked(ReviewSimulation.random(frames.size(), ruleCount, seed), 0, false, null);
             // the same slots with nothing to tell frames apart: the first frame of each slot (even in time)
-            case "uniform" -> search(strip(frames), review.withMinSceneDistance(0).withMinUncertainty(0), target,
-                    threshold);
-            case "top" -> new Picked(ReviewSimulation.top(frames, review, ruleCount, threshold), 0);
-            case "no-scene" -> search(frames, review.withMinSceneDistance(0), target, threshold);
-            case "any" -> search(frames, review.withMinUncertainty(0), target, threshold);
-            case "no-tracks" -> search(sim.frames(false, true), review, target, threshold);
-            case "no-below" -> search(sim.frames(true, false), review, target, threshold);
+            case "uniform" -> SimBudget.pick(strip(frames), review.withMinSceneDistance(0).withMinUncertainty(0), target,
+                    threshold, SceneSignature::of);
+            case "top" -> new SimBudget.Picked(ReviewSimulation.top(frames, review, ruleCount, threshold), 0, false, null);
+            case "no-scene" -> SimBudget.pick(frames, review.withMinSceneDistance(0), target, threshold, SceneSignature::of);
+            case "any" -> SimBudget.pick(frames, review.withMinUncertainty(0), target, threshold, SceneSignature::of);
+            case "no-tracks" -> SimBudget.pick(sim.frames(false, true), review, target, threshold, SceneSignature::of);
+            case "no-below" -> SimBudget.pick(sim.frames(true, false), review, target, threshold, SceneSignature::of);
             default -> throw new IllegalArgumentException("unknown rule " + rule);
         };
-    }
-
-    /**
-     * The smallest hourly budget at which the picker picks at least target frames (picks grow with the
-     * budget, near enough for a bisection), or all it picks at one frame per slot when that is fewer.
-     */
-    private static Picked search(List<PickerFrame> frames, ReviewSettings review, int target, float threshold) {
-        int hi = Math.max(target, frames.size());
-        List<Integer> best = ReviewSimulation.pick(frames, review, hi, threshold);
-        if (best.size() < target) {
-            return new Picked(best, hi);
-        }
-        int bestBudget = hi;
-        int lo = 1;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            List<Integer> p = ReviewSimulation.pick(frames, review, mid, threshold);
-            if (p.size() >= target) {
-                hi = mid;
-                best = p;
-                bestBudget = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return new Picked(best, bestBudget);
     }
 
     private static List<PickerFrame> strip(List<PickerFrame> frames) {

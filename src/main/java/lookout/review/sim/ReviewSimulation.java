@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +29,9 @@ import lookout.finetune.TrainingSample;
 import lookout.frames.FrameDecoder;
 import lookout.inference.Detector;
 import lookout.inference.DetectorFactory;
+import lookout.labels.LabelSample;
 import lookout.model.ModelArtifact;
 import lookout.review.PickerFrame;
-import lookout.review.ReviewPicker;
-import lookout.review.SceneSignature;
 import lookout.review.SimulatedReviewer;
 import lookout.track.ByteTracker;
 import lookout.track.TrackedDetection;
@@ -41,16 +39,14 @@ import lookout.track.TrackedDetection;
 /**
  * The offline measurement of the review loop on one camera: the model's detections over the watched
  * frames (computed once, cached), the service's tracker and picker run over them as the topology would
- * (the watched footage spread over one hour of capture time, so a budget of N frames per hour asks for
- * N frames), a simulated reviewer answering each pick from the ground truth, a fine-tune on the answers
- * with the trainer's recipe, and the retrained model scored on the camera's later frames and on a
- * general holdout. The same number of uniformly random watched frames, answered and trained the same
- * way, is the baseline.
+ * (the watched footage spread over one hour of capture time; {@link SimBudget} makes a budget of N
+ * give N picks), a simulated reviewer answering each pick from the ground truth, a fine-tune on the
+ * answers plus the trainer's replay of other cameras' frames ({@link SimOthers}) with the trainer's
+ * recipe, and the retrained model scored on the camera's later frames and on the trainer's general
+ * holdout. The same number of uniformly random watched frames, answered and trained the same way, is
+ * the baseline.
  */
 final class ReviewSimulation {
-    /** The watched footage is laid out over this much capture time. */
-    static final long HOUR_MS = 3_600_000L;
-
     private final SimCamera camera;
     private final Path modelDir;
     private final FrameDecoder decoder;
@@ -99,7 +95,7 @@ final class ReviewSimulation {
         List<PickerFrame> out = new ArrayList<>();
         ByteTracker t = new ByteTracker(tracker);
         DetectionRecord.ModelRef model = new DetectionRecord.ModelRef("sim", "1");
-        long step = HOUR_MS / camera.pool().size();
+        long step = SimBudget.HOUR_MS / camera.pool().size();
         for (int i = 0; i < camera.pool().size(); i++) {
             LabelledImage image = camera.pool().get(i);
             List<Detection> all = detections.get(i);
@@ -123,34 +119,12 @@ final class ReviewSimulation {
         return out;
     }
 
-    /** The indices (in the pool) the picker with these settings picks at this budget. */
-    static List<Integer> pick(List<PickerFrame> frames, ReviewSettings settings, int budget, float threshold) {
-        ReviewPicker picker = new ReviewPicker(settings.withBudget(budget), threshold, SceneSignature::of);
-        List<ReviewPicker.Pick> picks = new ArrayList<>();
-        for (PickerFrame f : frames) {
-            picks.addAll(picker.offer(f, f.captureTs()));
-        }
-        picks.addAll(picker.flushAll(HOUR_MS));
-        return picks.stream().map(p -> (int) p.frame().seq() - 1).sorted().toList();
-    }
-
     /** The n frames with the highest uncertainty, wherever they are (offline only: no picker can know the future). */
     static List<Integer> top(List<PickerFrame> frames, ReviewSettings settings, int n, float threshold) {
-        // every frame its own slot, no gap, no scene check: each frame comes out with its uncertainty
-        ReviewSettings all = settings.withMinGap(java.time.Duration.ZERO).withMinSceneDistance(0);
-        all = new ReviewSettings(true, 3_600_000, Map.of(), all.minGap(), 0, all.below(), all.above(), all.countJump(),
-                all.borderMargin(), 0, 0, all.idleFlush(), all.maxPending());
-        ReviewPicker picker = new ReviewPicker(all, threshold, p -> null);
-        List<ReviewPicker.Pick> picks = new ArrayList<>();
-        for (PickerFrame f : frames) {
-            picks.addAll(picker.offer(f, f.captureTs()));
-        }
-        picks.addAll(picker.flushAll(HOUR_MS));
-        List<ReviewPicker.Pick> ranked = new ArrayList<>(picks);
-        ranked.sort(Comparator.comparingDouble((ReviewPicker.Pick p) -> -p.uncertainty().score())
-                .thenComparingLong(p -> p.frame().seq()));
-        return ranked.subList(0, Math.min(n, ranked.size())).stream().map(p -> (int) p.frame().seq() - 1).sorted()
-                .toList();
+        // every frame its own slot, no gap, no scene check, no floor: each frame comes out with its uncertainty
+        ReviewSettings all = settings.withBudget(3_600_000).withMinGap(java.time.Duration.ZERO).withMinSceneDistance(0)
+                .withMinUncertainty(0);
+        return SimBudget.mostUncertain(SimBudget.run(frames, all, threshold, p -> null), n);
     }
 
     /** n watched frames drawn uniformly at random. */
@@ -163,14 +137,17 @@ final class ReviewSimulation {
         return all.subList(0, Math.min(n, poolSize)).stream().sorted().toList();
     }
 
-    /** The simulated reviewer's answers to the picked frames (the model's published boxes offered, the truth known). */
-    List<SimulatedReviewer.Answer> answers(List<Integer> picks, List<PickerFrame> frames) {
+    /**
+     * The simulated reviewer's answers to the picked frames (the model's published boxes offered, the truth
+     * known), accepting a model box as it is at IoU {@code acceptIou} with the truth or more.
+     */
+    List<SimulatedReviewer.Answer> answers(List<Integer> picks, List<PickerFrame> frames, double acceptIou) {
         List<SimulatedReviewer.Answer> out = new ArrayList<>();
         for (int i : picks) {
             List<Box> offered = detections.get(i).stream().filter(d -> d.score() >= threshold)
                     .map(d -> new Box(d.x1(), d.y1(), d.x2(), d.y2())).toList();
             out.add(SimulatedReviewer.answer(offered, camera.pool().get(i).boxes(), frames.get(i).width(),
-                    frames.get(i).height()));
+                    frames.get(i).height(), acceptIou));
         }
         return out;
     }
@@ -203,15 +180,21 @@ final class ReviewSimulation {
         return m;
     }
 
-    /** Fine-tunes the model on the answered picks with the trainer's recipe; the candidate's directory. */
-    Path train(List<Integer> picks, List<SimulatedReviewer.Answer> answers, FineTuneConfig recipe, Path out)
-            throws Exception {
+    /**
+     * Fine-tunes the model on the answered picks plus the replay sample (other cameras' training-side
+     * frames) with the trainer's recipe; the candidate's directory.
+     */
+    Path train(List<Integer> picks, List<SimulatedReviewer.Answer> answers, List<LabelSample> replay,
+            FineTuneConfig recipe, Path out) throws Exception {
         List<TrainingSample> samples = new ArrayList<>();
         for (int k = 0; k < picks.size(); k++) {
             LabelledImage image = camera.pool().get(picks.get(k));
             byte[] bytes = image.bytes();
             samples.add(new TrainingSample("review/" + camera.name() + "/" + image.id(), Sha256.hex(bytes),
                     image.decode(decoder, bytes), answers.get(k).boxes()));
+        }
+        for (LabelSample s : replay) { // as the trainer's DjlFineTuneTrainer turns a label into a training sample
+            samples.add(new TrainingSample(s.id(), Sha256.hex(s.image()), decoder.decode(s.image()), s.boxes()));
         }
         new FineTuner(recipe, null).run(ModelArtifact.open(modelDir), samples, out);
         return out;
@@ -223,6 +206,19 @@ final class ReviewSimulation {
         for (LabelledImage i : images) {
             samples.add(new EvaluationRun.Sample(() -> i.decode(decoder), i.boxes()));
         }
+        return evaluate(model, samples);
+    }
+
+    /** AP50 and AP of a model on labels (the general holdout). */
+    EvaluationResult scoreLabels(Path model, List<LabelSample> labels) throws Exception {
+        List<EvaluationRun.Sample> samples = new ArrayList<>();
+        for (LabelSample s : labels) {
+            samples.add(new EvaluationRun.Sample(() -> decoder.decode(s.image()), s.boxes()));
+        }
+        return evaluate(model, samples);
+    }
+
+    private EvaluationResult evaluate(Path model, List<EvaluationRun.Sample> samples) throws Exception {
         try (Detector detector = DetectorFactory.DJL.open(model, "cpu")) {
             return new EvaluationRun(detector, className, 2).run(samples, threshold, p -> { }).result();
         }

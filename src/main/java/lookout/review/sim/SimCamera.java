@@ -15,8 +15,8 @@ import lookout.dataset.YoloDataset;
 
 /**
  * A camera of the offline measurement: the frames the picker watches (the pool; the reviewer answers
- * for those it picks) and the camera's later frames, which the retrained model is scored on; and a
- * general holdout that is never this camera's.
+ * for those it picks) and the camera's later frames, which the retrained model is scored on (the
+ * general holdout, never this camera's, is {@link SimOthers}').
  *
  * @param fps the footage's frame rate (the tracker's frame counts are rescaled to it)
  */
@@ -71,11 +71,6 @@ record SimCamera(String name, List<LabelledImage> pool, List<LabelledImage> late
             }
             default -> throw new DatasetException("unknown camera '" + name + "': one of " + NAMES);
         };
-    }
-
-    /** The general holdout: coco128 val2017 (never in the default model's training, never any camera's). */
-    static List<LabelledImage> general(Path data) throws DatasetException {
-        return YoloDataset.load(data.resolve("coco128/images/val2017"), "person");
     }
 
     static double bucket(String id) {
