@@ -64,6 +64,22 @@ class TopicRetentionIT {
         }
     }
 
+    /**
+     * A topic's configs once {@code key} reads {@code value} (or after 30 s, for the assertion to show): a KRaft
+     * broker applies an altered config from its metadata log, so a describe right after the alter can still
+     * read the old value.
+     */
+    private static Map<String, String> configsOnceApplied(Admin admin, String topic, String key, String value)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<String, String> m = configsOf(admin, topic);
+        while (!value.equals(m.get(key)) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            m = configsOf(admin, topic);
+        }
+        return m;
+    }
+
     private static int run(PrintStream out, String... args) {
         PrintStream old = System.out;
         System.setOut(out);
@@ -109,8 +125,8 @@ class TopicRetentionIT {
 
             // and apply sets the configured retention, after which check passes and the finding is gone
             assertThat(run(System.out, "apply", "--bootstrap-servers", broker.bootstrapServers())).isZero();
-            assertThat(configsOf(admin, Topics.FRAMES)).containsEntry("retention.ms", "3600000")
-                    .containsEntry("segment.ms", "900000");
+            assertThat(configsOnceApplied(admin, Topics.FRAMES, "retention.ms", "3600000"))
+                    .containsEntry("retention.ms", "3600000").containsEntry("segment.ms", "900000");
             assertThat(run(System.out, "check", "--bootstrap-servers", broker.bootstrapServers())).isZero();
             TopicAdmin.ensure(kafka, List.of(Topics.FRAMES));
             assertThat(TopicAdmin.findings().get(Topics.FRAMES)).isEmpty();
