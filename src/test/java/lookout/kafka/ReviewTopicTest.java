@@ -21,7 +21,7 @@ class ReviewTopicTest {
                 .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete");
         assertThat(Integer.parseInt(t.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)))
                 .as("a frame and its item fit").isEqualTo(Topics.maxRecordBytes(Topics.FRAMES, TestSettings.config().topics()));
-        assertThat(TopicsCommand.all()).contains(Topics.REVIEW);
+        assertThat(TopicsCommand.createdByDefault()).contains(Topics.REVIEW);
     }
 
     @Test
