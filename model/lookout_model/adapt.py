@@ -72,7 +72,18 @@ CONFIGS: Dict[str, Dict] = {
     "p2only-x10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN + STAGE2, factors={P2: 10.0}, distill2=1.0),
     "prop2x10-s2x0.2-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0, "model.": 0.2},
                                        distill2=1.0),
+    # the trainer's replay (lookout.trainer.replay-ratio 1.0, replay-max 200) beside the camera's frames:
+    # the default schedule and the schedules it may call for, re-chosen with the forgetting it prevents
+    "r1-prop2x10d10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0,
+                                      replay=1.0),
+    "r1-prop2x10d10-e10-lr0.005": dict(epochs=10, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0,
+                                       replay=1.0),
+    "r1-prop2x10d10-e6-lr0.01": dict(epochs=6, lr=0.01, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0,
+                                     replay=1.0),
+    "r0.5-prop2x10d10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0,
+                                        replay=0.5),
 }
+REPLAY_MAX = 200
 
 
 # ----------------------------------------------------------------------------- cameras
@@ -167,6 +178,27 @@ def general_sets(camera: str) -> Dict[str, List[Dict]]:
     return sets
 
 
+_REPLAY_POOL: List[Dict] = []
+
+
+def replay_sample(camera: str, own: int, ratio: float, seed: int) -> List[Dict]:
+    """The replay beside a camera's frames: `ratio` frames per own training frame (at most REPLAY_MAX), a
+    seeded choice from the default model's own training images that are not a tuning camera's (person-mix
+    valid/ less its near duplicates of the held-out sets, coco128 train2017). The trainer replays other
+    cameras' labels instead; here those would be the general holdout's sets, so the model's training data
+    stands in for them (never a general-holdout frame)."""
+    if not _REPLAY_POOL:
+        from .suite import load_set
+        from .train import without_near_duplicates
+        held = load_set("person-mix-test") + load_set("coco-val") + load_set("stadtmitte")
+        mix, _ = without_near_duplicates(ds.yolo_split("person-mix/valid"), held)
+        _REPLAY_POOL.extend(mix + ds.yolo_split("coco128/images/train2017"))
+    lobby = re.compile(r"output1?_mp4-")
+    pool = [s for s in _REPLAY_POOL if not (camera.endswith("lobby") and lobby.search(s["path"]))]
+    n = min(REPLAY_MAX, round(ratio * own), len(pool))
+    return random.Random(seed).sample(pool, n)
+
+
 def trainer_split(samples: List[Dict], fraction: float = 0.2) -> List[Dict]:
     """The part the trainer trains on (its gate holds out a fraction by hash of the id: the trainer hold-out)."""
     return [s for s in samples if not ds.in_trainer_holdout(s["id"], fraction)]
@@ -214,6 +246,23 @@ def lr_at(step: int, base: float, warmup: int, total: int) -> float:
     return base * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
+class SpikeGuard:
+    """lookout.finetune.SpikeGuard: skip the update of a step whose loss exceeds 10x the median of the
+    last 50 applied steps (once there are 10): one such batch can break a retrain for good."""
+    FACTOR, WINDOW, MIN_HISTORY = 10.0, 50, 10
+
+    def __init__(self):
+        self.recent: List[float] = []
+        self.skipped = 0
+
+    def accept(self, loss: float) -> bool:
+        if len(self.recent) >= self.MIN_HISTORY and loss > self.FACTOR * float(np.median(self.recent)):
+            self.skipped += 1
+            return False
+        self.recent = (self.recent + [loss])[-self.WINDOW:]
+        return True
+
+
 def finetune(model_pt: str, samples: List[Dict], cfg: Dict, seed: int = 42, log=sys.stderr):
     """Fine-tunes the artifact's TorchScript module as the Java trainer does; returns it in eval mode."""
     m = torch.jit.load(model_pt, map_location="cpu")
@@ -241,7 +290,7 @@ def finetune(model_pt: str, samples: List[Dict], cfg: Dict, seed: int = 42, log=
     total = spe * cfg["epochs"]
     warmup = min(cfg.get("warmup", 50), total // 3)
     images = [ds.load_uint8(s["path"]) if "image" not in s else s["image"] for s in samples]
-    step, t0 = 0, time.time()
+    step, t0, guard = 0, time.time(), SpikeGuard()
     for epoch in range(cfg["epochs"]):
         order = list(range(len(samples)))
         rng.shuffle(order)
@@ -260,13 +309,15 @@ def finetune(model_pt: str, samples: List[Dict], cfg: Dict, seed: int = 42, log=
             losses = m.losses(imgs, bxs, lbs)
             loss = sum(losses.values())
             opt.zero_grad()
-            loss.backward()
-            opt.step()
+            if guard.accept(float(loss)):
+                loss.backward()
+                opt.step()
             for k, v in losses.items():
                 sums[k] = sums.get(k, 0.0) + float(v)
             step += 1
         print(f"  epoch {epoch + 1}/{cfg['epochs']}: " + " ".join(f"{k} {v / spe:.3f}" for k, v in sums.items())
-              + f" ({time.time() - t0:.0f} s)", file=log, flush=True)
+              + f" ({time.time() - t0:.0f} s{f', {guard.skipped} steps skipped' if guard.skipped else ''})",
+              file=log, flush=True)
     m.eval()
     return m, time.time() - t0
 
@@ -357,8 +408,9 @@ def main(argv=None):
                 json.dump(before, open(cache_path, "w"), indent=1)
             cfg = CONFIGS[name]
             print(f"{cam} {name}: {len(train)} training images, {len(rest)} later frames", file=sys.stderr, flush=True)
-            m, secs = finetune(model_pt, train, cfg, a.seed)
-            rec = {"camera": cam, "config": name, "cfg": cfg, "train": len(train), "rest": len(rest),
+            replay = replay_sample(cam, len(train), cfg["replay"], a.seed) if cfg.get("replay") else []
+            m, secs = finetune(model_pt, train + replay, cfg, a.seed)
+            rec = {"camera": cam, "config": name, "cfg": cfg, "train": len(train), "replay": len(replay), "rest": len(rest),
                    "trainSeconds": round(secs), "before": before[cam]["camera"]}
             rec["after"] = score(m, {"rest": rest})["rest"]
             if general:

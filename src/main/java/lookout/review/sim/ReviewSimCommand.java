@@ -153,8 +153,9 @@ public class ReviewSimCommand implements Callable<Integer> {
                         ReviewSimulation.deleteQuietly(candidate);
                         List<LabelSample> replay = others.replay(picks.size());
                         line.put("replay", replay.size());
-                        sim.train(picks, answers, replay, recipe.withSeed(seed), candidate);
+                        var fit = sim.train(picks, answers, replay, recipe.withSeed(seed), candidate);
                         line.put("trainSeconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+                        line.put("loss", ReviewSimulation.lossCurve(fit));
                         line.put("later", ReviewSimulation.scores(sim.score(candidate, camera.later())));
                         line.put("general", ReviewSimulation.scores(sim.scoreLabels(candidate, general.samples())));
                         line.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);

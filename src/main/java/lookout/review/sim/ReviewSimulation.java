@@ -24,6 +24,7 @@ import lookout.detections.StageHeaders;
 import lookout.eval.EvaluationResult;
 import lookout.eval.EvaluationRun;
 import lookout.finetune.FineTuneConfig;
+import lookout.finetune.FineTuneResult;
 import lookout.finetune.FineTuner;
 import lookout.finetune.TrainingSample;
 import lookout.frames.FrameDecoder;
@@ -182,9 +183,9 @@ final class ReviewSimulation {
 
     /**
      * Fine-tunes the model on the answered picks plus the replay sample (other cameras' training-side
-     * frames) with the trainer's recipe; the candidate's directory.
+     * frames) with the trainer's recipe; its step losses (the candidate is written to {@code out}).
      */
-    Path train(List<Integer> picks, List<SimulatedReviewer.Answer> answers, List<LabelSample> replay,
+    FineTuneResult train(List<Integer> picks, List<SimulatedReviewer.Answer> answers, List<LabelSample> replay,
             FineTuneConfig recipe, Path out) throws Exception {
         List<TrainingSample> samples = new ArrayList<>();
         for (int k = 0; k < picks.size(); k++) {
@@ -196,8 +197,30 @@ final class ReviewSimulation {
         for (LabelSample s : replay) { // as the trainer's DjlFineTuneTrainer turns a label into a training sample
             samples.add(new TrainingSample(s.id(), Sha256.hex(s.image()), decoder.decode(s.image()), s.boxes()));
         }
-        new FineTuner(recipe, null).run(ModelArtifact.open(modelDir), samples, out);
-        return out;
+        return new FineTuner(recipe, null).run(ModelArtifact.open(modelDir), samples, out);
+    }
+
+    /**
+     * A retrain's loss curve in a result line: the first and last step, the largest step, and the mean of
+     * each tenth of the steps (a run that went astray shows where, without its thousands of steps).
+     */
+    static Map<String, Object> lossCurve(FineTuneResult r) {
+        List<Double> l = r.stepLosses();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("first", round3(r.firstLoss()));
+        m.put("last", round3(r.lastLoss()));
+        m.put("max", round3(l.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
+        List<Double> tenths = new ArrayList<>();
+        for (int k = 0; k < 10 && !l.isEmpty(); k++) {
+            List<Double> part = l.subList(k * l.size() / 10, Math.max(k * l.size() / 10 + 1, (k + 1) * l.size() / 10));
+            tenths.add(round3(part.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+        }
+        m.put("tenths", tenths);
+        return m;
+    }
+
+    private static double round3(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
     }
 
     /** AP50 and AP of a model on labelled images. */
