@@ -82,6 +82,14 @@ CONFIGS: Dict[str, Dict] = {
                                      replay=1.0),
     "r0.5-prop2x10d10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0,
                                         replay=0.5),
+    # where the forgetting lives, and what holds it: more replay, a lower rate, one part trained
+    "r2-prop2x10d10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0,
+                                      replay=2.0),
+    "r1-prop2x10d10-e6-lr0.002": dict(epochs=6, lr=0.002, frozen=PROP2_FROZEN, factors={P2: 10.0}, distill2=10.0,
+                                      replay=1.0),
+    "r1-p2only-x10d10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN + STAGE2, factors={P2: 10.0},
+                                        distill2=10.0, replay=1.0),
+    "r1-stage2-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=STAGE2_FROZEN, distill2=10.0, replay=1.0),
 }
 REPLAY_MAX = 200
 
@@ -246,23 +254,6 @@ def lr_at(step: int, base: float, warmup: int, total: int) -> float:
     return base * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
-class SpikeGuard:
-    """lookout.finetune.SpikeGuard: skip the update of a step whose loss exceeds 10x the median of the
-    last 50 applied steps (once there are 10): one such batch can break a retrain for good."""
-    FACTOR, WINDOW, MIN_HISTORY = 10.0, 50, 10
-
-    def __init__(self):
-        self.recent: List[float] = []
-        self.skipped = 0
-
-    def accept(self, loss: float) -> bool:
-        if len(self.recent) >= self.MIN_HISTORY and loss > self.FACTOR * float(np.median(self.recent)):
-            self.skipped += 1
-            return False
-        self.recent = (self.recent + [loss])[-self.WINDOW:]
-        return True
-
-
 def finetune(model_pt: str, samples: List[Dict], cfg: Dict, seed: int = 42, log=sys.stderr):
     """Fine-tunes the artifact's TorchScript module as the Java trainer does; returns it in eval mode."""
     m = torch.jit.load(model_pt, map_location="cpu")
@@ -290,7 +281,7 @@ def finetune(model_pt: str, samples: List[Dict], cfg: Dict, seed: int = 42, log=
     total = spe * cfg["epochs"]
     warmup = min(cfg.get("warmup", 50), total // 3)
     images = [ds.load_uint8(s["path"]) if "image" not in s else s["image"] for s in samples]
-    step, t0, guard = 0, time.time(), SpikeGuard()
+    step, t0 = 0, time.time()
     for epoch in range(cfg["epochs"]):
         order = list(range(len(samples)))
         rng.shuffle(order)
@@ -309,15 +300,13 @@ def finetune(model_pt: str, samples: List[Dict], cfg: Dict, seed: int = 42, log=
             losses = m.losses(imgs, bxs, lbs)
             loss = sum(losses.values())
             opt.zero_grad()
-            if guard.accept(float(loss)):
-                loss.backward()
-                opt.step()
+            loss.backward()
+            opt.step()
             for k, v in losses.items():
                 sums[k] = sums.get(k, 0.0) + float(v)
             step += 1
         print(f"  epoch {epoch + 1}/{cfg['epochs']}: " + " ".join(f"{k} {v / spe:.3f}" for k, v in sums.items())
-              + f" ({time.time() - t0:.0f} s{f', {guard.skipped} steps skipped' if guard.skipped else ''})",
-              file=log, flush=True)
+              + f" ({time.time() - t0:.0f} s)", file=log, flush=True)
     m.eval()
     return m, time.time() - t0
 

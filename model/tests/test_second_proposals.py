@@ -74,6 +74,25 @@ def test_given_the_tiny_two_stage_artifact_when_trained_through_losses_then_the_
     assert any(not torch.equal(v, after[k]) for k, v in before.items() if k.startswith("model.backbone.prop2."))
 
 
+def test_given_the_head_changes_the_sides_of_unlabelled_people_then_the_sides_distillation_grows_and_not_at_labels():
+    from lookout_model.two_stage import CenterNetProposals
+    rpn = CenterNetProposals.__new__(CenterNetProposals)
+    rpn.alpha = 0.54
+    h, w = 60, 80
+    wh = torch.full((1, 4, h, w), 10.0)
+    soft = torch.zeros(1, 1, h, w)
+    soft[0, 0, 10, 10] = 0.9      # an unlabelled person the teacher sees, far from the label
+    soft[0, 0, 40, 60] = 0.9      # the labelled person's own cell
+    target = [{"boxes": torch.tensor([[220.0, 120.0, 260.0, 200.0]])}]  # centre cell (60, 40)
+    assert float(rpn.distill_sides_loss(wh.clone(), wh, target, soft)) == 0.0
+    at_label = wh.clone()
+    at_label[0, :, 40, 60] *= 2.0
+    assert float(rpn.distill_sides_loss(at_label, wh, target, soft)) == 0.0
+    elsewhere = wh.clone()
+    elsewhere[0, :, 10, 10] *= 2.0
+    assert float(rpn.distill_sides_loss(elsewhere, wh, target, soft)) == pytest.approx(4 * np.log(2.0), rel=1e-4)
+
+
 def test_given_a_box_when_augmented_like_the_java_fine_tuner_then_it_stays_inside_the_image():
     rng = random.Random(3)
     img = torch.zeros(3, 100, 160, dtype=torch.uint8)

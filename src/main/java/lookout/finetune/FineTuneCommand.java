@@ -96,12 +96,6 @@ public class FineTuneCommand implements Callable<Integer> {
         }
 
         @Override
-        public void stepSkipped(int step, double loss, double recentMedian) {
-            System.out.printf(Locale.ROOT, "  step %d skipped: loss %.1f is over 10x the recent median %.2f%n", step, loss,
-                    recentMedian);
-        }
-
-        @Override
         public void epochFinished(int epoch, double meanLoss, Path checkpoint) {
             System.out.printf(Locale.ROOT, "epoch %d: mean loss %.4f%s%n", epoch, meanLoss,
                     checkpoint == null ? "" : ", checkpoint " + checkpoint);

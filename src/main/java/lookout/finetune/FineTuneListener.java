@@ -17,10 +17,6 @@ public interface FineTuneListener {
     default void progress(Progress progress) {
     }
 
-    /** A step whose loss was a spike over the run's recent median: its update was not applied ({@link SpikeGuard}). */
-    default void stepSkipped(int step, double loss, double recentMedian) {
-    }
-
     /** After each epoch; {@code checkpoint} is null when checkpoints are off. */
     default void epochFinished(int epoch, double meanLoss, Path checkpoint) {
     }

@@ -69,17 +69,15 @@ public final class FineTuner {
             LearningRateSchedule schedule = schedule(block, byPrefix, plan.totalSteps());
             DefaultTrainingConfig trainingConfig = trainingConfig(schedule, plan.device());
             List<Double> stepLosses;
-            SpikeGuard guard = new SpikeGuard();
             long start = System.nanoTime();
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 // newTrainer unfreezes every parameter of a loaded model: re-freeze only now
                 freeze(block, plan.frozen(), samples.size(), plan.totalSteps());
-                stepLosses = train(trainer, block, samples, plan, schedule, guard, outDir, start);
+                stepLosses = train(trainer, block, samples, plan, schedule, outDir, start);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             JniUtils.enableInferenceMode(block);
-            FineTuneResult result = writeArtifact(block, base, samples, outDir, plan, byPrefix, stepLosses,
-                    guard.skipped(), seconds);
+            FineTuneResult result = writeArtifact(block, base, samples, outDir, plan, byPrefix, stepLosses, seconds);
             listener.finished(result);
             return result;
         } catch (ModelNotFoundException | MalformedModelException e) {
@@ -159,7 +157,7 @@ public final class FineTuner {
      * @return the total loss of every step
      */
     private List<Double> train(Trainer trainer, PtSymbolBlock block, List<TrainingSample> samples, Plan plan,
-            LearningRateSchedule schedule, SpikeGuard guard, Path outDir, long start) throws IOException {
+            LearningRateSchedule schedule, Path outDir, long start) throws IOException {
         Augmenter augmenter = plan.augmenter();
         Random random = new Random(config.seed());
         int batch = plan.batch();
@@ -177,15 +175,11 @@ public final class FineTuner {
                 for (TrainingSample s : order.subList(b * batch, Math.min(order.size(), (b + 1) * batch))) {
                     chunk.add(augmenter.apply(s, random));
                 }
-                int skippedBefore = guard.skipped();
-                Map<String, Double> losses = step(trainer, block, chunk, plan.label(), guard);
+                Map<String, Double> losses = step(trainer, block, chunk, plan.label());
                 double total = losses.values().stream().mapToDouble(Double::doubleValue).sum();
                 if (!Double.isFinite(total)) {
                     throw new IllegalStateException("loss is " + total + " at step " + (step + 1)
                             + " (diverged: lower --lr)");
-                }
-                if (guard.skipped() > skippedBefore) {
-                    listener.stepSkipped(step + 1, total, guard.median());
                 }
                 stepLosses.add(total);
                 epochLoss += total;
@@ -228,7 +222,7 @@ public final class FineTuner {
 
     /** The new artifact (model.pt + model.json with its lineage and how it was trained). */
     private FineTuneResult writeArtifact(PtSymbolBlock block, ModelArtifact base, List<TrainingSample> samples,
-            Path outDir, Plan plan, Map<String, Float> byPrefix, List<Double> stepLosses, int skippedSteps, double seconds)
+            Path outDir, Plan plan, Map<String, Float> byPrefix, List<Double> stepLosses, double seconds)
             throws ModelArtifactException, IOException {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("epochs", config.epochs());
@@ -241,7 +235,6 @@ public final class FineTuner {
         training.put("firstLoss", stepLosses.get(0));
         training.put("lastEpochMeanLoss", stepLosses.subList(Math.max(0, stepLosses.size() - plan.stepsPerEpoch()),
                 stepLosses.size()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
-        training.put("skippedSteps", skippedSteps);
         training.put("seconds", Math.round(seconds));
         ModelArtifact written = ArtifactWriter.write(block, base, outDir, plan.version(), TrainingSample.fingerprint(samples),
                 training);
@@ -249,8 +242,7 @@ public final class FineTuner {
     }
 
     /** One optimizer step on a batch; returns each loss component's value. */
-    private static Map<String, Double> step(Trainer trainer, PtSymbolBlock block, List<TrainingSample> chunk, long label,
-            SpikeGuard guard) {
+    private static Map<String, Double> step(Trainer trainer, PtSymbolBlock block, List<TrainingSample> chunk, long label) {
         zeroGradients(block);
         Map<String, Double> values = new LinkedHashMap<>();
         try (NDManager manager = trainer.getManager().newSubManager()) {
@@ -290,10 +282,6 @@ public final class FineTuner {
                 for (NDArray loss : losses) {
                     values.put(loss.getName() == null ? "loss" + values.size() : loss.getName(), (double) loss.getFloat());
                     total = total == null ? loss : total.add(loss);
-                }
-                double sum = values.values().stream().mapToDouble(Double::doubleValue).sum();
-                if (!Double.isFinite(sum) || !guard.accept(sum)) {
-                    return values; // no update: the caller stops on a non-finite loss, a spike is skipped
                 }
                 collector.backward(total);
             }

@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jboss.logging.Logger;
-
 import lookout.common.Sha256;
 import lookout.finetune.FineTuneConfig;
 import lookout.finetune.FineTuneListener;
@@ -19,8 +17,6 @@ import lookout.model.ModelArtifact;
 
 /** Fine-tunes with the {@link FineTuner} (DJL, the TorchScript losses method) on decoded label samples. */
 public final class DjlFineTuneTrainer implements ModelTrainer {
-    private static final Logger LOG = Logger.getLogger(DjlFineTuneTrainer.class);
-
     private final String device;
     private final String className;
     private final FrameDecoder decoder;
@@ -64,11 +60,6 @@ public final class DjlFineTuneTrainer implements ModelTrainer {
         public void progress(Progress p) {
             p.losses().forEach((k, v) -> sums.merge(k, v, Double::sum));
             reports++;
-        }
-
-        @Override
-        public void stepSkipped(int step, double loss, double recentMedian) {
-            LOG.warnf("retrain step %d skipped: loss %.1f is over 10x the recent median %.2f", step, loss, recentMedian);
         }
 
         @Override
