@@ -196,11 +196,9 @@ def replay_sample(camera: str, own: int, ratio: float, seed: int) -> List[Dict]:
     cameras' labels instead; here those would be the general holdout's sets, so the model's training data
     stands in for them (never a general-holdout frame)."""
     if not _REPLAY_POOL:
-        from .suite import load_set
-        from .train import without_near_duplicates
-        held = load_set("person-mix-test") + load_set("coco-val") + load_set("stadtmitte")
-        mix, _ = without_near_duplicates(ds.yolo_split("person-mix/valid"), held)
-        _REPLAY_POOL.extend(mix + ds.yolo_split("coco128/images/train2017"))
+        from .train import general_images
+        mix, _, coco = general_images()
+        _REPLAY_POOL.extend(mix + coco)
     lobby = re.compile(r"output1?_mp4-")
     pool = [s for s in _REPLAY_POOL if not (camera.endswith("lobby") and lobby.search(s["path"]))]
     n = min(REPLAY_MAX, round(ratio * own), len(pool))

@@ -61,13 +61,18 @@ def without_near_duplicates(train: List[Dict], held: List[Dict], threshold: floa
     return keep, len(train) - len(keep)
 
 
-def training_pool(holdout_percent: int = 10, log=sys.stdout) -> Tuple[List[Dict], Dict]:
+def general_images() -> Tuple[List[Dict], int, List[Dict]]:
+    """The pool's images that are no camera of the retraining measurements: person-mix valid/ less its
+    near duplicates of the held-out sets, how many were dropped, and coco128 train2017."""
     from .suite import load_set
-    usc_campus, _ = ds.pool_split(ds.default_pool(), holdout_percent)
-    mix = ds.yolo_split("person-mix/valid")
-    coco = ds.yolo_split("coco128/images/train2017")
     held = load_set("person-mix-test") + load_set("coco-val") + load_set("stadtmitte")
-    mix, dropped = without_near_duplicates(mix, held)
+    mix, dropped = without_near_duplicates(ds.yolo_split("person-mix/valid"), held)
+    return mix, dropped, ds.yolo_split("coco128/images/train2017")
+
+
+def training_pool(holdout_percent: int = 10, log=sys.stdout) -> Tuple[List[Dict], Dict]:
+    usc_campus, _ = ds.pool_split(ds.default_pool(), holdout_percent)
+    mix, dropped, coco = general_images()
     pool = usc_campus + mix + coco
     info = {"uscCampus": len(usc_campus), "personMixValid": len(mix), "personMixNearDuplicatesDropped": dropped,
             "coco128Train": len(coco), "negatives": sum(1 for s in pool if len(s["boxes"]) == 0),

@@ -228,17 +228,20 @@ class CenterNetProposals(nn.Module):
         total = heat2.sum() * 0.0
         cells = 0.0
         for i in range(len(targets)):
-            gt = targets[i]["boxes"]
             t = soft[i, 0].clamp(1e-4, 1.0 - 1e-4)
             bce = F.binary_cross_entropy_with_logits(heat2[i, 0], t, reduction="none")
             floor = -(t * torch.log(t) + (1 - t) * torch.log(1 - t))
-            away = torch.ones_like(t)
-            if gt.shape[0] > 0:
-                g, _ = _gaussian_targets(gt, h, w, self.alpha)
-                away = (g.max(0)[0] < 0.05).to(t.dtype)
+            away = self.away_from_labels(targets[i]["boxes"], t, h, w)
             total = total + ((bce - floor) * away).sum()
             cells += float(away.sum())
         return total / max(cells, 1.0)
+
+    def away_from_labels(self, gt: Tensor, like: Tensor, h: int, w: int) -> Tensor:
+        """1 on the cells of an h x w map where no labelled person's Gaussian reaches 0.05, else 0."""
+        if gt.shape[0] == 0:
+            return torch.ones_like(like)
+        g, _ = _gaussian_targets(gt, h, w, self.alpha)
+        return (g.max(0)[0] < 0.05).to(like.dtype)
 
     def distill_sides_loss(self, wh2: Tensor, wh: Tensor, targets: List[Dict[str, Tensor]], soft: Tensor) -> Tensor:
         """L1 of log(wh2 / wh), the second head's box sides against the teacher's, weighted by the teacher's
@@ -252,13 +255,8 @@ class CenterNetProposals(nn.Module):
         total = wh2.sum() * 0.0
         weight = 0.0
         for i in range(len(targets)):
-            gt = targets[i]["boxes"]
             t = soft[i, 0]
-            away = torch.ones_like(t)
-            if gt.shape[0] > 0:
-                g, _ = _gaussian_targets(gt, h, w, self.alpha)
-                away = (g.max(0)[0] < 0.05).to(t.dtype)
-            cell_weight = t * away
+            cell_weight = t * self.away_from_labels(targets[i]["boxes"], t, h, w)
             diff = (torch.log(wh2[i].clamp(min=1e-4)) - torch.log(wh[i].detach().clamp(min=1e-4))).abs().sum(0)
             total = total + (diff * cell_weight).sum()
             weight += float(cell_weight.sum())
