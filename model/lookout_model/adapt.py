@@ -90,6 +90,11 @@ CONFIGS: Dict[str, Dict] = {
     "r1-p2only-x10d10-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN + STAGE2, factors={P2: 10.0},
                                         distill2=10.0, replay=1.0),
     "r1-stage2-e6-lr0.005": dict(epochs=6, lr=0.005, frozen=STAGE2_FROZEN, distill2=10.0, replay=1.0),
+    # the gradient clip (lookout.trainer.max-grad-norm; a 600-step retrain diverged without it): 20 is the default
+    "r1-prop2x10d10-e6-lr0.005-clip10": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0},
+                                             distill2=10.0, replay=1.0, max_grad_norm=10.0),
+    "r1-prop2x10d10-e6-lr0.005-clip20": dict(epochs=6, lr=0.005, frozen=PROP2_FROZEN, factors={P2: 10.0},
+                                             distill2=10.0, replay=1.0, max_grad_norm=20.0),
 }
 REPLAY_MAX = 200
 
@@ -299,6 +304,8 @@ def finetune(model_pt: str, samples: List[Dict], cfg: Dict, seed: int = 42, log=
             loss = sum(losses.values())
             opt.zero_grad()
             loss.backward()
+            if cfg.get("max_grad_norm"):  # as the Java FineTuner's lookout.trainer.max-grad-norm
+                torch.nn.utils.clip_grad_norm_([p for ps in groups.values() for p in ps], cfg["max_grad_norm"])
             opt.step()
             for k, v in losses.items():
                 sums[k] = sums.get(k, 0.0) + float(v)

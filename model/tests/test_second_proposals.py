@@ -108,3 +108,21 @@ def test_given_the_java_schedule_then_warm_up_starts_at_a_tenth_and_cosine_ends_
     assert adapt.lr_at(0, 1.0, 10, 100) == pytest.approx(0.19)
     assert adapt.lr_at(9, 1.0, 10, 100) == pytest.approx(1.0)
     assert adapt.lr_at(100, 1.0, 10, 100) == pytest.approx(0.01)
+
+
+def test_given_a_max_grad_norm_far_below_the_gradients_when_fine_tuned_then_the_weights_barely_move(tiny_rcnn):
+    """adapt's mirror of lookout.trainer.max-grad-norm: the clipped run moves the weights a tiny fraction as far."""
+    meta = json.load(open(os.path.join(tiny_rcnn, "model.json")))
+    # parameters only: a batch norm's running statistics move in training mode whatever the gradients
+    before = {k: v.detach().clone() for k, v in torch.jit.load(os.path.join(tiny_rcnn, "model.pt")).named_parameters()}
+    img, boxes = _image_with_people()
+    samples = [{"id": f"s{i}", "image": (img * 255).round().to(torch.uint8), "boxes": boxes.numpy()} for i in range(2)]
+    cfg = dict(epochs=2, lr=0.002, warmup=0, frozen=meta["frozenPrefixes"], factors=meta["lrFactors"])
+
+    def moved(c):
+        after = dict(adapt.finetune(os.path.join(tiny_rcnn, "model.pt"), samples, c)[0].named_parameters())
+        return max(float((after[k].detach() - v).abs().max()) for k, v in before.items())
+
+    free, clipped = moved(cfg), moved(dict(cfg, max_grad_norm=1e-6))
+    assert free > 1e-4
+    assert clipped < free / 100

@@ -157,7 +157,7 @@ class HostileInputIT {
                 HotSwap swap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.factory(), detector.metrics(), cache,
                         TestKeys.trust());
                 TrainerService trainer = new TrainerService(clients, trainerSettings, codec, 4096,
-                        new DjlFineTuneTrainer("cpu", "person", TestSettings.decoder()),
+                        new DjlFineTuneTrainer("cpu", "person", TestSettings.decoder(), 0),
                         new DjlModelScorer("cpu", 2, "person", 0.5f, TestSettings.decoder()))
                         .withSigning(TestKeys.signer(), TestKeys.trust()).start();
                 LabelsView labels = new LabelsView(clients, codec).start();

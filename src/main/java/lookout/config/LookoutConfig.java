@@ -301,7 +301,8 @@ public final class LookoutConfig {
                 get("lookout.trainer.general-tolerance", Double.class),
                 get("lookout.trainer.general-holdout-max", Integer.class),
                 get("lookout.trainer.replay-ratio", Double.class),
-                get("lookout.trainer.replay-max", Integer.class));
+                get("lookout.trainer.replay-max", Integer.class),
+                get("lookout.trainer.max-grad-norm", Double.class));
     }
 
     public CameraSettings camera() {

@@ -24,17 +24,18 @@ import java.nio.file.Path;
  * @param replayRatio     a camera's retrain also trains on this many frames of the other cameras' training
  *                        side per frame of its own (replay: what keeps it from forgetting them); 0 = none
  * @param replayMax       at most this many replay frames (a stable choice by hash of the id)
+ * @param maxGradNorm     a retrain step's gradients are rescaled to this global norm when above it; 0 = never
  */
 public record TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
         String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
         RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax, double replayRatio,
-        int replayMax) {
+        int replayMax, double maxGradNorm) {
 
     /** Without replay (tests of other concerns). */
     public TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
             String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
             RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax) {
         this(holdoutFraction, tolerance, epochs, lr, batchSize, device, scoreBatchSize, autoPromote, keepVersions,
-                workDir, baseModelDir, policy, generalTolerance, generalHoldoutMax, 0, 0);
+                workDir, baseModelDir, policy, generalTolerance, generalHoldoutMax, 0, 0, 0);
     }
 }

@@ -96,9 +96,10 @@ public class FineTuneCommand implements Callable<Integer> {
         }
 
         @Override
-        public void epochFinished(int epoch, double meanLoss, Path checkpoint) {
-            System.out.printf(Locale.ROOT, "epoch %d: mean loss %.4f%s%n", epoch, meanLoss,
-                    checkpoint == null ? "" : ", checkpoint " + checkpoint);
+        public void epochFinished(Epoch e) {
+            System.out.printf(Locale.ROOT, "epoch %d: mean loss %.4f, largest gradient norm %.1f (%d steps clipped)%s%n",
+                    e.epoch(), e.meanLoss(), e.maxGradNorm(), e.clippedSteps(),
+                    e.checkpoint() == null ? "" : ", checkpoint " + e.checkpoint());
         }
 
         private static String eta(double seconds) {

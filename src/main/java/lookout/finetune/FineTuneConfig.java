@@ -28,11 +28,13 @@ import java.util.function.Consumer;
  * @param seed               shuffling and augmentation seed
  * @param version            version of the new artifact; null = the one after the parent's
  * @param className          the class the boxes are of (one of the base model's classes)
+ * @param maxGradNorm        rescale a step's gradients to this global L2 norm when they exceed it; 0 = never
  */
 public record FineTuneConfig(int epochs, int batchSize, float learningRate, float momentum, float weightDecay,
         int warmupSteps, LearningRateSchedule.Decay decay, float backboneLrFactor, String backbonePrefix,
         List<String> frozenPrefixes, Map<String, Float> lrFactors, double flipProbability, double minScale, double maxScale,
-        int logEvery, boolean checkpointEachEpoch, String device, long seed, String version, String className) {
+        int logEvery, boolean checkpointEachEpoch, String device, long seed, String version, String className,
+        float maxGradNorm) {
 
     /** Used when neither the caller nor model.json names frozen layers: the stem of the backbone. */
     public static final List<String> DEFAULT_FROZEN_PREFIXES = List.of("model.backbone.body.0.");
@@ -40,7 +42,7 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
     /** The recipe's defaults, for boxes of {@code className}. */
     public static FineTuneConfig defaults(String className) {
         return new FineTuneConfig(5, 2, 0.005f, 0.9f, 1e-4f, 50, LearningRateSchedule.Decay.COSINE, 0.1f,
-                "model.backbone.body.", null, null, 0.5, 0.8, 1.25, 10, true, "cpu", 42L, null, className);
+                "model.backbone.body.", null, null, 0.5, 0.8, 1.25, 10, true, "cpu", 42L, null, className, 0f);
     }
 
     public FineTuneConfig withEpochs(int n) {
@@ -95,6 +97,10 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
         return with(b -> b.seed = seed);
     }
 
+    public FineTuneConfig withMaxGradNorm(float n) {
+        return with(b -> b.maxGradNorm = n);
+    }
+
     public FineTuneConfig withDecay(LearningRateSchedule.Decay d) {
         return with(b -> b.decay = d);
     }
@@ -127,6 +133,7 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
         long seed;
         String version;
         String className;
+        float maxGradNorm;
 
         Copy(FineTuneConfig c) {
             epochs = c.epochs;
@@ -149,12 +156,13 @@ public record FineTuneConfig(int epochs, int batchSize, float learningRate, floa
             seed = c.seed;
             version = c.version;
             className = c.className;
+            maxGradNorm = c.maxGradNorm;
         }
 
         FineTuneConfig build() {
             return new FineTuneConfig(epochs, batchSize, learningRate, momentum, weightDecay, warmupSteps, decay,
                     backboneLrFactor, backbonePrefix, frozenPrefixes, lrFactors, flipProbability, minScale, maxScale, logEvery,
-                    checkpointEachEpoch, device, seed, version, className);
+                    checkpointEachEpoch, device, seed, version, className, maxGradNorm);
         }
     }
 }

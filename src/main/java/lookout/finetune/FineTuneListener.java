@@ -17,8 +17,15 @@ public interface FineTuneListener {
     default void progress(Progress progress) {
     }
 
-    /** After each epoch; {@code checkpoint} is null when checkpoints are off. */
-    default void epochFinished(int epoch, double meanLoss, Path checkpoint) {
+    /**
+     * An epoch's end: its mean total loss, the largest global gradient norm of its steps (before
+     * clipping), how many of its steps were clipped to {@code maxGradNorm}, and its checkpoint (null when
+     * checkpoints are off).
+     */
+    record Epoch(int epoch, double meanLoss, double maxGradNorm, int clippedSteps, Path checkpoint) {
+    }
+
+    default void epochFinished(Epoch epoch) {
     }
 
     default void finished(FineTuneResult result) {

@@ -68,16 +68,16 @@ public final class FineTuner {
             Map<String, Float> byPrefix = config.lrFactors() != null ? config.lrFactors() : base.lrFactors();
             LearningRateSchedule schedule = schedule(block, byPrefix, plan.totalSteps());
             DefaultTrainingConfig trainingConfig = trainingConfig(schedule, plan.device());
-            List<Double> stepLosses;
+            Curves curves;
             long start = System.nanoTime();
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 // newTrainer unfreezes every parameter of a loaded model: re-freeze only now
                 freeze(block, plan.frozen(), samples.size(), plan.totalSteps());
-                stepLosses = train(trainer, block, samples, plan, schedule, outDir, start);
+                curves = train(trainer, block, samples, plan, schedule, outDir, start);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             JniUtils.enableInferenceMode(block);
-            FineTuneResult result = writeArtifact(block, base, samples, outDir, plan, byPrefix, stepLosses, seconds);
+            FineTuneResult result = writeArtifact(block, base, samples, outDir, plan, byPrefix, curves, seconds);
             listener.finished(result);
             return result;
         } catch (ModelNotFoundException | MalformedModelException e) {
@@ -149,20 +149,29 @@ public final class FineTuner {
         listener.started(samples, totalSteps, trainable, frozenCount);
     }
 
+    /** Every step's total loss and gradient norm, in order. */
+    private record Curves(List<Double> losses, List<Double> gradNorms) {
+    }
+
+    /** One step's loss components and its gradients' global norm before clipping. */
+    private record StepResult(Map<String, Double> losses, double gradNorm) {
+    }
+
     /**
      * The epoch loop: each epoch shuffles the samples, augments each batch and takes one step per
      * batch (one seeded random source for both, so a run repeats), reports progress every
      * {@code logEvery} steps and checkpoints at the epoch's end.
      *
-     * @return the total loss of every step
+     * @return the total loss and the gradient norm of every step
      */
-    private List<Double> train(Trainer trainer, PtSymbolBlock block, List<TrainingSample> samples, Plan plan,
+    private Curves train(Trainer trainer, PtSymbolBlock block, List<TrainingSample> samples, Plan plan,
             LearningRateSchedule schedule, Path outDir, long start) throws IOException {
         Augmenter augmenter = plan.augmenter();
         Random random = new Random(config.seed());
         int batch = plan.batch();
         int totalSteps = plan.totalSteps();
         List<Double> stepLosses = new ArrayList<>(totalSteps);
+        List<Double> gradNorms = new ArrayList<>(totalSteps);
         int step = 0;
         Map<String, Double> window = new LinkedHashMap<>();
         int windowSteps = 0;
@@ -170,18 +179,24 @@ public final class FineTuner {
             List<TrainingSample> order = new ArrayList<>(samples);
             Collections.shuffle(order, random);
             double epochLoss = 0;
+            double epochMaxNorm = 0;
+            int clipped = 0;
             for (int b = 0; b < plan.stepsPerEpoch(); b++) {
                 List<TrainingSample> chunk = new ArrayList<>(batch);
                 for (TrainingSample s : order.subList(b * batch, Math.min(order.size(), (b + 1) * batch))) {
                     chunk.add(augmenter.apply(s, random));
                 }
-                Map<String, Double> losses = step(trainer, block, chunk, plan.label());
+                StepResult result = step(trainer, block, chunk, plan.label(), config.maxGradNorm());
+                Map<String, Double> losses = result.losses();
                 double total = losses.values().stream().mapToDouble(Double::doubleValue).sum();
                 if (!Double.isFinite(total)) {
                     throw new IllegalStateException("loss is " + total + " at step " + (step + 1)
                             + " (diverged: lower --lr)");
                 }
                 stepLosses.add(total);
+                gradNorms.add(result.gradNorm());
+                epochMaxNorm = Math.max(epochMaxNorm, result.gradNorm());
+                clipped += config.maxGradNorm() > 0 && result.gradNorm() > config.maxGradNorm() ? 1 : 0;
                 epochLoss += total;
                 losses.forEach((k, v) -> window.merge(k, v, Double::sum));
                 windowSteps++;
@@ -192,9 +207,10 @@ public final class FineTuner {
                     windowSteps = 0;
                 }
             }
-            listener.epochFinished(epoch, epochLoss / plan.stepsPerEpoch(), checkpoint(block, outDir, epoch));
+            listener.epochFinished(new FineTuneListener.Epoch(epoch, epochLoss / plan.stepsPerEpoch(), epochMaxNorm, clipped,
+                    checkpoint(block, outDir, epoch)));
         }
-        return stepLosses;
+        return new Curves(stepLosses, gradNorms);
     }
 
     /** Progress: the mean of each loss over the steps since the last report, the rate, the time left. */
@@ -222,8 +238,9 @@ public final class FineTuner {
 
     /** The new artifact (model.pt + model.json with its lineage and how it was trained). */
     private FineTuneResult writeArtifact(PtSymbolBlock block, ModelArtifact base, List<TrainingSample> samples,
-            Path outDir, Plan plan, Map<String, Float> byPrefix, List<Double> stepLosses, double seconds)
+            Path outDir, Plan plan, Map<String, Float> byPrefix, Curves curves, double seconds)
             throws ModelArtifactException, IOException {
+        List<Double> stepLosses = curves.losses();
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("epochs", config.epochs());
         training.put("steps", plan.totalSteps());
@@ -235,14 +252,22 @@ public final class FineTuner {
         training.put("firstLoss", stepLosses.get(0));
         training.put("lastEpochMeanLoss", stepLosses.subList(Math.max(0, stepLosses.size() - plan.stepsPerEpoch()),
                 stepLosses.size()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+        if (config.maxGradNorm() > 0) {
+            training.put("maxGradNorm", config.maxGradNorm());
+        }
         training.put("seconds", Math.round(seconds));
         ModelArtifact written = ArtifactWriter.write(block, base, outDir, plan.version(), TrainingSample.fingerprint(samples),
                 training);
-        return new FineTuneResult(written.dir(), plan.version(), stepLosses, plan.totalSteps(), seconds);
+        return new FineTuneResult(written.dir(), plan.version(), stepLosses, curves.gradNorms(), plan.totalSteps(),
+                seconds);
     }
 
-    /** One optimizer step on a batch; returns each loss component's value. */
-    private static Map<String, Double> step(Trainer trainer, PtSymbolBlock block, List<TrainingSample> chunk, long label) {
+    /**
+     * One optimizer step on a batch, its gradients first rescaled to {@code maxGradNorm} when their global
+     * norm is above it (a long retrain can otherwise climb into a divergence it does not come back from).
+     */
+    private static StepResult step(Trainer trainer, PtSymbolBlock block, List<TrainingSample> chunk, long label,
+            float maxGradNorm) {
         zeroGradients(block);
         Map<String, Double> values = new LinkedHashMap<>();
         try (NDManager manager = trainer.getManager().newSubManager()) {
@@ -285,9 +310,44 @@ public final class FineTuner {
                 }
                 collector.backward(total);
             }
+            double norm = clipGradients(block, maxGradNorm);
             trainer.step();
+            return new StepResult(values, norm);
         }
-        return values;
+    }
+
+    /** Clips the trainable parameters' gradients ({@link #rescaleToNorm}) and returns their norm before it. */
+    private static double clipGradients(PtSymbolBlock block, float maxNorm) {
+        List<NDArray> grads = new ArrayList<>();
+        try {
+            for (Pair<String, Parameter> pair : block.getParameters()) {
+                NDArray array = pair.getValue().getArray();
+                if (pair.getValue().requiresGradient() && array.hasGradient()) {
+                    grads.add(array.getGradient());
+                }
+            }
+            return rescaleToNorm(grads, maxNorm);
+        } finally {
+            grads.forEach(NDArray::close);
+        }
+    }
+
+    /** The global L2 norm of the arrays; scales them in place so that it is maxNorm when it is above (and maxNorm > 0). */
+    static double rescaleToNorm(List<NDArray> arrays, float maxNorm) {
+        double sumSquares = 0;
+        for (NDArray a : arrays) {
+            try (NDArray squares = a.square(); NDArray sum = squares.sum()) {
+                sumSquares += sum.getFloat();
+            }
+        }
+        double norm = Math.sqrt(sumSquares);
+        if (maxNorm > 0 && norm > maxNorm) {
+            float scale = (float) (maxNorm / norm);
+            for (NDArray a : arrays) {
+                a.muli(scale);
+            }
+        }
+        return norm;
     }
 
     /** libtorch accumulates gradients; clear them before each backward pass. */

@@ -20,11 +20,13 @@ public final class DjlFineTuneTrainer implements ModelTrainer {
     private final String device;
     private final String className;
     private final FrameDecoder decoder;
+    private final double maxGradNorm;
 
-    public DjlFineTuneTrainer(String device, String className, FrameDecoder decoder) {
+    public DjlFineTuneTrainer(String device, String className, FrameDecoder decoder, double maxGradNorm) {
         this.device = device;
         this.className = className;
         this.decoder = decoder;
+        this.maxGradNorm = maxGradNorm;
     }
 
     @Override
@@ -35,14 +37,14 @@ public final class DjlFineTuneTrainer implements ModelTrainer {
             training.add(new TrainingSample(s.id(), Sha256.hex(s.image()), decoder.decode(s.image()), s.boxes()));
         }
         ModelArtifact base = ModelArtifact.open(baseModelDir);
-        new FineTuner(config(params, device, className), new EpochMeans(epochs)).run(base, training, outDir);
+        new FineTuner(config(params, device, className, maxGradNorm), new EpochMeans(epochs)).run(base, training, outDir);
     }
 
     /** The fine-tuning recipe of a retrain with these parameters (the offline review measurement runs it too). */
-    public static FineTuneConfig config(TrainingParams params, String device, String className) {
+    public static FineTuneConfig config(TrainingParams params, String device, String className, double maxGradNorm) {
         return FineTuneConfig.defaults(className).withEpochs(params.epochs())
                 .withBatchSize(params.batchSize()).withLearningRate((float) params.lr()).withCheckpoints(false)
-                .withDevice(device).withLogEvery(5);
+                .withDevice(device).withLogEvery(5).withMaxGradNorm((float) maxGradNorm);
     }
 
     /** Turns the fine-tuner's progress reports into one mean per loss term and epoch. */
@@ -63,11 +65,12 @@ public final class DjlFineTuneTrainer implements ModelTrainer {
         }
 
         @Override
-        public void epochFinished(int epoch, double meanLoss, Path checkpoint) {
+        public void epochFinished(Epoch e) {
             Map<String, Double> mean = new LinkedHashMap<>();
             final int n = Math.max(1, reports);
             sums.forEach((k, v) -> mean.put(k, Math.round(v / n * 10000) / 10000.0));
-            epochs.epochDone(epoch, meanLoss, mean, (System.nanoTime() - epochStart) / 1e9);
+            epochs.epochDone(new EpochReport(e.epoch(), e.meanLoss(), mean, e.maxGradNorm(), e.clippedSteps(),
+                    (System.nanoTime() - epochStart) / 1e9));
             sums = new LinkedHashMap<>();
             reports = 0;
             epochStart = System.nanoTime();

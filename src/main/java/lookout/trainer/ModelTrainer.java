@@ -12,13 +12,21 @@ public interface ModelTrainer {
     /** Progress callback, once per finished epoch. */
     @FunctionalInterface
     interface EpochListener {
-        /**
-         * @param epoch   1-based epoch just finished
-         * @param loss    mean total loss over the epoch
-         * @param losses  mean of each loss term (e.g. loss_classifier, loss_box_reg...)
-         * @param seconds wall time of the epoch
-         */
-        void epochDone(int epoch, double loss, Map<String, Double> losses, double seconds);
+        void epochDone(EpochReport report);
+    }
+
+    /**
+     * One finished epoch.
+     *
+     * @param epoch        1-based epoch just finished
+     * @param loss         mean total loss over the epoch
+     * @param losses       mean of each loss term (e.g. loss_classifier, loss_box_reg...)
+     * @param maxGradNorm  the largest global gradient norm of its steps, before clipping
+     * @param clippedSteps how many of its steps had their gradients scaled down to the trainer's max-grad-norm
+     * @param seconds      wall time of the epoch
+     */
+    record EpochReport(int epoch, double loss, Map<String, Double> losses, double maxGradNorm, int clippedSteps,
+            double seconds) {
     }
 
     /**

@@ -119,13 +119,18 @@ public final class RetrainJob {
             events.emit(Events.TRAINING_STARTED, started);
 
             Path candidate = work.resolve("candidate");
-            trainer.train(baseDir, training, params, candidate, (epoch, loss, losses, seconds) -> {
+            trainer.train(baseDir, training, params, candidate, report -> {
                 Map<String, Object> e = new LinkedHashMap<>(ctx);
-                e.put("epoch", epoch);
+                e.put("epoch", report.epoch());
                 e.put("epochs", params.epochs());
-                e.put("loss", round(loss));
-                e.put("losses", losses);
-                e.put("seconds", round(seconds));
+                e.put("loss", round(report.loss()));
+                e.put("losses", report.losses());
+                // a retrain going astray shows here first: norms of 3-5 are normal, clipped steps are not
+                Map<String, Object> gradNorm = new LinkedHashMap<>(); // max is null if NaN: no Map.of
+                gradNorm.put("max", round(report.maxGradNorm()));
+                gradNorm.put("clipped", report.clippedSteps());
+                e.put("gradNorm", gradNorm);
+                e.put("seconds", round(report.seconds()));
                 events.emit(Events.EPOCH, e);
             });
 

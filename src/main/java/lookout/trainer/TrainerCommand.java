@@ -41,7 +41,7 @@ public class TrainerCommand implements Callable<Integer> {
         TrainerService[] started = new TrainerService[1];
         health.register("trainer", () -> started[0] == null || started[0].alive(), () -> started[0] != null);
         TrainerService trainer = shutdown.register(new TrainerService(clients, settings, LabelCodec.fromConfig(config),
-                config.models().chunkBytes(), new DjlFineTuneTrainer(settings.device(), className, decoder),
+                config.models().chunkBytes(), new DjlFineTuneTrainer(settings.device(), className, decoder, settings.maxGradNorm()),
                 new DjlModelScorer(settings.device(), settings.scoreBatchSize(), className,
                         config.detector().scoreThreshold(), decoder)).withMetrics(registry)
                 .withSigning(SigningKeys.signer(config.models()), SigningKeys.trusted(config.models())).start());

@@ -93,6 +93,7 @@ class FineTunerTest {
     void shouldLowerTheLossOnAFixedSmallBatch() {
         assertThat(result.steps()).isEqualTo(20);
         assertThat(result.stepLosses()).hasSize(20).allSatisfy(l -> assertThat(l).isFinite());
+        assertThat(result.gradNorms()).hasSize(20).allSatisfy(n -> assertThat(n).isFinite().isPositive());
         assertThat(result.lastLoss()).as("loss after 20 steps vs step 1: %s", result.stepLosses())
                 .isLessThan(result.firstLoss() * 0.8);
         assertThat(progress).isNotEmpty();
@@ -144,7 +145,7 @@ class FineTunerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no class 'bicycle'");
     }
 
-    private static Map<String, float[]> parameters(ModelArtifact artifact) throws Exception {
+    static Map<String, float[]> parameters(ModelArtifact artifact) throws Exception {
         Map<String, float[]> values = new HashMap<>();
         try (ZooModel<NDList, NDList> model = DjlDetector.criteria(artifact, Device.cpu(), true).loadModel()) {
             for (Pair<String, Parameter> pair : model.getBlock().getParameters()) {

@@ -77,7 +77,7 @@ class RetrainJobTest {
             Files.write(outDir.resolve("model.pt"), ("tuned on " + samples.size()).getBytes(StandardCharsets.UTF_8));
             Files.copy(baseDir.resolve("model.json"), outDir.resolve("model.json"));
             for (int e = 1; e <= params.epochs(); e++) {
-                listener.epochDone(e, 1.0 / e, Map.of("loss_classifier", 0.5 / e), 0.1);
+                listener.epochDone(new ModelTrainer.EpochReport(e, 1.0 / e, Map.of("loss_classifier", 0.5 / e), 4.0 * e, e - 1, 0.1));
             }
         };
         ModelScorer scorer = (dir, samples) -> {
@@ -91,7 +91,7 @@ class RetrainJobTest {
         };
         TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, autoPromote, 5,
                 tmp.resolve("work"), tmp.resolve("base"), TestSettings.config().trainer().policy(), 0.01,
-                generalHoldoutMax, replayRatio, replayMax);
+                generalHoldoutMax, replayRatio, replayMax, 0);
         return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
                 settings);
     }
@@ -128,6 +128,17 @@ class RetrainJobTest {
     private Map<String, Object> event(String type) {
         return (Map<String, Object>) events.stream().filter(e -> e.getKey().equals(type)).findFirst().orElseThrow()
                 .getValue();
+    }
+
+    @Test
+    void givenATrainerThatClippedSteps_whenItsEpochEnds_thenTheEpochEventSaysHowManyAndTheLargestNorm() throws Exception {
+        run(0, new ControlCommand.Retrain("r1", 2, null, "cam-a", null, null));
+
+        List<Map<String, ?>> epochs = events.stream().filter(e -> e.getKey().equals("epoch")).<Map<String, ?>>map(Map.Entry::getValue)
+                .toList();
+        assertThat(epochs).hasSize(2);
+        assertThat(epochs.get(0).get("gradNorm")).isEqualTo(Map.of("max", 4.0, "clipped", 0));
+        assertThat(epochs.get(1).get("gradNorm")).isEqualTo(Map.of("max", 8.0, "clipped", 1));
     }
 
     @Test

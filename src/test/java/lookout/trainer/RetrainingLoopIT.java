@@ -111,7 +111,7 @@ class RetrainingLoopIT {
                 HotSwap hotSwap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.factory(), detector.metrics(),
                         tmp.resolve("cache"), TestKeys.trust());
                 TrainerService trainer = new TrainerService(clients, trainerSettings, LabelCodec.fromConfig(config),
-                        config.models().chunkBytes(), new DjlFineTuneTrainer("cpu", person, decoder),
+                        config.models().chunkBytes(), new DjlFineTuneTrainer("cpu", person, decoder, 0),
                         new DjlModelScorer("cpu", 2, person, settings.scoreThreshold(), decoder))
                         .withSigning(TestKeys.signer(), TestKeys.trust()).start()) {
             events.assign(List.of(new TopicPartition(Topics.EVENTS, 0)));
@@ -137,6 +137,8 @@ class RetrainingLoopIT {
             JsonNode epoch = first(seen, "epoch");
             assertThat(epoch.get("loss").asDouble()).isPositive();
             assertThat(epoch.get("losses").size()).isPositive();
+            assertThat(epoch.get("gradNorm").get("max").asDouble()).isPositive(); // the real fine-tuner's, before clipping
+            assertThat(epoch.get("gradNorm").get("clipped").asInt()).isNotNegative();
             JsonNode evaluated = first(seen, "evaluated");
             assertThat(evaluated.get("candidate").has("ap50")).isTrue();
             assertThat(evaluated.get("current").has("ap50")).isTrue();

@@ -101,7 +101,7 @@ public class ReviewSimCommand implements Callable<Integer> {
         List<PickerFrame> frames = sim.frames(true, true);
         TrainerSettings trainer = config.trainer();
         FineTuneConfig recipe = DjlFineTuneTrainer.config(new TrainingParams(trainer.epochs(), trainer.lr(),
-                trainer.batchSize()), "cpu", config.targetClass());
+                trainer.batchSize()), "cpu", config.targetClass(), trainer.maxGradNorm());
         SimOthers others = picksOnly ? null : SimOthers.load(cameraName, config.dataDir(), new DatasetImport(decoder),
                 LabelCodec.fromConfig(config), config.targetClass(), trainer);
         GeneralHoldout general = others == null ? null : others.general();
@@ -155,7 +155,8 @@ public class ReviewSimCommand implements Callable<Integer> {
                         line.put("replay", replay.size());
                         var fit = sim.train(picks, answers, replay, recipe.withSeed(seed), candidate);
                         line.put("trainSeconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
-                        line.put("loss", ReviewSimulation.lossCurve(fit));
+                        line.put("loss", ReviewSimulation.curve(fit.stepLosses()));
+                        line.put("gradNorm", ReviewSimulation.curve(fit.gradNorms()));
                         line.put("later", ReviewSimulation.scores(sim.score(candidate, camera.later())));
                         line.put("general", ReviewSimulation.scores(sim.scoreLabels(candidate, general.samples())));
                         line.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);

@@ -201,14 +201,14 @@ final class ReviewSimulation {
     }
 
     /**
-     * A retrain's loss curve in a result line: the first and last step, the largest step, and the mean of
-     * each tenth of the steps (a run that went astray shows where, without its thousands of steps).
+     * A retrain's per-step curve (its loss, its gradient norm) in a result line: the first and last step,
+     * the largest step, and the mean of each tenth of the steps (a run that went astray shows where,
+     * without its thousands of steps).
      */
-    static Map<String, Object> lossCurve(FineTuneResult r) {
-        List<Double> l = r.stepLosses();
+    static Map<String, Object> curve(List<Double> l) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("first", round3(r.firstLoss()));
-        m.put("last", round3(r.lastLoss()));
+        m.put("first", round3(l.isEmpty() ? Double.NaN : l.get(0)));
+        m.put("last", round3(l.isEmpty() ? Double.NaN : l.get(l.size() - 1)));
         m.put("max", round3(l.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
         List<Double> tenths = new ArrayList<>();
         for (int k = 0; k < 10 && !l.isEmpty(); k++) {
