@@ -65,6 +65,8 @@ public final class FineTuner {
         try (ZooModel<NDList, NDList> model = DjlDetector.criteria(base, plan.device(), true).loadModel()) {
             PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
             JniUtils.enableTrainingMode(block);
+            // the losses method samples anchors and proposals with libtorch's own generator: seeded, a run repeats
+            JniUtils.setSeed(config.seed());
             Map<String, Float> byPrefix = config.lrFactors() != null ? config.lrFactors() : base.lrFactors();
             LearningRateSchedule schedule = schedule(block, byPrefix, plan.totalSteps());
             DefaultTrainingConfig trainingConfig = trainingConfig(schedule, plan.device());
