@@ -51,6 +51,11 @@ public class FineTuneCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "disable flip and scale jitter")
     boolean noAugment;
 
+    @Option(names = "--max-grad-norm", defaultValue = "20",
+            description = "scale a step's gradients down to this global norm when above it, 0 = never (default ${DEFAULT-VALUE}, "
+                    + "as the trainer's lookout.trainer.max-grad-norm)")
+    float maxGradNorm;
+
     @Option(names = "--log-every", defaultValue = "10", description = "progress line every N steps (default ${DEFAULT-VALUE})")
     int logEvery;
 
@@ -64,7 +69,7 @@ public class FineTuneCommand implements Callable<Integer> {
         List<TrainingSample> samples = read(labelled, new FrameDecoder(LookoutConfig.current().frameLimits()));
         FineTuneConfig config = FineTuneConfig.defaults(data.className()).withEpochs(epochs).withBatchSize(batch)
                 .withLearningRate(lr).withWarmupSteps(warmup).withLogEvery(logEvery).withDevice(base.device)
-                .withBackboneLrFactor(backboneLrFactor)
+                .withBackboneLrFactor(backboneLrFactor).withMaxGradNorm(maxGradNorm)
                 .withDecay(LearningRateSchedule.Decay.valueOf(decay.toUpperCase(Locale.ROOT)));
         if (noAugment) {
             config = config.withAugmentation(0, 1, 1);
