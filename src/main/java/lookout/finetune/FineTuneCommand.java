@@ -51,10 +51,10 @@ public class FineTuneCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "disable flip and scale jitter")
     boolean noAugment;
 
-    @Option(names = "--max-grad-norm", defaultValue = "20",
-            description = "scale a step's gradients down to this global norm when above it, 0 = never (default ${DEFAULT-VALUE}, "
-                    + "as the trainer's lookout.trainer.max-grad-norm)")
-    float maxGradNorm;
+    @Option(names = "--max-grad-norm",
+            description = "scale a step's gradients down to this global norm when above it, 0 = never (default: the "
+                    + "trainer's lookout.trainer.max-grad-norm)")
+    Float maxGradNorm;
 
     @Option(names = "--log-every", defaultValue = "10", description = "progress line every N steps (default ${DEFAULT-VALUE})")
     int logEvery;
@@ -69,7 +69,8 @@ public class FineTuneCommand implements Callable<Integer> {
         List<TrainingSample> samples = read(labelled, new FrameDecoder(LookoutConfig.current().frameLimits()));
         FineTuneConfig config = FineTuneConfig.defaults(data.className()).withEpochs(epochs).withBatchSize(batch)
                 .withLearningRate(lr).withWarmupSteps(warmup).withLogEvery(logEvery).withDevice(base.device)
-                .withBackboneLrFactor(backboneLrFactor).withMaxGradNorm(maxGradNorm)
+                .withBackboneLrFactor(backboneLrFactor).withMaxGradNorm(maxGradNorm != null ? maxGradNorm
+                        : (float) LookoutConfig.current().trainer().maxGradNorm())
                 .withDecay(LearningRateSchedule.Decay.valueOf(decay.toUpperCase(Locale.ROOT)));
         if (noAugment) {
             config = config.withAugmentation(0, 1, 1);

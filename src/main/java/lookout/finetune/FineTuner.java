@@ -155,8 +155,8 @@ public final class FineTuner {
     private record Curves(List<Double> losses, List<Double> gradNorms) {
     }
 
-    /** One step's loss components and its gradients' global norm before clipping. */
-    private record StepResult(Map<String, Double> losses, double gradNorm) {
+    /** One step's loss components, its gradients' global norm before clipping, and whether they were clipped. */
+    private record StepResult(Map<String, Double> losses, double gradNorm, boolean clipped) {
     }
 
     /**
@@ -198,7 +198,7 @@ public final class FineTuner {
                 stepLosses.add(total);
                 gradNorms.add(result.gradNorm());
                 epochMaxNorm = Math.max(epochMaxNorm, result.gradNorm());
-                clipped += config.maxGradNorm() > 0 && result.gradNorm() > config.maxGradNorm() ? 1 : 0;
+                clipped += result.clipped() ? 1 : 0;
                 epochLoss += total;
                 losses.forEach((k, v) -> window.merge(k, v, Double::sum));
                 windowSteps++;
@@ -314,7 +314,7 @@ public final class FineTuner {
             }
             double norm = clipGradients(block, maxGradNorm);
             trainer.step();
-            return new StepResult(values, norm);
+            return new StepResult(values, norm, clips(norm, maxGradNorm));
         }
     }
 
@@ -343,13 +343,17 @@ public final class FineTuner {
             }
         }
         double norm = Math.sqrt(sumSquares);
-        if (maxNorm > 0 && norm > maxNorm) {
+        if (clips(norm, maxNorm)) {
             float scale = (float) (maxNorm / norm);
             for (NDArray a : arrays) {
                 a.muli(scale);
             }
         }
         return norm;
+    }
+
+    private static boolean clips(double norm, float maxNorm) {
+        return maxNorm > 0 && norm > maxNorm;
     }
 
     /** libtorch accumulates gradients; clear them before each backward pass. */
