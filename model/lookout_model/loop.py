@@ -6,8 +6,9 @@
      other measured cameras, are the general holdout of the trainer's gate;
   3. per camera: its later frames sent to lookout.frames and scored from lookout.detections (before),
      ONE default retrain (`{"command":"retrain","camera":C}`: no epochs, no lr), the hot swap
-     awaited, the later frames scored again (after), then a rollback to version 1 so every camera
-     starts from the default model;
+     awaited, the later frames scored again (after; for a model published for the camera alone, another
+     camera's later frames too: they must still get the general model), then a rollback (general, or of
+     the camera's own pointer) so every camera starts from the default model;
   4. results.json (per camera: AP50/AP before and after on the later frames, the gate's camera and
      general-holdout figures from the `evaluated` event, the outcome) and loop.png.
 
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from typing import Dict, List, Optional
 
 import numpy as np
@@ -88,7 +90,6 @@ def write_yolo(samples: List[Dict], folder: str) -> None:
 
 
 def wait_ready(url: str, timeout: float) -> None:
-    import urllib.request
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -212,6 +213,18 @@ class Loop:
         return res
 
 
+def resident_mb(pid: int) -> Optional[float]:
+    """A process's resident memory (MB, from /proc), or None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def plot(results: Dict, out: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -221,17 +234,24 @@ def plot(results: Dict, out: str) -> None:
     fig, ax = plt.subplots(figsize=(max(7, 1.6 * len(cams) + 2), 5.2))
     w = 0.2
     vals = [[results["cameras"][c].get(k, {}).get("ap50", np.nan) for c in cams] for k in ("before", "after")]
-    gen = [[(results["cameras"][c].get("gate", {}).get("general") or {}).get(k, {}).get("ap50", np.nan)
-            if (results["cameras"][c].get("gate", {}).get("general") or {}).get(k) else np.nan for c in cams]
-           for k in ("current", "candidate")]
+    def general(c, k):
+        g = (results["cameras"][c].get("gate", {}).get("general") or {})
+        r = results["cameras"][c]
+        if k == "candidate" and (r.get("outcome") != "published" or r.get("scope") == "camera"):
+            k = "current"  # refused, or published for its camera alone: the other cameras keep the current model
+        return g.get(k, {}).get("ap50", np.nan) if g.get(k) else np.nan
+    gen = [[general(c, k) for c in cams] for k in ("current", "candidate")]
     for off, v, label, colour in ((-1.5, vals[0], "camera, later frames: before", "#9ecae1"),
                                   (-0.5, vals[1], "camera, later frames: after one default retrain", "#08519c"),
                                   (0.5, gen[0], "general holdout (other cameras): current model", "#fdd0a2"),
-                                  (1.5, gen[1], "general holdout: the camera's candidate", "#d94801")):
+                                  (1.5, gen[1], "general holdout: the model the other cameras get after", "#d94801")):
         bars = ax.bar(x + off * w, v, w, label=label, color=colour)
         ax.bar_label(bars, fmt="%.3f", fontsize=6, rotation=90, padding=2)
     for i, c in enumerate(cams):
         outcome = results["cameras"][c].get("outcome", "?")
+        if results["cameras"][c].get("scope") == "camera":
+            outcome += "\n(for this camera)"
+
         ax.text(x[i], 1.08, outcome, ha="center", fontsize=8)
     ax.set_xticks(x)
     ax.set_xticklabels(cams, rotation=15)
@@ -277,7 +297,7 @@ def main(argv=None):
             loop.cli("labels", "import", "--format", "yolo", os.path.join(work, "labels", name), "--camera", name)
         common = {"LOOKOUT_MODEL_DIR": loop.model, "OMP_WAIT_POLICY": "PASSIVE"}
         http, management = free_port(), free_port()
-        loop.start("serve", ["serve"], env={**common, "KAFKA_BOOTSTRAP_SERVERS": loop.bs,
+        serve = loop.start("serve", ["serve"], env={**common, "KAFKA_BOOTSTRAP_SERVERS": loop.bs,
                                              "LOOKOUT_SCHEDULING": "every-frame", "LOOKOUT_MAX_FRAME_AGE": "24h",
                                              "LOOKOUT_SCORE_THRESHOLD": "0.05", "QUARKUS_HTTP_PORT": str(http),
                                              "QUARKUS_MANAGEMENT_PORT": str(management),
@@ -300,6 +320,7 @@ def main(argv=None):
             log(f"{c}: scoring {len(rest)} later frames through the service (before)")
             r["before"] = loop.score(c, rest)
             log(f"{c}: before AP50 {r['before']['ap50']} AP {r['before']['ap']} (model {r['before']['modelVersions']})")
+            r["detectorRssMbBefore"] = resident_mb(serve.pid)  # ./lookout execs the JVM
             cid = f"loop-{c}-{int(time.time())}"
             t0 = time.time()
             loop.cli("control", "send", json.dumps({"command": "retrain", "camera": c, "id": cid}))
@@ -320,11 +341,23 @@ def main(argv=None):
             log(f"{c}: {end['type']} after {r['retrainSeconds']} s; gate {json.dumps(r['gate'])}")
             if end["type"] == "published":
                 v = end["version"]
+                r["scope"] = end.get("scope", "general")
                 loop.wait_event(events, lambda e: e["type"] == "model-loaded" and e.get("version") == v, 600)
-                log(f"{c}: version {v} serving; scoring the later frames again (after)")
+                log(f"{c}: version {v} serving ({r['scope']}); scoring the later frames again (after)")
                 r["after"] = loop.score(c, rest)
+                r["detectorRssMbAfter"] = resident_mb(serve.pid)  # a camera's own model: one more in memory
                 log(f"{c}: after AP50 {r['after']['ap50']} AP {r['after']['ap']} (model {r['after']['modelVersions']})")
-                loop.cli("control", "send", json.dumps({"command": "rollback", "version": "1", "id": cid + "-back"}))
+                others = [o for o in cams if o != c]
+                if r["scope"] == "camera" and others:
+                    # what the other cameras are served meanwhile, through the service: the general model
+                    o = others[0]
+                    r["otherCamera"] = {"camera": o, **loop.score(o, parts[o][1])}
+                    log(f"{c}: meanwhile {o}'s later frames AP50 {r['otherCamera']['ap50']} "
+                        f"(model {r['otherCamera']['modelVersions']})")
+                # back to version 1 for every camera: a camera's own model is rolled back by camera
+                back = {"command": "rollback", "camera": c} if r["scope"] == "camera" \
+                    else {"command": "rollback", "version": "1"}
+                loop.cli("control", "send", json.dumps({**back, "id": cid + "-back"}))
                 loop.wait_event(events, lambda e: e["type"] == "model-loaded" and e.get("version") == "1", 600)
             else:
                 r["after"] = r["before"]
@@ -337,7 +370,8 @@ def main(argv=None):
     for c, r in results["cameras"].items():
         g = (r.get("gate") or {}).get("general") or {}
         print(f"{c:20s} later frames AP50 {r['before']['ap50']:.3f} -> {r['after']['ap50']:.3f} "
-              f"(AP {r['before']['ap']:.3f} -> {r['after']['ap']:.3f}); {r.get('outcome')}; general holdout "
+              f"(AP {r['before']['ap']:.3f} -> {r['after']['ap']:.3f}); {r.get('outcome')} {r.get('scope', '')}; "
+              f"general holdout "
               f"{(g.get('current') or {}).get('ap50')} -> {(g.get('candidate') or {}).get('ap50')} "
               f"({g.get('holdout')} frames)")
 

@@ -302,7 +302,8 @@ public final class LookoutConfig {
                 get("lookout.trainer.general-holdout-max", Integer.class),
                 get("lookout.trainer.replay-ratio", Double.class),
                 get("lookout.trainer.replay-max", Integer.class),
-                get("lookout.trainer.max-grad-norm", Double.class));
+                get("lookout.trainer.max-grad-norm", Double.class),
+                get("lookout.trainer.camera-models", Boolean.class));
     }
 
     public CameraSettings camera() {

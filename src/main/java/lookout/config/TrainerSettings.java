@@ -25,17 +25,19 @@ import java.nio.file.Path;
  *                        side per frame of its own (replay: what keeps it from forgetting them); 0 = none
  * @param replayMax       at most this many replay frames (a stable choice by hash of the id)
  * @param maxGradNorm     a retrain step's gradients are rescaled to this global norm when above it; 0 = never
+ * @param cameraModels    a camera's candidate that lifts its camera but fails the general holdout is
+ *                        published for that camera alone (its own serving pointer) instead of refused
  */
 public record TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
         String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
         RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax, double replayRatio,
-        int replayMax, double maxGradNorm) {
+        int replayMax, double maxGradNorm, boolean cameraModels) {
 
-    /** Without replay (tests of other concerns). */
+    /** Without replay, clipping or camera models (tests of other concerns). */
     public TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
             String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
             RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax) {
         this(holdoutFraction, tolerance, epochs, lr, batchSize, device, scoreBatchSize, autoPromote, keepVersions,
-                workDir, baseModelDir, policy, generalTolerance, generalHoldoutMax, 0, 0, 0);
+                workDir, baseModelDir, policy, generalTolerance, generalHoldoutMax, 0, 0, 0, false);
     }
 }

@@ -18,15 +18,26 @@ public sealed interface ControlCommand {
         }
     }
 
-    /** Serve a published version. */
-    record Promote(String id, String version) implements ControlCommand {
+    /** Serve a published version: to every camera, or (camera set) to that camera only. */
+    record Promote(String id, String version, String camera) implements ControlCommand {
+        public Promote(String id, String version) {
+            this(id, version, null);
+        }
+
         public String name() {
             return "promote";
         }
     }
 
-    /** Serve an earlier version; null means the one served before the current. */
-    record Rollback(String id, String version) implements ControlCommand {
+    /**
+     * Serve an earlier version; null means the one served before the current. With a camera, that
+     * camera's own model is rolled back (with no earlier one, it follows the general version again).
+     */
+    record Rollback(String id, String version, String camera) implements ControlCommand {
+        public Rollback(String id, String version) {
+            this(id, version, null);
+        }
+
         public String name() {
             return "rollback";
         }

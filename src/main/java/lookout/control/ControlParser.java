@@ -71,16 +71,16 @@ public final class ControlParser {
                         camera(root, id, "camera"), version(root, id, "baseVersion"), integer(root, id, "batchSize", 1, 64));
             }
             case "promote" -> {
-                only(root, id, "version");
+                only(root, id, "version", "camera");
                 String v = version(root, id, "version");
                 if (v == null) {
                     throw new InvalidCommandException(id, "promote needs \"version\"");
                 }
-                yield new ControlCommand.Promote(id, v);
+                yield new ControlCommand.Promote(id, v, camera(root, id, "camera"));
             }
             case "rollback" -> {
-                only(root, id, "version");
-                yield new ControlCommand.Rollback(id, version(root, id, "version"));
+                only(root, id, "version", "camera");
+                yield new ControlCommand.Rollback(id, version(root, id, "version"), camera(root, id, "camera"));
             }
             case "reload" -> {
                 only(root, id);

@@ -1,6 +1,7 @@
 package lookout.detect;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ import lookout.model.ModelMetadata;
  * end-to-end latency capture to publish [lookout_latency_end_to_end_seconds], inference time per batch
  * [lookout_inference_seconds], time in the batching queue [lookout_queue_time_seconds], batch sizes
  * [lookout_batch_size], queue depth [lookout_queue_depth], the model in use [lookout_model_info{name,version}]
+ * and, for cameras with a model of their own, theirs [lookout_camera_model_info{camera,name,version}],
  * and each camera's analysed frames per second over the last 10 s [lookout_camera_analysed_fps{camera}];
  * each camera's clock skew on its last frame [lookout_camera_clock_skew_seconds{camera}] and the frames placed
  * by the time they were sent because the camera's clock was off by more than the bound
@@ -36,6 +38,8 @@ public final class DetectionMetrics implements PoolMetrics, SwapMetrics {
     private static final int ANALYSED_WINDOW_SECONDS = 10;
     private final CameraTags cameraTags = new CameraTags();
     private Gauge modelGauge;
+    /** Guarded by this. */
+    private final Map<String, Gauge> cameraModelGauges = new HashMap<>();
     private final MeterRegistry registry;
     private final Timer inference;
     private final Timer queueTime;
@@ -219,6 +223,24 @@ public final class DetectionMetrics implements PoolMetrics, SwapMetrics {
         modelGauge = Gauge.builder("lookout.model.info", () -> 1).description("the model being served")
                 .tag("name", String.valueOf(model.name())).tag("version", String.valueOf(model.version()))
                 .register(registry);
+    }
+
+    /**
+     * The model of each camera with a model of its own [lookout_camera_model_info{camera,name,version}]:
+     * absent for a camera that follows the general model (lookout_model_info).
+     */
+    @Override
+    public synchronized void cameraModel(String camera, ModelMetadata model) {
+        Gauge before = cameraModelGauges.remove(camera);
+        if (before != null) {
+            registry.remove(before);
+        }
+        if (model != null) {
+            cameraModelGauges.put(camera, Gauge.builder("lookout.camera.model.info", () -> 1)
+                    .description("the model a camera with a model of its own is served")
+                    .tag("camera", cameraTag(camera)).tag("name", String.valueOf(model.name()))
+                    .tag("version", String.valueOf(model.version())).register(registry));
+        }
     }
 
     /** Counts records on lookout.models the detector skipped, by reason [lookout_registry_records_skipped_total]. */

@@ -87,7 +87,8 @@ public final class Lookahead implements WorkAhead {
             result.completeExceptionally(error);
         }
 
-        String camera() {
+        @Override
+        public String camera() {
             return key.camera();
         }
 

@@ -3,7 +3,11 @@ package lookout.inference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -22,9 +26,14 @@ import lookout.model.ModelMetadata;
  * device entry and per worker on that device: "cpu", or "gpu:0,gpu:1" with two workers each...);
  * all workers pull from one shared {@link BatchAggregator}, so a batch is formed from whatever
  * frames are waiting, across cameras, partitions and stream threads, each camera getting its turn.
+ * A camera may have a model of its own ({@link #swap(String, List)}: a camera retrain's model): its
+ * frames run on its own detectors, one per worker, the others' on the pool's; a batch that holds
+ * frames of both is run as one batch per model.
  */
 public final class InferencePool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferencePool.class);
+    /** The key of the pool's own model among the cameras' (no camera id is empty). */
+    private static final String GENERAL = "";
 
     /** The outcome for one frame; {@code model} is the model that ran it (it may be swapped since). */
     public record Result(List<Detection> detections, long queueNanos, long inferenceNanos, int batchSize,
@@ -74,6 +83,8 @@ public final class InferencePool implements AutoCloseable {
     }
 
     private volatile Generation current;
+    /** Cameras with a model of their own, each its own generation; replaced as a whole (copy on write). */
+    private volatile Map<String, Generation> cameras = Map.of();
     private final BatchAggregator<DecodedImage, Result> batcher;
     private final PoolMetrics metrics;
     private final List<Thread> workers = new ArrayList<>();
@@ -210,18 +221,34 @@ public final class InferencePool implements AutoCloseable {
                 }
                 continue;
             }
-            List<DecodedImage> images = batch.stream().map(Job::input).toList();
-            try {
-                Ran ran = run(slot, images);
-                for (int i = 0; i < batch.size(); i++) {
-                    Job<DecodedImage, Result> job = batch.get(i);
-                    job.complete(new Result(ran.out().get(i), job.queueNanos(), ran.nanos(), images.size(), ran.model()));
-                }
-            } catch (InferenceException e) {
-                LOG.warnf("inference failed for a batch of %d: %s", images.size(), e.getMessage());
-                for (Job<DecodedImage, Result> job : batch) {
-                    job.fail(e);
-                }
+            Map<String, Generation> own = cameras;
+            if (own.isEmpty()) {
+                runJobs(slot, null, batch);
+                continue;
+            }
+            // frames of cameras with a model of their own run apart, one batch per model, in order
+            Map<String, List<Job<DecodedImage, Result>>> parts = new LinkedHashMap<>();
+            for (Job<DecodedImage, Result> job : batch) {
+                String camera = job.key() != null && own.containsKey(job.key()) ? job.key() : GENERAL;
+                parts.computeIfAbsent(camera, k -> new ArrayList<>()).add(job);
+            }
+            parts.forEach((camera, jobs) -> runJobs(slot, GENERAL.equals(camera) ? null : camera, jobs));
+        }
+    }
+
+    /** Runs jobs of one model (camera null: the pool's) as one batch and completes them (or fails them all). */
+    private void runJobs(int slot, String camera, List<Job<DecodedImage, Result>> batch) {
+        List<DecodedImage> images = batch.stream().map(Job::input).toList();
+        try {
+            Ran ran = run(slot, camera, images);
+            for (int i = 0; i < batch.size(); i++) {
+                Job<DecodedImage, Result> job = batch.get(i);
+                job.complete(new Result(ran.out().get(i), job.queueNanos(), ran.nanos(), images.size(), ran.model()));
+            }
+        } catch (InferenceException e) {
+            LOG.warnf("inference failed for a batch of %d: %s", images.size(), e.getMessage());
+            for (Job<DecodedImage, Result> job : batch) {
+                job.fail(e);
             }
         }
     }
@@ -229,7 +256,7 @@ public final class InferencePool implements AutoCloseable {
     /** One frame the stream thread has not reached yet (see {@link WorkAhead}); its failure is its stream thread's to handle. */
     private void analyseAhead(int slot, WorkAhead.Analysis analysis) {
         try {
-            Ran ran = run(slot, List.of(analysis.decode()));
+            Ran ran = run(slot, analysis.camera(), List.of(analysis.decode()));
             analysis.complete(new Result(ran.out().get(0), 0, ran.nanos(), 1, ran.model()));
         } catch (InvalidFrameException | RuntimeException e) {
             analysis.fail(e);
@@ -272,13 +299,13 @@ public final class InferencePool implements AutoCloseable {
     }
 
     /**
-     * Runs one batch on this worker's detector of the serving generation (read-locked meanwhile,
-     * so a swap waits for it), recording the batch metrics.
+     * Runs one batch on this worker's detector of the generation serving the camera (its own, or the
+     * pool's; read-locked meanwhile, so a swap waits for it), recording the batch metrics.
      *
      * @throws InferenceException when the detector fails or answers for a different number of images
      */
-    private Ran run(int slot, List<DecodedImage> images) {
-        Generation gen = acquire();
+    private Ran run(int slot, String camera, List<DecodedImage> images) {
+        Generation gen = acquire(camera);
         Detector detector = gen.detectors.get(slot);
         long start = System.nanoTime();
         try {
@@ -298,8 +325,14 @@ public final class InferencePool implements AutoCloseable {
 
     /** The serving generation, read-locked (a retired one is skipped: its detectors are closing). */
     private Generation acquire() {
+        return acquire(null);
+    }
+
+    /** The generation serving a camera (its own, else the pool's), read-locked; a retired one is skipped. */
+    private Generation acquire(String camera) {
         while (true) {
-            Generation gen = current;
+            Generation own = camera == null ? null : cameras.get(camera);
+            Generation gen = own != null ? own : current;
             gen.lock.readLock().lock();
             if (!gen.retired) {
                 return gen;
@@ -339,6 +372,53 @@ public final class InferencePool implements AutoCloseable {
         LOG.infof("inference pool now serves %s %s (was %s %s)", next.model.name(), next.model.version(),
                 old.model.name(), old.model.version());
         return old.model;
+    }
+
+    /**
+     * Gives a camera a model of its own (replacements: one detector per worker, loaded and warmed up
+     * for every batch size), or with null returns it to the pool's model. Its frames taken after this
+     * call run on the new detectors; its old ones close once their last batch is done.
+     *
+     * @return the model that served the camera until now
+     */
+    public ModelMetadata swap(String camera, List<? extends Detector> replacements) {
+        if (replacements != null && replacements.size() != workers()) {
+            throw new IllegalArgumentException("swap needs " + workers() + " detectors (one per worker), got "
+                    + replacements.size());
+        }
+        Generation old;
+        synchronized (this) {
+            Map<String, Generation> next = new HashMap<>(cameras);
+            old = replacements == null ? next.remove(camera)
+                    : next.put(camera, new Generation(replacements, batcher.maxBatchSize()));
+            cameras = Map.copyOf(next);
+        }
+        metrics.cameraModel(camera, replacements == null ? null : replacements.get(0).model());
+        if (old == null) {
+            return current.model;
+        }
+        old.lock.writeLock().lock(); // waits for in-flight batches on the camera's old detectors
+        try {
+            old.retired = true;
+        } finally {
+            old.lock.writeLock().unlock();
+        }
+        closeAll(old.detectors);
+        LOG.infof("camera %s now served by %s (was %s %s)", camera, replacements == null ? "the pool's model"
+                : replacements.get(0).model().name() + " " + replacements.get(0).model().version(),
+                old.model.name(), old.model.version());
+        return old.model;
+    }
+
+    /** The model serving a camera: its own, or the pool's. */
+    public ModelMetadata model(String camera) {
+        Generation own = camera == null ? null : cameras.get(camera);
+        return own != null ? own.model : current.model;
+    }
+
+    /** Cameras with a model of their own. */
+    public Set<String> ownModels() {
+        return cameras.keySet();
     }
 
     private static void closeAll(List<Detector> detectors) {
@@ -400,5 +480,6 @@ public final class InferencePool implements AutoCloseable {
             }
         }
         closeAll(current.detectors);
+        cameras.values().forEach(g -> closeAll(g.detectors));
     }
 }

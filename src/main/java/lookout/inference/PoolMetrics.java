@@ -17,4 +17,7 @@ public interface PoolMetrics {
 
     /** The model the workers serve now. */
     void model(ModelMetadata model);
+
+    /** The model of a camera with a model of its own; null when it follows the pool's model again. */
+    void cameraModel(String camera, ModelMetadata model);
 }

@@ -20,6 +20,9 @@ public interface WorkAhead {
 
     /** A frame handed to a worker: decode it, run it, complete it. */
     interface Analysis {
+        /** The frame's camera (which model runs it: the camera's own, if it has one). */
+        String camera();
+
         /** The frame's image (decoded by the worker that runs it, off the stream thread). */
         DecodedImage decode() throws InvalidFrameException;
 

@@ -126,8 +126,9 @@ public final class ModelPublisher {
     }
 
     /**
-     * Tombstones every record of all but the newest {@code keep} versions; the serving version is
-     * always kept. The topic is compacted, so the broker drops the bytes at its next cleaning.
+     * Tombstones every record of all but the newest {@code keep} versions; versions a pointer names
+     * (the general one or a camera's) are always kept. The topic is compacted, so the broker drops
+     * the bytes at its next cleaning.
      *
      * @return the pruned versions
      */
@@ -144,11 +145,10 @@ public final class ModelPublisher {
     /** The tombstones of a prune, by version (manifest first, then its chunks), not yet sent. */
     public static Map<String, List<ProducerRecord<String, byte[]>>> pruneRecords(RegistryState state, int keep) {
         List<ModelManifest> versions = state.versions();
-        ServingPointer serving = state.serving();
         Map<String, List<ProducerRecord<String, byte[]>>> pruned = new LinkedHashMap<>();
         for (int i = 0; i < versions.size() - keep; i++) {
             String v = versions.get(i).version();
-            if (serving != null && v.equals(serving.version())) {
+            if (state.isServed(v)) {
                 continue;
             }
             // manifest first: the version disappears before any of its chunks do
@@ -162,8 +162,17 @@ public final class ModelPublisher {
 
     /** The record that moves the serving pointer, not yet sent. */
     public static ProducerRecord<String, byte[]> servingRecord(ServingPointer p) {
+        return servingRecord(null, p);
+    }
+
+    /**
+     * The record that moves a camera's pointer (camera null: the general one), not yet sent; a null
+     * pointer is the tombstone that returns the camera to the general model.
+     */
+    public static ProducerRecord<String, byte[]> servingRecord(String camera, ServingPointer p) {
         try {
-            return new ProducerRecord<>(Topics.MODELS, RegistryKeys.SERVING, Json.MAPPER.writeValueAsBytes(p));
+            return new ProducerRecord<>(Topics.MODELS, RegistryKeys.serving(camera),
+                    p == null ? null : Json.MAPPER.writeValueAsBytes(p));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

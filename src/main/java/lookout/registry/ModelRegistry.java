@@ -1,6 +1,7 @@
 package lookout.registry;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,26 @@ public interface ModelRegistry {
     ModelPublisher.Publication publication(Path dir, String version, boolean serve, String previous) throws Exception;
 
     /**
+     * As {@link #publication(Path, String, boolean, String)}, but with a camera, serve moves that
+     * camera's own pointer instead of the general one (previous: the camera's own version before, or
+     * null, so a rollback returns it to the general model).
+     */
+    default ModelPublisher.Publication publication(Path dir, String version, boolean serve, String previous,
+            String camera) throws Exception {
+        if (camera == null) {
+            return publication(dir, version, serve, previous);
+        }
+        ModelPublisher.Publication p = publication(dir, version, false, null);
+        if (!serve) {
+            return p;
+        }
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(p.records());
+        records.add(ModelPublisher.servingRecord(camera,
+                new ServingPointer(version, previous, "published", System.currentTimeMillis())));
+        return new ModelPublisher.Publication(p.manifest(), records);
+    }
+
+    /**
      * Sends records (registry changes, events) in one transaction; with offsets, the consumed
      * position of the command that caused them commits in it too.
      *
@@ -38,7 +59,7 @@ public interface ModelRegistry {
     void setServing(ServingPointer pointer);
 
     /**
-     * Tombstones all but the newest {@code keep} versions; the serving one is always kept.
+     * Tombstones all but the newest {@code keep} versions; those a pointer (general or a camera's) names are kept.
      *
      * @return the pruned versions
      */

@@ -79,10 +79,15 @@ public class ModelsCommand {
         if (serving == null) {
             sb.append("no serving pointer yet (detectors keep their configured model)\n");
         } else {
-            sb.append("serving: ").append(serving.version()).append(" (").append(serving.reason())
-                    .append(serving.previous() != null ? ", previous " + serving.previous() : "").append(")\n");
+            sb.append("serving: ").append(pointer(serving)).append("\n");
         }
+        state.cameraServing().forEach((camera, p) -> sb.append("camera ").append(camera).append(" serves its own: ")
+                .append(pointer(p)).append("\n"));
         return sb.toString();
+    }
+
+    private static String pointer(ServingPointer p) {
+        return p.version() + " (" + p.reason() + (p.previous() != null ? ", previous " + p.previous() : "") + ")";
     }
 
     private static String num(Object o) {
@@ -139,10 +144,12 @@ public class ModelsCommand {
     public static class Promote extends RegistryCommand {
         @Parameters(paramLabel = "VERSION")
         String version;
+        @Option(names = "--camera", description = "serve it to this camera only (its own model)")
+        String camera;
 
         @Override
         int run(KafkaModelRegistry registry) {
-            return point(registry, version, "promote");
+            return point(registry, camera, version, "promote");
         }
     }
 
@@ -151,18 +158,21 @@ public class ModelsCommand {
     public static class Rollback extends RegistryCommand {
         @Parameters(paramLabel = "VERSION", arity = "0..1")
         String version;
+        @Option(names = "--camera", description = "roll back this camera's own model (with no earlier one of "
+                + "its own, the camera follows the general serving version again)")
+        String camera;
 
         @Override
         int run(KafkaModelRegistry registry) {
-            return point(registry, version, "rollback");
+            return point(registry, camera, version, "rollback");
         }
     }
 
-    static int point(ModelRegistry registry, String version, String reason) {
+    static int point(ModelRegistry registry, String camera, String version, String reason) {
         try {
-            ServingPointer p = ServingChange.resolve(registry.snapshot(), version, reason);
-            registry.setServing(p);
-            System.out.println("serving version " + p.version() + " (" + reason + ", previous " + p.previous() + ")");
+            ServingChange.Move move = ServingChange.resolve(registry.snapshot(), camera, version, reason);
+            registry.commit(List.of(ModelPublisher.servingRecord(move.camera(), move.pointer())), Map.of(), null);
+            System.out.println(move.describe());
             return 0;
         } catch (IllegalArgumentException e) {
             System.err.println("models: " + e.getMessage());
@@ -171,7 +181,7 @@ public class ModelsCommand {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = "Tombstone all but the newest N versions (the serving one is always kept).")
+            description = "Tombstone all but the newest N versions (serving ones, a camera's included, are always kept).")
     public static class Prune extends RegistryCommand {
         @Option(names = "--keep", paramLabel = "N", description = "versions to keep (default: lookout.trainer.keep-versions, 5)")
         Integer keep;

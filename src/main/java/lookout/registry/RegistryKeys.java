@@ -4,14 +4,39 @@ import lookout.common.Names;
 
 /**
  * Record keys on {@code lookout.models}: {@code <version>} is the manifest (model.json inside),
- * {@code <version>/chunk/<i>} the i-th piece of model.pt, {@code serving} the serving pointer.
+ * {@code <version>/chunk/<i>} the i-th piece of model.pt, {@code serving} the serving pointer,
+ * {@code serving@<camera>} the pointer of a camera that has a model of its own (a camera retrain that
+ * lifted its camera but would have cost the others: see RetrainJob).
  * Chunks need keys of their own: on a compacted topic records sharing a key collapse to the last.
  */
 public final class RegistryKeys {
     public static final String SERVING = "serving";
     private static final String CHUNK = "/chunk/";
+    private static final String CAMERA_SERVING = "serving@";
 
     private RegistryKeys() {
+    }
+
+    /**
+     * The key of a serving pointer: {@code serving} for the general one (camera null), else
+     * {@code serving@<camera>}.
+     *
+     * @throws IllegalArgumentException when camera is no valid camera id
+     */
+    public static String serving(String camera) {
+        if (camera == null) {
+            return SERVING;
+        }
+        String problem = Names.cameraProblem(camera);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return CAMERA_SERVING + camera;
+    }
+
+    /** The camera of a camera's serving-pointer key, or null if the key is not one. */
+    static String servingCamera(String key) {
+        return key.startsWith(CAMERA_SERVING) ? key.substring(CAMERA_SERVING.length()) : null;
     }
 
     /** @throws IllegalArgumentException when version is no valid version name */

@@ -60,6 +60,8 @@ public final class RegistryState {
     private final SkipListener skips;
     private final TrustedKeys trust;
     private ServingPointer serving;
+    /** Pointers of cameras that serve a model of their own, by camera. */
+    private final Map<String, ServingPointer> cameraServing = new TreeMap<>();
 
     /** A state that logs what it skips and checks no signature (tests of the registry's mechanics). */
     public RegistryState() {
@@ -99,6 +101,17 @@ public final class RegistryState {
         }
         if (key.equals(RegistryKeys.SERVING)) {
             serving = value == null ? null : RegistryRecords.pointer(value);
+        } else if (RegistryKeys.servingCamera(key) != null) {
+            String camera = RegistryKeys.servingCamera(key);
+            String problem = Names.cameraProblem(camera);
+            if (problem != null) {
+                throw new RegistryRecords.Invalid("bad-key", "camera serving pointer: " + problem);
+            }
+            if (value == null) {
+                cameraServing.remove(camera); // the camera follows the general pointer again
+            } else {
+                cameraServing.put(camera, RegistryRecords.pointer(value));
+            }
         } else if (RegistryKeys.chunkVersion(key) != null) {
             String v = RegistryRecords.version(RegistryKeys.chunkVersion(key), "chunk key");
             int index = RegistryRecords.chunkIndex(key, RegistryKeys.chunkIndexText(key));
@@ -182,6 +195,31 @@ public final class RegistryState {
 
     public synchronized ServingPointer serving() {
         return serving;
+    }
+
+    /** The pointer of a camera with a model of its own; null when it follows the general one (or camera is null). */
+    public synchronized ServingPointer serving(String camera) {
+        return camera == null ? null : cameraServing.get(camera);
+    }
+
+    /** The version that serves a camera: its own pointer's, else the general one's; null when none. */
+    public synchronized String servingVersion(String camera) {
+        ServingPointer p = camera == null ? null : cameraServing.get(camera);
+        if (p == null) {
+            p = serving;
+        }
+        return p == null ? null : p.version();
+    }
+
+    /** Every camera with a model of its own, and its pointer. */
+    public synchronized Map<String, ServingPointer> cameraServing() {
+        return new TreeMap<>(cameraServing);
+    }
+
+    /** Whether some pointer (the general one or a camera's) names the version: pruning keeps it. */
+    public synchronized boolean isServed(String version) {
+        return serving != null && version.equals(serving.version())
+                || cameraServing.values().stream().anyMatch(p -> version.equals(p.version()));
     }
 
     /** The version the next publish gets (the lineage rule: after the newest). */

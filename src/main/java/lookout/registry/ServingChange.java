@@ -6,16 +6,45 @@ public final class ServingChange {
     }
 
     /**
+     * Where a pointer moves: the general one (camera null) or a camera's. A null pointer returns the
+     * camera to the general model (its pointer's tombstone).
+     */
+    public record Move(String camera, ServingPointer pointer) {
+        /** One line for the operator: what now serves. */
+        public String describe() {
+            String who = camera == null ? "" : "camera " + camera + ": ";
+            return pointer == null ? who + "follows the general serving version again"
+                    : who + "serving version " + pointer.version() + " (" + pointer.reason() + ", previous "
+                            + pointer.previous() + ")";
+        }
+    }
+
+    /**
      * @param version target version; for a rollback null means "the one served before"
      * @param reason  promote or rollback
      * @throws IllegalArgumentException when the target is not a published version
      */
     public static ServingPointer resolve(RegistryState state, String version, String reason) {
-        ServingPointer current = state.serving();
+        return resolve(state, null, version, reason).pointer();
+    }
+
+    /**
+     * A move of the general pointer (camera null) or of a camera's. A camera's rollback with no
+     * earlier version of its own returns it to the general model.
+     *
+     * @throws IllegalArgumentException when the target is not a published version, or nothing is to roll back
+     */
+    public static Move resolve(RegistryState state, String camera, String version, String reason) {
+        ServingPointer current = camera == null ? state.serving() : state.serving(camera);
         String target = version;
         if (target == null && "rollback".equals(reason)) {
+            if (camera != null && current != null && current.previous() == null) {
+                return new Move(camera, null);
+            }
             if (current == null || current.previous() == null) {
-                throw new IllegalArgumentException("nothing to roll back to: no previous serving version recorded");
+                throw new IllegalArgumentException(camera == null
+                        ? "nothing to roll back to: no previous serving version recorded"
+                        : "nothing to roll back to: camera " + camera + " has no model of its own");
             }
             target = current.previous();
         }
@@ -26,6 +55,7 @@ public final class ServingChange {
             throw new IllegalArgumentException("version " + target + " is not published (have "
                     + state.versions().stream().map(ModelManifest::version).toList() + ")");
         }
-        return new ServingPointer(target, current == null ? null : current.version(), reason, System.currentTimeMillis());
+        return new Move(camera, new ServingPointer(target, current == null ? null : current.version(), reason,
+                System.currentTimeMillis()));
     }
 }

@@ -116,6 +116,7 @@ public class ControlResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("versions", versions);
         out.put("serving", state.serving());
+        out.put("cameraServing", state.cameraServing()); // cameras with a model of their own
         return Response.ok(out).build();
     }
 

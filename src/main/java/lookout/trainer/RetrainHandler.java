@@ -62,9 +62,9 @@ final class RetrainHandler implements CommandDispatch.Handler<ControlCommand.Ret
         EventSink runEvents = (type, details) -> sink.emit(type, OutcomeEvents.withBy(by, details));
         RetrainJob.Outcomes outcomes = new RetrainJob.Outcomes() {
             @Override
-            public ModelManifest publish(Path dir, String version, boolean serve, String previous,
+            public ModelManifest publish(Path dir, String version, boolean serve, String previous, String camera,
                     Map<String, Object> event) throws Exception {
-                ModelPublisher.Publication p = registry.publication(dir, version, serve, previous);
+                ModelPublisher.Publication p = registry.publication(dir, version, serve, previous, camera);
                 List<ProducerRecord<String, byte[]>> records = new ArrayList<>(p.records());
                 records.add(events.event(Events.PUBLISHED, OutcomeEvents.withBy(by, event)));
                 loop.commitFromWorker(records, command);

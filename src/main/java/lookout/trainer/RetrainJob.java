@@ -36,7 +36,10 @@ import lookout.registry.ServingPointer;
  * version, score candidate and current model on the same holdout, publish only if the candidate is
  * not worse than the current one by more than the tolerance and, for a camera's retrain, not worse on
  * the general holdout (the held-out frames of the other cameras: {@link GeneralHoldout}) by more than
- * the general tolerance: a camera may gain only what the others do not pay for. Says what happened in events at every
+ * the general tolerance: a camera may gain only what the others do not pay for. A candidate that lifts
+ * its camera but fails the general holdout is published for that camera alone (its own serving
+ * pointer, {@code lookout.trainer.camera-models}); a camera that has a model of its own is retrained
+ * from it and its candidates are published for it alone. Says what happened in events at every
  * step: training-started, epoch..., evaluated (progress, on the event sink), then the outcome:
  * published, rejected or failed, written through {@link Outcomes} (the trainer writes an outcome,
  * the publish it carries and the command's offset in one transaction: a run that dies before has
@@ -50,9 +53,13 @@ public final class RetrainJob {
 
     /** Where a run's outcome goes: each call writes the outcome event (and what it publishes) at once or not at all. */
     public interface Outcomes {
-        /** Publishes the candidate in dir as version and writes the {@code published} event with it. */
-        ModelManifest publish(Path dir, String version, boolean serve, String previous, Map<String, Object> event)
-                throws Exception;
+        /**
+         * Publishes the candidate in dir as version and writes the {@code published} event with it.
+         *
+         * @param camera null: serve moves the general pointer; else the camera's own pointer
+         */
+        ModelManifest publish(Path dir, String version, boolean serve, String previous, String camera,
+                Map<String, Object> event) throws Exception;
 
         /** Writes a {@code rejected} or {@code failed} event. */
         void report(String type, Map<String, Object> event);
@@ -98,7 +105,9 @@ public final class RetrainJob {
             }
             RegistryState state = registry.snapshot();
             ServingPointer serving = state.serving();
-            String currentVersion = serving != null ? serving.version() : state.latest();
+            // a camera with a model of its own is retrained from it, compared with it, published for it
+            ServingPointer own = state.serving(cmd.camera());
+            String currentVersion = own != null ? own.version() : serving != null ? serving.version() : state.latest();
             String baseVersion = cmd.baseVersion() != null ? cmd.baseVersion() : currentVersion;
             work = Files.createDirectories(settings.workDir()).resolve("run-" + System.currentTimeMillis());
             Path baseDir = materialise(state, baseVersion, work.resolve("base"));
@@ -159,6 +168,8 @@ public final class RetrainJob {
             boolean keepsOthers = candGeneral == null || Double.isNaN(curGeneral.ap50())
                     || (!Double.isNaN(candGeneral.ap50())
                             && candGeneral.ap50() >= curGeneral.ap50() - settings.generalTolerance());
+            // a camera with its own model keeps publishing for itself; one without gets one when the others would pay
+            boolean cameraOnly = own != null || cmd.camera() != null && settings.cameraModels() && !keepsOthers;
             Map<String, Object> result = new LinkedHashMap<>(ctx);
             result.put("candidateAp50", round(cand.ap50()));
             result.put("currentAp50", round(cur.ap50()));
@@ -168,7 +179,7 @@ public final class RetrainJob {
             result.put("currentGeneralAp50", curGeneral == null ? null : round(curGeneral.ap50()));
             result.put("generalTolerance", settings.generalTolerance());
             result.put("seconds", round((System.nanoTime() - start) / 1e9));
-            if (!better || !keepsOthers) {
+            if (!better || !keepsOthers && !cameraOnly) {
                 result.put("reason", !better
                         ? String.format("candidate AP50 %.4f < current %.4f - tolerance %.4f", cand.ap50(), cur.ap50(),
                                 settings.tolerance())
@@ -184,7 +195,16 @@ public final class RetrainJob {
             result.put("parent", baseVersion);
             result.put("sha256", Sha256.hex(candidate.resolve(ModelArtifact.MODEL_FILE)));
             result.put("serving", settings.autoPromote());
-            outcomes.publish(candidate, version, settings.autoPromote(), currentVersion, result);
+            result.put("scope", cameraOnly ? "camera" : "general");
+            if (cameraOnly) {
+                result.put("why", own != null ? "camera " + cmd.camera() + " has a model of its own"
+                        : String.format("it lifts camera %s but the general holdout would lose %.4f AP50 (tolerance %.4f): "
+                                + "published for this camera alone", cmd.camera(), curGeneral.ap50() - candGeneral.ap50(),
+                                settings.generalTolerance()));
+            }
+            // a camera's first model of its own has no previous: its rollback returns it to the general model
+            String previous = !cameraOnly ? currentVersion : own == null ? null : own.version();
+            outcomes.publish(candidate, version, settings.autoPromote(), previous, cameraOnly ? cmd.camera() : null, result);
             prune();
             return Outcome.PUBLISHED;
         } catch (OutcomeNotWritten e) {

@@ -14,8 +14,8 @@ import lookout.registry.ServingChange;
 import lookout.registry.ServingPointer;
 
 /**
- * {@code promote} and {@code rollback}: the serving pointer moved to a published version, with its
- * event, or an {@code error} event when the target is not published.
+ * {@code promote} and {@code rollback}: the serving pointer (the general one, or a camera's) moved
+ * to a published version, with its event, or an {@code error} event when the target is not published.
  */
 final class ServingHandler {
     private final ModelRegistry registry;
@@ -37,15 +37,23 @@ final class ServingHandler {
         this.eventType = eventType;
     }
 
-    /** @param version the target; null means the one served before the current (rollback) */
-    void move(ConsumerRecord<String, byte[]> command, String id, String by, String version) {
+    /**
+     * @param camera  the camera whose own pointer moves; null: the general pointer
+     * @param version the target; null means the one served before the current (rollback)
+     */
+    void move(ConsumerRecord<String, byte[]> command, String id, String by, String camera, String version) {
         try {
             RegistryState state = registry.snapshot();
-            ServingPointer p = ServingChange.resolve(state, version, reason);
+            ServingChange.Move move = ServingChange.resolve(state, camera, version, reason);
+            ServingPointer p = move.pointer();
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("version", p.version());
-            e.put("previous", p.previous());
-            outcomes.complete(command, List.of(ModelPublisher.servingRecord(p),
+            if (camera != null) {
+                e.put("camera", camera);
+            }
+            // a camera's rollback with no earlier model of its own: it follows the general version again
+            e.put("version", p != null ? p.version() : state.servingVersion(null));
+            e.put("previous", p != null ? p.previous() : state.servingVersion(camera));
+            outcomes.complete(command, List.of(ModelPublisher.servingRecord(camera, p),
                     events.event(eventType, OutcomeEvents.withId(id, by, e))));
         } catch (IllegalArgumentException e) {
             outcomes.complete(command, List.of(events.event(Events.ERROR,

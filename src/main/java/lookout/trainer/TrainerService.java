@@ -147,8 +147,8 @@ public final class TrainerService implements AutoCloseable {
         ServingHandler rollback = new ServingHandler(registry, loop::complete, outcomes, "rollback", Events.ROLLED_BACK);
         CommandDispatch dispatch = new CommandDispatch(loop::complete, outcomes)
                 .on(ControlCommand.Retrain.class, retrain)
-                .on(ControlCommand.Promote.class, (p, r, by) -> promote.move(r, p.id(), by, p.version()))
-                .on(ControlCommand.Rollback.class, (rb, r, by) -> rollback.move(r, rb.id(), by, rb.version()))
+                .on(ControlCommand.Promote.class, (p, r, by) -> promote.move(r, p.id(), by, p.camera(), p.version()))
+                .on(ControlCommand.Rollback.class, (rb, r, by) -> rollback.move(r, rb.id(), by, rb.camera(), rb.version()))
                 .on(ControlCommand.Prune.class, new PruneHandler(registry, loop::complete, outcomes, settings.keepVersions()));
         loop.start(Topics.CONTROL, "lookout-trainer-control", new CommandLoop.Actions() {
             @Override

@@ -30,6 +30,10 @@ class ControlParserTest {
         assertThat(parse("{\"command\":\"promote\",\"version\":\"3\"}")).isEqualTo(new ControlCommand.Promote(null, "3"));
         assertThat(parse("{\"command\":\"promote\",\"version\":3}")).isEqualTo(new ControlCommand.Promote(null, "3"));
         assertThat(parse("{\"command\":\"rollback\"}")).isEqualTo(new ControlCommand.Rollback(null, null));
+        assertThat(parse("{\"command\":\"promote\",\"version\":\"3\",\"camera\":\"door\"}"))
+                .isEqualTo(new ControlCommand.Promote(null, "3", "door"));
+        assertThat(parse("{\"command\":\"rollback\",\"camera\":\"door\"}"))
+                .isEqualTo(new ControlCommand.Rollback(null, null, "door"));
         assertThat(parse("{\"command\":\"reload\"}")).isEqualTo(new ControlCommand.Reload(null));
         assertThat(parse("{\"command\":\"prune\",\"keep\":3}")).isEqualTo(new ControlCommand.Prune(null, 3));
     }

@@ -19,6 +19,8 @@ public class FakeDetector implements Detector {
     public volatile long delayMs;
     /** When set, this many extra confident detections per frame (a model gone wild). */
     public volatile int many;
+    /** The model it says it runs. */
+    public volatile ModelMetadata model = MODEL;
 
     @Override
     public List<List<Detection>> detect(List<DecodedImage> batch) {
@@ -49,7 +51,7 @@ public class FakeDetector implements Detector {
 
     @Override
     public ModelMetadata model() {
-        return MODEL;
+        return model;
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import lookout.detect.DetectionMetrics;
 import lookout.frames.DecodedImage;
+import lookout.model.ModelMetadata;
 
 @Timeout(30)
 class InferencePoolTest {
@@ -51,6 +52,43 @@ class InferencePoolTest {
             assertThat(registry.get("lookout.batch.size").summary().mean()).isEqualTo(4.0);
             assertThat(registry.get("lookout.inference").timer().count()).isEqualTo(1);
             assertThat(registry.get("lookout.queue.time").timer().count()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldRunACamerasFramesOnItsOwnModelAndTheOtherCamerasOnThePoolsEvenWhenTheyWaitTogether() throws Exception {
+        // Given a pool whose camera "door" has a model of its own (version 8)
+        FakeDetector general = new FakeDetector();
+        FakeDetector own = new FakeDetector();
+        own.model = new ModelMetadata("fake-model", "8", "fake", List.of("__background__", "person"), 240, 320, null,
+                null, null, null, null, null, null);
+        try (InferencePool pool = new InferencePool(List.of(general), 4, Duration.ofMillis(100), 16,
+                new DetectionMetrics(registry)).start()) {
+            pool.swap("door", List.of(own));
+            // When frames of three cameras are submitted at once (they share batches)
+            List<CompletableFuture<InferencePool.Result>> others = new ArrayList<>();
+            List<CompletableFuture<InferencePool.Result>> door = new ArrayList<>();
+            for (String camera : List.of("street", "door", "hall", "door", "street")) {
+                (camera.equals("door") ? door : others).add(
+                        CompletableFuture.supplyAsync(() -> pool.submit(camera, IMAGE).join()));
+            }
+            // Then the door's frames ran on its own model, and only they did
+            for (CompletableFuture<InferencePool.Result> r : door) {
+                assertThat(r.get(10, TimeUnit.SECONDS).model().version()).isEqualTo("8");
+            }
+            for (CompletableFuture<InferencePool.Result> r : others) {
+                assertThat(r.get(10, TimeUnit.SECONDS).model().version()).isEqualTo("7");
+            }
+            assertThat(own.batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(2);
+            assertThat(general.batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
+            assertThat(pool.model("door").version()).isEqualTo("8");
+            assertThat(registry.get("lookout.camera.model.info").tag("camera", "door").gauge().value()).isEqualTo(1.0);
+
+            // And when the door returns to the pool's model, its own detector is closed and its meter gone
+            pool.swap("door", null);
+            assertThat(own.closed).isTrue();
+            assertThat(pool.submit("door", IMAGE).get(10, TimeUnit.SECONDS).model().version()).isEqualTo("7");
+            assertThat(registry.find("lookout.camera.model.info").gauges()).isEmpty();
         }
     }
 

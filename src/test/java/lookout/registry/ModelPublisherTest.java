@@ -159,6 +159,18 @@ class ModelPublisherTest {
     }
 
     @Test
+    void shouldNeverPruneAVersionACameraServesAsItsOwn() throws Exception {
+        for (int v = 1; v <= 4; v++) {
+            publisher.publish(artifact, String.valueOf(v), v == 1, null);
+        }
+        publisher.inTransaction(List.of(ModelPublisher.servingRecord("door",
+                new ServingPointer("2", null, "published", 1L))), java.util.Map.of(), null);
+        List<String> pruned = publisher.prune(replay(), 1);
+        assertThat(pruned).containsExactly("3");
+        assertThat(replay().versions()).extracting(ModelManifest::version).containsExactly("1", "2", "4");
+    }
+
+    @Test
     void shouldResolveRollbackToPreviousServingVersion() throws Exception {
         publisher.publish(artifact, "1", true, null);
         publisher.publish(artifact, "2", true, "1");

@@ -57,6 +57,25 @@ class RegistryStateTest {
     }
 
     @Test
+    void shouldKeepACamerasOwnPointerBesideTheGeneralOneUntilItsTombstone() {
+        publishGood("1");
+        publishGood("2");
+        state.apply("serving", json("{\"version\":\"1\",\"reason\":\"published\",\"ts\":1}"));
+        state.apply("serving@door", json("{\"version\":\"2\",\"reason\":\"published\",\"ts\":2}"));
+        state.apply("serving@", json("{\"version\":\"2\"}"));
+        state.apply("serving@hall", json("{\"version\":\"../trav\"}"));
+
+        assertThat(skipped).containsExactly("bad-key serving@", "invalid-pointer serving@hall");
+        assertThat(state.servingVersion("door")).isEqualTo("2");
+        assertThat(state.servingVersion("street")).as("a camera without its own: the general").isEqualTo("1");
+        assertThat(state.isServed("2")).isTrue();
+        state.apply("serving@door", null);
+        assertThat(state.serving("door")).isNull();
+        assertThat(state.cameraServing()).isEmpty();
+        assertThat(state.isServed("2")).isFalse();
+    }
+
+    @Test
     void shouldSkipRecordsWhoseKeysNameNoValidVersionOrChunk() {
         state.apply("../trav", json(manifest("../trav", SHA)));
         state.apply("../trav/chunk/00000", json("weights"));

@@ -44,6 +44,7 @@ class RetrainJobTest {
     private int generalHoldoutMax = 200;
     private double replayRatio;
     private int replayMax = 200;
+    private boolean cameraModels;
     /** The ids each training run saw. */
     private final List<List<String>> trainedOn = new ArrayList<>();
     private boolean trainerFails;
@@ -91,7 +92,7 @@ class RetrainJobTest {
         };
         TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, autoPromote, 5,
                 tmp.resolve("work"), tmp.resolve("base"), TestSettings.config().trainer().policy(), 0.01,
-                generalHoldoutMax, replayRatio, replayMax, 0);
+                generalHoldoutMax, replayRatio, replayMax, 0, cameraModels);
         return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
                 settings);
     }
@@ -102,9 +103,9 @@ class RetrainJobTest {
      */
     private final RetrainJob.Outcomes outcomes = new RetrainJob.Outcomes() {
         @Override
-        public ModelManifest publish(Path dir, String version, boolean serve, String previous,
+        public ModelManifest publish(Path dir, String version, boolean serve, String previous, String camera,
                 Map<String, Object> event) throws Exception {
-            ModelPublisher.Publication p = registry.publication(dir, version, serve, previous);
+            ModelPublisher.Publication p = registry.publication(dir, version, serve, previous, camera);
             registry.commit(p.records(), Map.of(), null);
             events.add(Map.entry(Events.PUBLISHED, event));
             return p.manifest();
@@ -190,6 +191,53 @@ class RetrainJobTest {
                 .contains("0.6200");
         assertThat(registry.snapshot().versions()).hasSize(1);
         assertThat(registry.snapshot().serving().version()).isEqualTo("1");
+    }
+
+    @Test
+    void shouldPublishACandidateThatCostsTheOtherCamerasForItsCameraAloneWhenCameraModelsAreOn() {
+        cameraModels = true;
+        candidateGeneralAp50 = 0.40;
+        currentGeneralAp50 = 0.62;
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("c1", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(event("published")).containsEntry("scope", "camera").containsEntry("version", "2");
+        assertThat((String) event("published").get("why")).contains("cam-a").contains("0.2200");
+        RegistryState state = registry.snapshot();
+        assertThat(state.serving().version()).as("the other cameras keep the general model").isEqualTo("1");
+        assertThat(state.serving("cam-a").version()).isEqualTo("2");
+        assertThat(state.serving("cam-a").previous()).as("a rollback returns cam-a to the general model").isNull();
+        assertThat(state.serving("cam-b")).isNull();
+    }
+
+    @Test
+    void shouldRetrainACameraWithAModelOfItsOwnFromItAndPublishTheNextForItAlone() throws Exception {
+        cameraModels = true;
+        candidateGeneralAp50 = 0.40;
+        run(0, new ControlCommand.Retrain("c1", 1, null, "cam-a", null, null));
+        events.clear();
+        candidateGeneralAp50 = 0.62; // even a candidate that keeps the others stays the camera's
+
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("c2", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(event("training-started")).containsEntry("baseVersion", "2");
+        assertThat(event("published")).containsEntry("scope", "camera").containsEntry("parent", "2");
+        RegistryState state = registry.snapshot();
+        assertThat(state.serving().version()).isEqualTo("1");
+        assertThat(state.serving("cam-a").version()).isEqualTo("3");
+        assertThat(state.serving("cam-a").previous()).isEqualTo("2");
+    }
+
+    @Test
+    void shouldStillRejectACameraCandidateThatIsWorseOnItsOwnHoldoutWhenCameraModelsAreOn() {
+        cameraModels = true;
+        candidateAp50 = 0.6;
+        candidateGeneralAp50 = 0.40;
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("c3", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.REJECTED);
+        assertThat(registry.snapshot().serving("cam-a")).isNull();
     }
 
     @Test

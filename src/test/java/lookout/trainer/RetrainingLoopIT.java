@@ -1,5 +1,8 @@
 package lookout.trainer;
 
+import static lookout.trainer.LoopEvents.first;
+import static lookout.trainer.LoopEvents.send;
+import static lookout.trainer.LoopEvents.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -15,8 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,29 +56,6 @@ class RetrainingLoopIT {
     static final TestBroker broker = TestBroker.withLoopTopics();
     @TempDir
     Path tmp;
-
-    private void send(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> p = broker.clients().producer("it")) {
-            p.send(new ProducerRecord<>(topic, key, value)).get();
-        }
-    }
-
-    /** Reads lookout.events (from the start) until an event matches, or fails after the timeout. */
-    private static List<JsonNode> eventsUntil(KafkaConsumer<String, byte[]> events, List<JsonNode> seen,
-            Predicate<JsonNode> done, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (seen.stream().noneMatch(done)) {
-            assertThat(System.nanoTime()).as("event not seen in time; got %s", seen).isLessThan(deadline);
-            for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(300))) {
-                seen.add(Json.MAPPER.readTree(r.value()));
-            }
-        }
-        return seen;
-    }
-
-    private static JsonNode first(List<JsonNode> events, String type) {
-        return events.stream().filter(e -> e.get("type").asText().equals(type)).findFirst().orElseThrow();
-    }
 
     @Test
     void shouldRetrainOnCameraLabelsAndServeThePublishedModelOrRejectItWithBothScores() throws Exception {
@@ -119,17 +97,17 @@ class RetrainingLoopIT {
             List<JsonNode> seen = new ArrayList<>();
 
             // When an operator sends a malformed command, then a retrain
-            send(Topics.CONTROL, null, "{\"command\":\"retrian\",\"id\":\"typo\"}".getBytes(StandardCharsets.UTF_8));
-            eventsUntil(events, seen, e -> e.get("type").asText().equals("error"), Duration.ofSeconds(60));
+            send(clients, Topics.CONTROL, null, "{\"command\":\"retrian\",\"id\":\"typo\"}".getBytes(StandardCharsets.UTF_8));
+            until(events, seen, e -> e.get("type").asText().equals("error"), Duration.ofSeconds(60));
             assertThat(first(seen, "error").get("id").asText()).isEqualTo("typo");
             assertThat(first(seen, "error").get("error").asText()).contains("unknown command");
-            send(Topics.CONTROL, null, ("{\"command\":\"retrain\",\"epochs\":1,\"camera\":\"tud-stadtmitte\","
+            send(clients, Topics.CONTROL, null, ("{\"command\":\"retrain\",\"epochs\":1,\"camera\":\"tud-stadtmitte\","
                     + "\"id\":\"it-1\"}").getBytes(StandardCharsets.UTF_8));
 
             // Then the trainer reports each step and ends with published or rejected
             Predicate<JsonNode> ended = e -> "it-1".equals(e.path("id").asText())
                     && List.of("published", "rejected", "failed").contains(e.get("type").asText());
-            eventsUntil(events, seen, ended, Duration.ofMinutes(6));
+            until(events, seen, ended, Duration.ofMinutes(6));
             JsonNode started = first(seen, "training-started");
             assertThat(started.get("train").asInt() + started.get("holdout").asInt()).isEqualTo(90);
             assertThat(started.get("holdout").asInt()).isBetween(8, 30);
@@ -165,11 +143,11 @@ class RetrainingLoopIT {
                 assertThat(registry.serving().version()).isEqualTo("2");
                 assertThat(registry.manifest("2").meta().parent()).isEqualTo("1");
                 // and every detector swaps to it: later detections carry the new version
-                eventsUntil(events, seen, e -> e.get("type").asText().equals("model-loaded")
+                until(events, seen, e -> e.get("type").asText().equals("model-loaded")
                         && e.get("version").asText().equals(version), Duration.ofMinutes(2));
                 assertThat(detector.model().version()).isEqualTo(version);
                 assertThat(hotSwap.inStep()).as("serving the registry's serving version").isTrue();
-                send(Topics.FRAMES, "tud-stadtmitte", java.nio.file.Files.readAllBytes(tud.resolve("img1/000120.jpg")));
+                send(clients, Topics.FRAMES, "tud-stadtmitte", java.nio.file.Files.readAllBytes(tud.resolve("img1/000120.jpg")));
                 try (KafkaConsumer<String, byte[]> dets = clients.consumer("it-dets", "it-dets")) {
                     dets.subscribe(List.of(Topics.DETECTIONS));
                     JsonNode d = null;

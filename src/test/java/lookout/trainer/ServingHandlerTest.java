@@ -20,7 +20,9 @@ import lookout.common.Json;
 import lookout.events.Events;
 import lookout.kafka.Topics;
 import lookout.registry.InMemoryRegistry;
+import lookout.registry.ModelPublisher;
 import lookout.registry.RegistryKeys;
+import lookout.registry.ServingPointer;
 
 class ServingHandlerTest {
     @TempDir
@@ -49,7 +51,7 @@ class ServingHandlerTest {
 
     @Test
     void givenAPublishedVersion_whenPromoted_thenThePointerMovesWithThePromotedEventInOneOutcome() throws Exception {
-        handler("promote", Events.PROMOTED).move(command, "p-1", "alice", "2");
+        handler("promote", Events.PROMOTED).move(command, "p-1", "alice", null, "2");
 
         List<ProducerRecord<String, byte[]>> records = completed.get(0);
         assertThat(records).hasSize(2);
@@ -65,7 +67,7 @@ class ServingHandlerTest {
 
     @Test
     void givenAVersionNotPublished_whenPromoted_thenOnlyAnErrorEventIsWritten() throws Exception {
-        handler("promote", Events.PROMOTED).move(command, "p-2", null, "9");
+        handler("promote", Events.PROMOTED).move(command, "p-2", null, null, "9");
 
         List<ProducerRecord<String, byte[]>> records = completed.get(0);
         assertThat(records).hasSize(1);
@@ -78,11 +80,40 @@ class ServingHandlerTest {
 
     @Test
     void givenNoEarlierServingVersion_whenRolledBack_thenAnErrorEventSaysSo() throws Exception {
-        handler("rollback", Events.ROLLED_BACK).move(command, "rb-1", null, null);
+        handler("rollback", Events.ROLLED_BACK).move(command, "rb-1", null, null, null);
 
         JsonNode e = Json.MAPPER.readTree(completed.get(0).get(0).value());
         assertThat(e.get("type").asText()).isEqualTo("error");
         assertThat(e.get("command").asText()).isEqualTo("rollback");
         assertThat(e.get("error").asText()).contains("nothing to roll back to");
+    }
+
+    @Test
+    void givenAPublishedVersion_whenPromotedForACamera_thenOnlyThatCamerasPointerMoves() throws Exception {
+        handler("promote", Events.PROMOTED).move(command, "p-3", "alice", "door", "2");
+
+        List<ProducerRecord<String, byte[]>> records = completed.get(0);
+        assertThat(records.get(0).key()).isEqualTo("serving@door");
+        assertThat(Json.MAPPER.readTree(records.get(0).value()).get("version").asText()).isEqualTo("2");
+        JsonNode e = Json.MAPPER.readTree(records.get(1).value());
+        assertThat(e.get("camera").asText()).isEqualTo("door");
+        assertThat(e.get("version").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void givenACameraWithOneModelOfItsOwn_whenRolledBack_thenItsPointerIsTombstonedAndItFollowsTheGeneralVersion()
+            throws Exception {
+        registry.commit(List.of(ModelPublisher.servingRecord("door",
+                new ServingPointer("2", null, "published", 1L))), java.util.Map.of(), null);
+
+        handler("rollback", Events.ROLLED_BACK).move(command, "rb-2", null, "door", null);
+
+        List<ProducerRecord<String, byte[]>> records = completed.get(0);
+        assertThat(records.get(0).key()).isEqualTo("serving@door");
+        assertThat(records.get(0).value()).as("tombstone").isNull();
+        JsonNode e = Json.MAPPER.readTree(records.get(1).value());
+        assertThat(e.get("type").asText()).isEqualTo("rolled-back");
+        assertThat(e.get("version").asText()).as("what the camera serves now").isEqualTo("1");
+        assertThat(e.get("previous").asText()).isEqualTo("2");
     }
 }

@@ -68,7 +68,8 @@ public final class HotSwap implements AutoCloseable {
      */
     public String divergence() {
         ModelWatcher.Refusal r = watcher.divergence();
-        return r == null ? null : "the registry serves version " + r.version() + ", refused here (" + r.reason() + "): "
+        return r == null ? null : "the registry serves version " + r.version()
+                + (r.camera() == null ? "" : " to camera " + r.camera()) + ", refused here (" + r.reason() + "): "
                 + r.detail();
     }
 

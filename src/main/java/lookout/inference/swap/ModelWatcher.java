@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -35,7 +37,9 @@ import lookout.trust.TrustedKeys;
  * a {@code model-refused} event (and its reason) and the old model keeps serving; it is not retried
  * until a {@code reload} command (read from {@code lookout.control}, from its end) or a new pointer.
  * While the pointer names a refused version the replica is divergent ({@link #divergence()}): a
- * health detail, a metric and an alert, never a reason to stop answering frames.
+ * health detail, a metric and an alert, never a reason to stop answering frames. Cameras with a model
+ * of their own (pointer {@code serving@<camera>}) are followed the same way, each on its own: a
+ * camera's pointer swaps that camera's detectors, its tombstone returns the camera to the general model.
  */
 public final class ModelWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelWatcher.class);
@@ -53,20 +57,32 @@ public final class ModelWatcher implements AutoCloseable {
         }
     }
 
-    /** A serving version this replica refused: which, why (a reason code) and the readable detail. */
-    public record Refusal(String version, String reason, String detail) {
+    /**
+     * A serving version this replica refused: which, why (a reason code) and the readable detail;
+     * camera null for the general pointer, else the camera whose own pointer names it.
+     */
+    public record Refusal(String camera, String version, String reason, String detail) {
     }
+
+    /** The key of the general pointer in maps keyed by camera. */
+    private static final String GENERAL = "";
 
     private final RegistryState state;
     private final ModelSwapTarget target;
     private final EventSink events;
     private final Listener listener;
     private final Path cacheDir;
-    /** Refusals by what was refused (a manifest's sha256, or a version that could not be had), not repeated. */
+    /**
+     * Refusals by pointer and what was refused (a manifest's sha256, or a version that could not be
+     * had), not repeated.
+     */
     private final Map<String, Refusal> refused = new HashMap<>();
     private volatile boolean caughtUp;
-    /** The refusal of the version the registry serves now, while this replica does not serve it. */
-    private volatile Refusal divergence;
+    /**
+     * Per pointer (GENERAL, or a camera), the refusal of the version it names now, while this replica
+     * does not serve it.
+     */
+    private final Map<String, Refusal> divergences = new ConcurrentHashMap<>();
     private TopicFollower follower;
 
     /** @param trust the keys a model must be signed by to be loaded (lookout.models.trusted-keys) */
@@ -105,11 +121,17 @@ public final class ModelWatcher implements AutoCloseable {
             return false;
         }
         ServingPointer pointer = state.serving();
-        if (pointer == null) {
-            return true;
+        if (pointer != null && !serves(null, pointer)) {
+            return false;
         }
+        Map<String, ServingPointer> own = state.cameraServing();
+        return own.entrySet().stream().allMatch(e -> serves(e.getKey(), e.getValue()))
+                && own.keySet().containsAll(target.ownModels());
+    }
+
+    private boolean serves(String camera, ServingPointer pointer) {
         ModelManifest manifest = state.manifest(pointer.version());
-        return manifest != null && sameModel(manifest, target.serving());
+        return manifest != null && sameModel(manifest, target.serving(camera));
     }
 
     /**
@@ -118,8 +140,21 @@ public final class ModelWatcher implements AutoCloseable {
      * swap to it is under way, or before the registry has been read.
      */
     public Refusal divergence() {
-        Refusal r = divergence;
-        ServingPointer p = state.serving();
+        Refusal general = divergence(null, state.serving());
+        if (general != null) {
+            return general;
+        }
+        for (Map.Entry<String, ServingPointer> e : state.cameraServing().entrySet()) {
+            Refusal r = divergence(e.getKey(), e.getValue());
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private Refusal divergence(String camera, ServingPointer p) {
+        Refusal r = divergences.get(camera == null ? GENERAL : camera);
         return r != null && p != null && r.version().equals(p.version()) ? r : null;
     }
 
@@ -148,13 +183,15 @@ public final class ModelWatcher implements AutoCloseable {
         if (reload) {
             refused.clear();
         }
-        try {
-            check(reload);
-        } catch (RuntimeException e) {
-            ServingPointer p = state.serving();
-            LOG.errorf(e, "checking the serving version failed");
-            String v = p == null ? "?" : p.version();
-            refuse(v, "check-failed", "check failed: " + e, "check:" + v + ":" + e);
+        check(null, state.serving(), reload);
+        Map<String, ServingPointer> own = state.cameraServing();
+        for (Map.Entry<String, ServingPointer> e : own.entrySet()) {
+            check(e.getKey(), e.getValue(), reload);
+        }
+        for (String camera : Set.copyOf(target.ownModels())) {
+            if (!own.containsKey(camera)) {
+                returnToGeneral(camera);
+            }
         }
         caughtUp = true;
     }
@@ -171,11 +208,40 @@ public final class ModelWatcher implements AutoCloseable {
         return serving != null && manifest.sha256().equalsIgnoreCase(String.valueOf(serving.sha256()));
     }
 
-    /** Swaps to the serving version if it is not the one serving (or if a reload was asked). */
-    private void check(boolean reload) {
-        ServingPointer pointer = state.serving();
+    /** Checks one pointer; whatever goes wrong refuses its version, never the other pointers' checks. */
+    private void check(String camera, ServingPointer pointer, boolean reload) {
+        try {
+            swapIfNeeded(camera, pointer, reload);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "checking the serving version failed");
+            String v = pointer == null ? "?" : pointer.version();
+            refuse(camera, v, "check-failed", "check failed: " + e, "check:" + v + ":" + e);
+        }
+    }
+
+    /** A camera whose own pointer was removed (a rollback to the general model): it follows the general model again. */
+    private void returnToGeneral(String camera) {
+        ModelMetadata before = target.serving(camera);
+        target.drop(camera);
+        divergences.remove(camera);
+        listener.swapped("loaded");
+        ModelMetadata general = target.serving(null);
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("camera", camera);
+        e.put("version", general == null ? null : general.version());
+        e.put("previous", before == null ? null : before.version());
+        e.put("reason", "camera-follows-general");
+        events.emit(Events.MODEL_LOADED, e);
+    }
+
+    /**
+     * Swaps the camera (null: the general model) to the version its pointer names if that is not the
+     * one serving it (or if a reload was asked).
+     */
+    private void swapIfNeeded(String camera, ServingPointer pointer, boolean reload) {
+        String scope = camera == null ? GENERAL : camera;
         if (pointer == null) {
-            divergence = null;
+            divergences.remove(scope);
             return;
         }
         String version = pointer.version();
@@ -184,22 +250,22 @@ public final class ModelWatcher implements AutoCloseable {
             String untrusted = state.refusal(version);
             if (untrusted != null) {
                 int colon = untrusted.indexOf(": ");
-                refuse(version, untrusted.substring(0, colon), untrusted.substring(colon + 2),
+                refuse(camera, version, untrusted.substring(0, colon), untrusted.substring(colon + 2),
                         "untrusted:" + version + ":" + untrusted);
             } else {
-                refuse(version, "not-published", "the serving pointer names a version that is not (or no longer) published",
-                        "missing:" + version);
+                refuse(camera, version, "not-published",
+                        "the serving pointer names a version that is not (or no longer) published", "missing:" + version);
             }
             return;
         }
-        ModelMetadata serving = target.serving();
+        ModelMetadata serving = target.serving(camera);
         if (sameModel(manifest, serving) && !reload) {
-            divergence = null;
+            divergences.remove(scope);
             return;
         }
-        Refusal before = refused.get(manifest.sha256());
+        Refusal before = refused.get(scope + "|" + manifest.sha256());
         if (before != null) {
-            divergence = before; // refused once, not retried until a reload or another version
+            divergences.put(scope, before); // refused once, not retried until a reload or another version
             return;
         }
         long start = System.nanoTime();
@@ -209,22 +275,25 @@ public final class ModelWatcher implements AutoCloseable {
             // the signature is checked again, and a copy cached by an earlier swap is reused if it hashes right
             dir = state.assemble(version, SafePaths.inside(cacheDir, version));
         } catch (ModelIntegrityException e) {
-            refuse(version, e.reason(), e.getMessage(), manifest.sha256());
+            refuse(camera, version, e.reason(), e.getMessage(), manifest.sha256());
             return;
         } catch (Exception e) {
-            refuse(version, "cache-io", "cannot write the model cache: " + e, manifest.sha256());
+            refuse(camera, version, "cache-io", "cannot write the model cache: " + e, manifest.sha256());
             return;
         }
         try {
-            target.swapTo(dir);
+            target.swapTo(camera, dir);
         } catch (Exception | LinkageError e) {
-            refuse(version, "load-failed", e.getMessage(), manifest.sha256());
+            refuse(camera, version, "load-failed", e.getMessage(), manifest.sha256());
             return;
         }
-        divergence = null;
-        state.dropChunks(version); // the verified copy in the cache serves a later rollback
+        divergences.remove(scope);
+        state.dropChunks(version); // the verified copy in the cache serves a later rollback, and other pointers
         listener.swapped("loaded");
         Map<String, Object> e = new LinkedHashMap<>();
+        if (camera != null) {
+            e.put("camera", camera);
+        }
         e.put("version", version);
         e.put("previous", serving == null ? null : serving.version());
         e.put("sha256", manifest.sha256());
@@ -238,20 +307,26 @@ public final class ModelWatcher implements AutoCloseable {
      * Refuses a serving version (once per what was refused: no event storm while the pointer stays):
      * an event with the reason, a metric, and the replica counts as divergent.
      */
-    private void refuse(String version, String reason, String why, String what) {
-        Refusal known = refused.get(what);
+    private void refuse(String camera, String version, String reason, String why, String what) {
+        String scope = camera == null ? GENERAL : camera;
+        Refusal known = refused.get(scope + "|" + what);
         if (known != null) {
-            divergence = known;
+            divergences.put(scope, known);
             return;
         }
-        Refusal r = new Refusal(version, reason, why);
-        refused.put(what, r);
-        divergence = r;
-        ModelMetadata serving = target.serving();
-        LOG.warnf("refusing model version %s (%s): %s", version, reason, why);
+        Refusal r = new Refusal(camera, version, reason, why);
+        refused.put(scope + "|" + what, r);
+        divergences.put(scope, r);
+        ModelMetadata own = target.serving(camera);
+        ModelMetadata serving = own != null ? own : target.serving(null); // a camera without its own: the general
+        LOG.warnf("refusing model version %s%s (%s): %s", version, camera == null ? "" : " for camera " + camera, reason,
+                why);
         listener.swapped("refused");
         listener.refused(reason);
         Map<String, Object> e = new LinkedHashMap<>();
+        if (camera != null) {
+            e.put("camera", camera);
+        }
         e.put("version", version);
         e.put("reason", reason);
         e.put("error", why);

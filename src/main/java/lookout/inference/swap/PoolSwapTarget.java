@@ -3,6 +3,7 @@ package lookout.inference.swap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import lookout.inference.Detector;
 import lookout.inference.DetectorFactory;
@@ -13,7 +14,8 @@ import lookout.model.ModelMetadata;
 /**
  * Swaps the detector's {@link InferencePool} to a new artifact: one detector per worker device (from
  * the service's {@link DetectorFactory}),
- * warmed up at the new model's nominal size for every batch size, then {@link InferencePool#swap}.
+ * warmed up at the new model's nominal size for every batch size, then {@link InferencePool#swap} (for
+ * a camera with a model of its own, {@link InferencePool#swap(String, List)}).
  * If anything fails before the switch, the new detectors are closed and the pool is untouched.
  */
 public final class PoolSwapTarget implements ModelSwapTarget {
@@ -28,12 +30,25 @@ public final class PoolSwapTarget implements ModelSwapTarget {
     }
 
     @Override
-    public ModelMetadata serving() {
-        return pool.model();
+    public ModelMetadata serving(String camera) {
+        if (camera == null) {
+            return pool.model();
+        }
+        return pool.ownModels().contains(camera) ? pool.model(camera) : null;
     }
 
     @Override
-    public void swapTo(Path artifactDir) throws Exception {
+    public Set<String> ownModels() {
+        return pool.ownModels();
+    }
+
+    @Override
+    public void drop(String camera) {
+        pool.swap(camera, null);
+    }
+
+    @Override
+    public void swapTo(String camera, Path artifactDir) throws Exception {
         ModelArtifact artifact = ModelArtifact.open(artifactDir); // verifies sha256 once more
         List<Detector> loaded = new ArrayList<>();
         try {
@@ -45,6 +60,10 @@ public final class PoolSwapTarget implements ModelSwapTarget {
             loaded.forEach(Detector::close);
             throw e;
         }
-        pool.swap(loaded);
+        if (camera == null) {
+            pool.swap(loaded);
+        } else {
+            pool.swap(camera, loaded);
+        }
     }
 }

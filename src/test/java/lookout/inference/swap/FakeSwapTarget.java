@@ -3,6 +3,9 @@ package lookout.inference.swap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import lookout.model.ModelArtifact;
@@ -16,6 +19,8 @@ final class FakeSwapTarget implements ModelSwapTarget {
     volatile ModelMetadata serving = new ModelMetadata("m", "0", null, null, null, null, null, null, null, null,
             null, "none", null);
     final List<String> attempts = new CopyOnWriteArrayList<>();
+    /** Cameras' own models. */
+    final Map<String, ModelMetadata> cameras = new ConcurrentHashMap<>();
 
     /** A model directory whose model.pt holds {@code content} (start it with "broken" to have it refused). */
     static Path artifact(Path parent, String name, String content) throws Exception {
@@ -26,17 +31,31 @@ final class FakeSwapTarget implements ModelSwapTarget {
     }
 
     @Override
-    public ModelMetadata serving() {
-        return serving;
+    public ModelMetadata serving(String camera) {
+        return camera == null ? serving : cameras.get(camera);
     }
 
     @Override
-    public void swapTo(Path dir) throws Exception {
+    public void swapTo(String camera, Path dir) throws Exception {
         ModelArtifact a = ModelArtifact.open(dir);
-        attempts.add(a.metadata().version());
+        attempts.add(camera == null ? a.metadata().version() : camera + ":" + a.metadata().version());
         if (Files.readString(dir.resolve("model.pt")).startsWith("broken")) {
             throw new IllegalStateException("TorchScript load failed: not a zip archive");
         }
-        serving = a.metadata();
+        if (camera == null) {
+            serving = a.metadata();
+        } else {
+            cameras.put(camera, a.metadata());
+        }
+    }
+
+    @Override
+    public void drop(String camera) {
+        cameras.remove(camera);
+    }
+
+    @Override
+    public Set<String> ownModels() {
+        return Set.copyOf(cameras.keySet());
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import lookout.kafka.Topics;
 import lookout.registry.InMemoryRegistry;
+import lookout.registry.ModelPublisher;
 import lookout.registry.ServingChange;
 import lookout.testing.TestKeys;
 
@@ -94,6 +95,47 @@ class ModelWatcherTest {
         poll(true);
         assertThat(watcher.inStep()).isTrue();
         assertThat(events).containsExactly("model-loaded", "model-refused");
+    }
+
+    private void pointCamera(String camera, String version, String reason) {
+        ServingChange.Move move = ServingChange.resolve(registry.snapshot(), camera, version, reason);
+        registry.commit(List.of(ModelPublisher.servingRecord(move.camera(), move.pointer())), java.util.Map.of(), null);
+        poll(true);
+    }
+
+    @Test
+    void shouldGiveACameraItsOwnModelFromItsPointerAndReturnItToTheGeneralModelWhenThePointerGoes() throws Exception {
+        // Given the general pointer at 1, and version 2 published for camera "door" alone
+        registry.publish(FakeSwapTarget.artifact(tmp, "v1", "weights one"), "1", true, null);
+        registry.publish(FakeSwapTarget.artifact(tmp, "v2", "weights two"), "2", false, null);
+        pointCamera("door", "2", "promote");
+        // Then the general model stays 1 and the camera serves 2
+        assertThat(target.serving().version()).isEqualTo("1");
+        assertThat(target.serving("door").version()).isEqualTo("2");
+        assertThat(watcher.inStep()).isTrue();
+        assertThat(details.get(details.size() - 1)).containsEntry("camera", "door").containsEntry("version", "2");
+        // When its only own model is rolled back, Then the camera follows the general model again
+        pointCamera("door", null, "rollback");
+        assertThat(target.ownModels()).isEmpty();
+        assertThat(details.get(details.size() - 1)).containsEntry("camera", "door")
+                .containsEntry("reason", "camera-follows-general").containsEntry("version", "1");
+        assertThat(watcher.inStep()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseABrokenCameraModelWithoutTouchingTheGeneralModelAndReportTheCameraDivergent() throws Exception {
+        registry.publish(FakeSwapTarget.artifact(tmp, "v1", "weights one"), "1", true, null);
+        registry.publish(FakeSwapTarget.artifact(tmp, "v2", "broken weights"), "2", false, null);
+        pointCamera("door", "2", "promote");
+
+        assertThat(target.serving().version()).isEqualTo("1");
+        assertThat(target.serving("door")).isNull();
+        assertThat(watcher.inStep()).isFalse();
+        assertThat(watcher.divergence()).isNotNull();
+        assertThat(watcher.divergence().camera()).isEqualTo("door");
+        assertThat(watcher.divergence().reason()).isEqualTo("load-failed");
+        assertThat(events).containsExactly("model-loaded", "model-refused");
+        assertThat(details.get(1)).containsEntry("camera", "door").containsEntry("serving", "1");
     }
 
     private void promote(String version, String reason) {
