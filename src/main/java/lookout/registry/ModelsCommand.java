@@ -158,8 +158,8 @@ public class ModelsCommand {
     public static class Rollback extends RegistryCommand {
         @Parameters(paramLabel = "VERSION", arity = "0..1")
         String version;
-        @Option(names = "--camera", description = "roll back this camera's own model (with no earlier one of "
-                + "its own, the camera follows the general serving version again)")
+        @Option(names = "--camera", description = "roll back this camera's own model: to its earlier one, "
+                + "from there (or with none) to the general serving version")
         String camera;
 
         @Override

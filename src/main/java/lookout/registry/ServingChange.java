@@ -29,8 +29,8 @@ public final class ServingChange {
     }
 
     /**
-     * A move of the general pointer (camera null) or of a camera's. A camera's rollback with no
-     * earlier version of its own returns it to the general model.
+     * A move of the general pointer (camera null) or of a camera's. A camera's rollback steps back to
+     * its earlier model of its own, or with none returns it to the general model.
      *
      * @throws IllegalArgumentException when the target is not a published version, or nothing is to roll back
      */
@@ -55,7 +55,9 @@ public final class ServingChange {
             throw new IllegalArgumentException("version " + target + " is not published (have "
                     + state.versions().stream().map(ModelManifest::version).toList() + ")");
         }
-        return new Move(camera, new ServingPointer(target, current == null ? null : current.version(), reason,
-                System.currentTimeMillis()));
+        // a camera's rollback keeps no previous: its next rollback returns it to the general model instead of
+        // swinging back, so rolling a camera back always ends on the general model
+        String previous = current == null || camera != null && "rollback".equals(reason) ? null : current.version();
+        return new Move(camera, new ServingPointer(target, previous, reason, System.currentTimeMillis()));
     }
 }

@@ -50,7 +50,7 @@ final class ServingHandler {
             if (camera != null) {
                 e.put("camera", camera);
             }
-            // a camera's rollback with no earlier model of its own: it follows the general version again
+            // a camera rolled back past its own models: it follows the general version again
             e.put("version", p != null ? p.version() : state.servingVersion(null));
             e.put("previous", p != null ? p.previous() : state.servingVersion(camera));
             outcomes.complete(command, List.of(ModelPublisher.servingRecord(camera, p),

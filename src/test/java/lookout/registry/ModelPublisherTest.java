@@ -171,6 +171,28 @@ class ModelPublisherTest {
     }
 
     @Test
+    void shouldListACamerasOwnModelAndStepItsRollbackBackToTheGeneralModel() throws Exception {
+        publisher.publish(artifact, "1", true, null);
+        publisher.publish(artifact, "2", false, null);
+        publisher.publish(artifact, "3", false, null);
+        ServingChange.Move first = ServingChange.resolve(replay(), "door", "2", "promote");
+        publisher.inTransaction(List.of(ModelPublisher.servingRecord(first.camera(), first.pointer())), java.util.Map.of(), null);
+        ServingChange.Move second = ServingChange.resolve(replay(), "door", "3", "promote");
+        publisher.inTransaction(List.of(ModelPublisher.servingRecord(second.camera(), second.pointer())), java.util.Map.of(), null);
+        assertThat(ModelsCommand.format(replay())).contains("serving: 1").contains("camera door serves its own: 3 (promote, previous 2)");
+
+        // rolling the camera back steps to its earlier model, then to the general one: it never swings back to 3
+        ServingChange.Move back = ServingChange.resolve(replay(), "door", null, "rollback");
+        assertThat(back.pointer().version()).isEqualTo("2");
+        publisher.inTransaction(List.of(ModelPublisher.servingRecord(back.camera(), back.pointer())), java.util.Map.of(), null);
+        ServingChange.Move general = ServingChange.resolve(replay(), "door", null, "rollback");
+        assertThat(general.pointer()).as("a tombstone: the camera follows the general model").isNull();
+        assertThat(general.describe()).contains("follows the general serving version");
+        assertThatThrownBy(() -> ServingChange.resolve(replay(), "hall", null, "rollback"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no model of its own");
+    }
+
+    @Test
     void shouldResolveRollbackToPreviousServingVersion() throws Exception {
         publisher.publish(artifact, "1", true, null);
         publisher.publish(artifact, "2", true, "1");

@@ -1,7 +1,9 @@
 package lookout.trainer;
 
-import static lookout.trainer.LoopEvents.send;
-import static lookout.trainer.LoopEvents.until;
+import static lookout.trainer.LoopFixture.importLabels;
+import static lookout.trainer.LoopFixture.send;
+import static lookout.trainer.LoopFixture.startTrainer;
+import static lookout.trainer.LoopFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -26,13 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 import lookout.config.DetectorSettings;
 import lookout.config.LookoutConfig;
 import lookout.config.TrainerSettings;
-import lookout.frames.FrameDecoder;
 import lookout.inference.DjlDetector;
 import lookout.inference.swap.HotSwap;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
-import lookout.labels.LabelCodec;
-import lookout.labels.LabelsCommand;
 import lookout.registry.KafkaModelRegistry;
 import lookout.registry.RegistryState;
 import lookout.service.DetectionService;
@@ -40,7 +39,6 @@ import lookout.testing.TestBroker;
 import lookout.testing.TestKeys;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
-import picocli.CommandLine;
 
 /**
  * A camera's model of its own, end to end on a real broker with the tiny model: the gate is set so a
@@ -63,10 +61,8 @@ class CameraModelIT {
         Path tud = TestModels.dataDir("tud/TUD-Stadtmitte");
         Path campus = TestModels.dataDir("tud/TUD-Campus");
         String bs = broker.bootstrapServers();
-        assertThat(new CommandLine(new LabelsCommand()).execute("import", "--format", "mot", tud.toString(),
-                "--camera", CAMERA, "--frames", "1-40", "--bootstrap-servers", bs)).isZero();
-        assertThat(new CommandLine(new LabelsCommand()).execute("import", "--format", "mot", campus.toString(),
-                "--camera", OTHER, "--frames", "1-30", "--bootstrap-servers", bs)).isZero();
+        importLabels(bs, tud, CAMERA, "1-40");
+        importLabels(bs, campus, OTHER, "1-30");
         LookoutConfig config = TestSettings.config();
         DetectorSettings settings = TestSettings.detector(tiny, "it-camera-model", 2);
         TrainerSettings configured = config.trainer();
@@ -75,18 +71,13 @@ class CameraModelIT {
                 configured.scoreBatchSize(), true, 5, tmp.resolve("work"), tiny, configured.policy(), -1.0,
                 configured.generalHoldoutMax(), 0, 0, 0, true);
         KafkaClients clients = broker.clients();
-        FrameDecoder decoder = TestSettings.decoder();
-        String person = config.targetClass();
         try (KafkaConsumer<String, byte[]> events = clients.consumer(null, "it-events");
                 KafkaConsumer<String, byte[]> detections = clients.consumer(null, "it-detections");
                 DetectionService detector = new DetectionService(settings, clients, new SimpleMeterRegistry(),
                         DjlDetector::load, Clock.systemUTC()).start();
                 HotSwap hotSwap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.factory(),
                         detector.metrics(), tmp.resolve("cache"), TestKeys.trust());
-                TrainerService trainer = new TrainerService(clients, trainerSettings, LabelCodec.fromConfig(config),
-                        config.models().chunkBytes(), new DjlFineTuneTrainer("cpu", person, decoder, 0),
-                        new DjlModelScorer("cpu", 2, person, settings.scoreThreshold(), decoder))
-                        .withSigning(TestKeys.signer(), TestKeys.trust()).start()) {
+                TrainerService trainer = startTrainer(clients, trainerSettings, settings)) {
             events.assign(List.of(new TopicPartition(Topics.EVENTS, 0)));
             events.seekToBeginning(events.assignment());
             detections.assign(detections.partitionsFor(Topics.DETECTIONS).stream()

@@ -1,8 +1,10 @@
 package lookout.trainer;
 
-import static lookout.trainer.LoopEvents.first;
-import static lookout.trainer.LoopEvents.send;
-import static lookout.trainer.LoopEvents.until;
+import static lookout.trainer.LoopFixture.first;
+import static lookout.trainer.LoopFixture.importLabels;
+import static lookout.trainer.LoopFixture.send;
+import static lookout.trainer.LoopFixture.startTrainer;
+import static lookout.trainer.LoopFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -28,13 +30,10 @@ import lookout.common.Json;
 import lookout.config.DetectorSettings;
 import lookout.config.LookoutConfig;
 import lookout.config.TrainerSettings;
-import lookout.frames.FrameDecoder;
 import lookout.inference.DjlDetector;
 import lookout.inference.swap.HotSwap;
 import lookout.kafka.KafkaClients;
 import lookout.kafka.Topics;
-import lookout.labels.LabelCodec;
-import lookout.labels.LabelsCommand;
 import lookout.registry.KafkaModelRegistry;
 import lookout.registry.RegistryState;
 import lookout.service.DetectionService;
@@ -42,7 +41,6 @@ import lookout.testing.TestBroker;
 import lookout.testing.TestKeys;
 import lookout.testing.TestModels;
 import lookout.testing.TestSettings;
-import picocli.CommandLine;
 
 /**
  * The whole loop on a real broker with real models: TUD-Stadtmitte frames 1-90 imported as the
@@ -64,14 +62,10 @@ class RetrainingLoopIT {
         String bs = broker.bootstrapServers();
 
         // Given the camera's first 90 frames as labels
-        int rc = new CommandLine(new LabelsCommand()).execute("import", "--format", "mot", tud.toString(),
-                "--camera", "tud-stadtmitte", "--frames", "1-90", "--bootstrap-servers", bs);
-        assertThat(rc).isZero();
+        importLabels(bs, tud, "tud-stadtmitte", "1-90");
         // and another camera's labels: their held-out frames are the general holdout of this camera's retrain
         Path campus = TestModels.dataDir("tud/TUD-Campus");
-        rc = new CommandLine(new LabelsCommand()).execute("import", "--format", "mot", campus.toString(),
-                "--camera", "tud-campus", "--frames", "1-30", "--bootstrap-servers", bs);
-        assertThat(rc).isZero();
+        importLabels(bs, campus, "tud-campus", "1-30");
 
         // and a detector serving the tiny model, following the registry
         LookoutConfig config = TestSettings.config();
@@ -81,17 +75,12 @@ class RetrainingLoopIT {
                 configured.scoreBatchSize(), true, 5, tmp.resolve("work"), tiny, configured.policy(),
                 configured.generalTolerance(), configured.generalHoldoutMax());
         KafkaClients clients = broker.clients();
-        FrameDecoder decoder = TestSettings.decoder();
-        String person = config.targetClass();
         try (KafkaConsumer<String, byte[]> events = clients.consumer(null, "it-events");
                 DetectionService detector = new DetectionService(settings, clients, new SimpleMeterRegistry(),
                         DjlDetector::load, Clock.systemUTC()).start();
                 HotSwap hotSwap = HotSwap.start(clients, detector.pool(), List.of("cpu"), detector.factory(), detector.metrics(),
                         tmp.resolve("cache"), TestKeys.trust());
-                TrainerService trainer = new TrainerService(clients, trainerSettings, LabelCodec.fromConfig(config),
-                        config.models().chunkBytes(), new DjlFineTuneTrainer("cpu", person, decoder, 0),
-                        new DjlModelScorer("cpu", 2, person, settings.scoreThreshold(), decoder))
-                        .withSigning(TestKeys.signer(), TestKeys.trust()).start()) {
+                TrainerService trainer = startTrainer(clients, trainerSettings, settings)) {
             events.assign(List.of(new TopicPartition(Topics.EVENTS, 0)));
             events.seekToBeginning(events.assignment());
             List<JsonNode> seen = new ArrayList<>();
