@@ -252,13 +252,13 @@ def plot(results: Dict, out: str) -> None:
         if results["cameras"][c].get("scope") == "camera":
             outcome += "\n(for this camera)"
 
-        ax.text(x[i], 1.08, outcome, ha="center", fontsize=8)
+        ax.text(x[i], 1.13, outcome, ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x)
     ax.set_xticklabels(cams, rotation=15)
     ax.set_ylim(0, 1.12)
     ax.set_xlim(-0.6, len(cams) - 0.4)
     ax.set_ylabel("AP50")
-    ax.set_title("One default retrain per camera, through Kafka and the service")
+    ax.set_title("One default retrain per camera, through Kafka and the service", pad=26)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
