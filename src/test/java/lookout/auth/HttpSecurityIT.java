@@ -295,7 +295,10 @@ class HttpSecurityIT {
             found("roles: viewer 200 on /live/state, 403 on POST /api/control; scraper 403 on /live/state; operator 202,"
                     + " lookout.control got by=" + ControlParser.by(cmd.value()) + ", lookout.events: " + event);
         }
-        assertThat(get(app.url("/api/models"), OPERATOR).statusCode()).isEqualTo(200);
+        HttpResponse<String> models = get(app.url("/api/models"), OPERATOR);
+        assertThat(models.statusCode()).isEqualTo(200);
+        assertThat(models.body()).as("the registry as an operator sees it: versions, serving, cameras' own")
+                .contains("\"versions\"").contains("\"cameraServing\"");
     }
 
     private static JsonNode readJson(byte[] value) {
