@@ -343,7 +343,7 @@ public final class DetectionTopology {
                     .toList();
             long published = clock.millis();
             DetectionRecord out = new DetectionRecord(camera, seq, captureTs, (int) size.width(), (int) size.height(),
-                    modelRef(result.model()), DetectionRecord.OK, null, items, null,
+                    modelRef(camera, result.model()), DetectionRecord.OK, null, items, null,
                     new DetectionRecord.Timings(millis(result.queueNanos()), millis(result.inferenceNanos()),
                             result.batchSize(), age(published, at.serviceTs()), tileCount), at.clockSkewMs());
             emit(frame, out, carryPictures ? pictureHeaders(frame.value(), found) : new RecordHeaders());
@@ -358,7 +358,7 @@ public final class DetectionTopology {
         private void skip(Record<byte[], byte[]> frame, String camera, long seq, CaptureClock.Placed at, ImageSize size,
                 String reason, long now) {
             DetectionRecord out = new DetectionRecord(camera, seq, at.captureTs(), (int) size.width(), (int) size.height(),
-                    modelRef(), DetectionRecord.SKIPPED, reason, List.of(), null,
+                    modelRef(camera, null), DetectionRecord.SKIPPED, reason, List.of(), null,
                     new DetectionRecord.Timings(null, null, null, age(now, at.serviceTs())), at.clockSkewMs());
             emit(frame, out);
             metrics.skipped(camera, reason);
@@ -506,13 +506,9 @@ public final class DetectionTopology {
             metrics.deadLettered(camera, reason.code());
         }
 
-        private DetectionRecord.ModelRef modelRef() {
-            return modelRef(null);
-        }
-
-        /** The model that ran the frame (it may have been swapped since), else the one serving now. */
-        private DetectionRecord.ModelRef modelRef(ModelMetadata ran) {
-            ModelMetadata m = ran != null ? ran : pool.model();
+        /** The model that ran the frame (it may have been swapped since), else the one serving the camera now. */
+        private DetectionRecord.ModelRef modelRef(String camera, ModelMetadata ran) {
+            ModelMetadata m = ran != null ? ran : pool.model(camera);
             return new DetectionRecord.ModelRef(m.name(), m.version());
         }
     }

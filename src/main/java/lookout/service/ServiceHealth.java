@@ -2,6 +2,7 @@ package lookout.service;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,6 +13,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
+import lookout.inference.InferencePool;
 import lookout.kafka.TopicAdmin;
 
 /**
@@ -41,6 +43,11 @@ public final class ServiceHealth {
         b.withData("modelWatcher", s.watcherAlive() ? "following" : "stopped");
         if (s.model() != null) {
             b.withData("model", s.model().name() + " v" + s.model().version());
+        }
+        InferencePool pool = s.pool();
+        if (pool != null && !pool.ownModels().isEmpty()) { // cameras served a model of their own
+            b.withData("cameraModels", pool.ownModels().stream().sorted()
+                    .map(c -> c + " v" + pool.model(c).version()).collect(Collectors.joining(", ")));
         }
         b.withData("topics", topics(TopicAdmin.findings()));
         return b;

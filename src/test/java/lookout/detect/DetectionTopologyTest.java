@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -41,6 +42,7 @@ import lookout.frames.FrameDecoder;
 import lookout.inference.FakeDetector;
 import lookout.inference.InferencePool;
 import lookout.kafka.Topics;
+import lookout.model.ModelMetadata;
 import lookout.testing.TestFrames;
 import lookout.tiles.TilePlanner;
 
@@ -265,6 +267,27 @@ class DetectionTopologyTest {
         assertThat(r.get("timings").get("endToEndMs").asLong()).isEqualTo(11_000);
         assertThat(detector.batchSizes).isEmpty();
         assertThat(registry.get("lookout.frames.skipped").tag("reason", "stale").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNameEachCamerasOwnModelInItsRecordsAnalysedOrSkipped() throws Exception {
+        // Given camera "door" served a model of its own (version 8), "street" the pool's (version 7)
+        FakeDetector own = new FakeDetector();
+        own.model = new ModelMetadata("fake-model", "8", "fake", List.of("__background__", "person"), 240, 320, null,
+                null, null, null, null, null, null);
+        pool.swap("door", List.of(own));
+        // When each sends a fresh frame and door a stale one
+        send("door", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        send("street", TestFrames.jpeg(32, 24), headers("1", String.valueOf(NOW)), NOW);
+        send("door", TestFrames.jpeg(32, 24), headers("2", String.valueOf(NOW - 11_000)), NOW - 11_000);
+        // Then every record names the model serving its camera, the skipped one too
+        List<JsonNode> out = new ArrayList<>();
+        for (TestRecord<String, byte[]> r : detections.readRecordsToList()) {
+            out.add(Json.MAPPER.readTree(r.value()));
+        }
+        assertThat(out).extracting(r -> r.get("camera").asText() + " " + r.get("status").asText() + " v"
+                + r.get("model").get("version").asText())
+                .containsExactly("door ok v8", "street ok v7", "door skipped v8");
     }
 
     @Test
