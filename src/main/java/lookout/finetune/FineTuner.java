@@ -13,6 +13,7 @@ import java.util.Random;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -336,11 +337,22 @@ public final class FineTuner {
 
     /** The global L2 norm of the arrays; scales them in place so that it is maxNorm when it is above (and maxNorm > 0). */
     static double rescaleToNorm(List<NDArray> arrays, float maxNorm) {
+        // one read back from the device per step, not one per parameter
+        NDList sums = new NDList(arrays.size());
         double sumSquares = 0;
-        for (NDArray a : arrays) {
-            try (NDArray squares = a.square(); NDArray sum = squares.sum()) {
-                sumSquares += sum.getFloat();
+        try {
+            for (NDArray a : arrays) {
+                try (NDArray squares = a.square()) {
+                    sums.add(squares.sum());
+                }
             }
+            if (!sums.isEmpty()) {
+                try (NDArray stacked = NDArrays.stack(sums); NDArray total = stacked.sum()) {
+                    sumSquares = total.getFloat();
+                }
+            }
+        } finally {
+            sums.close();
         }
         double norm = Math.sqrt(sumSquares);
         if (clips(norm, maxNorm)) {

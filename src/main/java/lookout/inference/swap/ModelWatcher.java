@@ -153,8 +153,13 @@ public final class ModelWatcher implements AutoCloseable {
         return null;
     }
 
+    /** The key of a pointer in the maps kept per pointer. */
+    private static String scope(String camera) {
+        return camera == null ? GENERAL : camera;
+    }
+
     private Refusal divergence(String camera, ServingPointer p) {
-        Refusal r = divergences.get(camera == null ? GENERAL : camera);
+        Refusal r = divergences.get(scope(camera));
         return r != null && p != null && r.version().equals(p.version()) ? r : null;
     }
 
@@ -239,7 +244,7 @@ public final class ModelWatcher implements AutoCloseable {
      * one serving it (or if a reload was asked).
      */
     private void swapIfNeeded(String camera, ServingPointer pointer, boolean reload) {
-        String scope = camera == null ? GENERAL : camera;
+        String scope = scope(camera);
         if (pointer == null) {
             divergences.remove(scope);
             return;
@@ -308,7 +313,7 @@ public final class ModelWatcher implements AutoCloseable {
      * an event with the reason, a metric, and the replica counts as divergent.
      */
     private void refuse(String camera, String version, String reason, String why, String what) {
-        String scope = camera == null ? GENERAL : camera;
+        String scope = scope(camera);
         Refusal known = refused.get(scope + "|" + what);
         if (known != null) {
             divergences.put(scope, known);
