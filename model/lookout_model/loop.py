@@ -251,6 +251,9 @@ def plot(results: Dict, out: str) -> None:
         outcome = results["cameras"][c].get("outcome", "?")
         if results["cameras"][c].get("scope") == "camera":
             outcome += "\n(for this camera)"
+        conf = (results["cameras"][c].get("gate") or {}).get("confidence")
+        if conf is not None:  # the share of paired resamples of its holdout the candidate won
+            outcome += f"\nholdout sure: {conf:.2f}"
 
         ax.text(x[i], 1.13, outcome, ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x)
@@ -258,7 +261,7 @@ def plot(results: Dict, out: str) -> None:
     ax.set_ylim(0, 1.12)
     ax.set_xlim(-0.6, len(cams) - 0.4)
     ax.set_ylabel("AP50")
-    ax.set_title("One default retrain per camera, through Kafka and the service", pad=26)
+    ax.set_title("One default retrain per camera, through Kafka and the service", pad=44)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
@@ -271,7 +274,8 @@ def main(argv=None):
     ap.add_argument("--model", default=os.path.join(REPO, "models/default"))
     ap.add_argument("--work", help="where logs, label folders and results go (default: a new temp dir)")
     ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--general-every", type=int, default=2, help="import every Nth image of the general sets")
+    ap.add_argument("--general-every", type=int, default=2,
+                    help="import every Nth image of the general sets; 0: none (a fresh installation, one camera labelled)")
     ap.add_argument("--retrain-timeout-min", type=float, default=120)
     a = ap.parse_args(argv)
     work = a.work or tempfile.mkdtemp(prefix="lookout-loop-")
@@ -290,7 +294,7 @@ def main(argv=None):
             write_yolo(parts[c][0], os.path.join(work, "labels", c))
             log(f"{c}: importing {len(parts[c][0])} labelled frames (later frames: {len(parts[c][1])})")
             loop.cli("labels", "import", "--format", "yolo", os.path.join(work, "labels", c), "--camera", c)
-        for name, sub in GENERAL:
+        for name, sub in (GENERAL if a.general_every > 0 else []):
             samples = ds.yolo_split(sub)[::a.general_every]
             write_yolo(samples, os.path.join(work, "labels", name))
             log(f"{name}: importing {len(samples)} labelled frames (a general camera)")
@@ -336,7 +340,7 @@ def main(argv=None):
             r["trainingStarted"] = seen.get("training-started")
             ev = seen.get("evaluated", {})
             r["gate"] = {"holdout": ev.get("holdout"), "current": ev.get("current"), "candidate": ev.get("candidate"),
-                         "general": ev.get("general")}
+                         "confidence": ev.get("confidence"), "general": ev.get("general")}
             r["end"] = end
             log(f"{c}: {end['type']} after {r['retrainSeconds']} s; gate {json.dumps(r['gate'])}")
             if end["type"] == "published":

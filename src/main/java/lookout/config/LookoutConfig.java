@@ -303,7 +303,9 @@ public final class LookoutConfig {
                 get("lookout.trainer.replay-ratio", Double.class),
                 get("lookout.trainer.replay-max", Integer.class),
                 get("lookout.trainer.max-grad-norm", Double.class),
-                get("lookout.trainer.camera-models", Boolean.class));
+                get("lookout.trainer.camera-models", Boolean.class),
+                get("lookout.trainer.camera-confidence", Double.class),
+                get("lookout.trainer.camera-first", Boolean.class));
     }
 
     public CameraSettings camera() {

@@ -27,17 +27,22 @@ import java.nio.file.Path;
  * @param maxGradNorm     a retrain step's gradients are rescaled to this global norm when above it; 0 = never
  * @param cameraModels    a camera's candidate that lifts its camera but fails the general holdout is
  *                        published for that camera alone (its own serving pointer) instead of refused
+ * @param cameraConfidence a model for one camera alone is published only when the candidate wins at least
+ *                        this share of paired resamples of the camera's held-out frames (0 = no such check)
+ * @param cameraFirst     with camera models, every camera's retrain trains on that camera's frames alone (no
+ *                        replay, no general holdout) and is published for that camera alone
  */
 public record TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
         String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
         RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax, double replayRatio,
-        int replayMax, double maxGradNorm, boolean cameraModels) {
+        int replayMax, double maxGradNorm, boolean cameraModels, double cameraConfidence,
+        boolean cameraFirst) {
 
     /** Without replay, clipping or camera models (tests of other concerns). */
     public TrainerSettings(double holdoutFraction, double tolerance, int epochs, double lr, int batchSize,
             String device, int scoreBatchSize, boolean autoPromote, int keepVersions, Path workDir, Path baseModelDir,
             RetrainPolicySettings policy, double generalTolerance, int generalHoldoutMax) {
         this(holdoutFraction, tolerance, epochs, lr, batchSize, device, scoreBatchSize, autoPromote, keepVersions,
-                workDir, baseModelDir, policy, generalTolerance, generalHoldoutMax, 0, 0, 0, false);
+                workDir, baseModelDir, policy, generalTolerance, generalHoldoutMax, 0, 0, 0, false, 0, false);
     }
 }

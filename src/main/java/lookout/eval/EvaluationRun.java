@@ -18,8 +18,13 @@ public final class EvaluationRun {
     public record Progress(int done, int total, double msPerFrame) {
     }
 
-    /** What a run measured. */
-    public record Outcome(EvaluationResult result, double msPerFrame, long inferenceMillis) {
+    /**
+     * What a run measured.
+     *
+     * @param matches50 per image, its detections matched at IoU 0.5 (for {@link PairedBootstrap})
+     */
+    public record Outcome(EvaluationResult result, double msPerFrame, long inferenceMillis,
+            List<Evaluator.ImageMatches> matches50) {
     }
 
     /** Decodes one image when its batch comes up (so a run holds one batch of pixels at a time). */
@@ -68,6 +73,6 @@ public final class EvaluationRun {
             progress.accept(new Progress(done, samples.size(), nanos / 1e6 / done));
         }
         double ms = samples.isEmpty() ? 0 : nanos / 1e6 / samples.size();
-        return new Outcome(evaluator.evaluate(scoreThreshold), ms, nanos / 1_000_000);
+        return new Outcome(evaluator.evaluate(scoreThreshold), ms, nanos / 1_000_000, evaluator.matches(0.5));
     }
 }

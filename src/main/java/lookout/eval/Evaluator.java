@@ -79,7 +79,55 @@ public final class Evaluator {
                 precision, recall, f1, groundTruth.size(), nGt, nDet, curve50);
     }
 
-    private record Ranked(boolean[] tp, float[] scores) {
+    record Ranked(boolean[] tp, float[] scores) {
+    }
+
+    /**
+     * One image's detections after matching at one IoU threshold, highest score first.
+     *
+     * @param scores      the detections' scores
+     * @param truePositive whether each detection matched a ground-truth box
+     * @param groundTruth the image's ground-truth boxes
+     */
+    public record ImageMatches(float[] scores, boolean[] truePositive, int groundTruth) {
+    }
+
+    /** Every image added so far, matched at one IoU threshold (what {@link PairedBootstrap} resamples). */
+    public List<ImageMatches> matches(double iouThreshold) {
+        List<ImageMatches> out = new ArrayList<>(groundTruth.size());
+        for (int img = 0; img < groundTruth.size(); img++) {
+            out.add(match(groundTruth.get(img), detections.get(img), iouThreshold));
+        }
+        return out;
+    }
+
+    /** Greedy matching of one image: each detection, highest score first, takes the free box of highest IoU. */
+    private static ImageMatches match(List<Box> gt, List<ScoredBox> dets, double iouThreshold) {
+        boolean[] taken = new boolean[gt.size()];
+        float[] scores = new float[dets.size()];
+        boolean[] tp = new boolean[dets.size()];
+        for (int d = 0; d < dets.size(); d++) {
+            ScoredBox det = dets.get(d);
+            double best = Math.min(iouThreshold, 1 - 1e-10);
+            int match = -1;
+            for (int g = 0; g < gt.size(); g++) {
+                if (taken[g]) {
+                    continue;
+                }
+                double iou = det.box().iou(gt.get(g));
+                if (iou < best) {
+                    continue;
+                }
+                best = iou;
+                match = g;
+            }
+            if (match >= 0) {
+                taken[match] = true;
+            }
+            scores[d] = det.score();
+            tp[d] = match >= 0;
+        }
+        return new ImageMatches(scores, tp, gt.size());
     }
 
     /** Matches every image at one IoU threshold and ranks all detections by score (stable, image order on ties). */
@@ -87,31 +135,17 @@ public final class Evaluator {
         float[] scores = new float[nDet];
         boolean[] tp = new boolean[nDet];
         int k = 0;
-        for (int img = 0; img < groundTruth.size(); img++) {
-            List<Box> gt = groundTruth.get(img);
-            boolean[] taken = new boolean[gt.size()];
-            for (ScoredBox det : detections.get(img)) {
-                double best = Math.min(iouThreshold, 1 - 1e-10);
-                int match = -1;
-                for (int g = 0; g < gt.size(); g++) {
-                    if (taken[g]) {
-                        continue;
-                    }
-                    double iou = det.box().iou(gt.get(g));
-                    if (iou < best) {
-                        continue;
-                    }
-                    best = iou;
-                    match = g;
-                }
-                if (match >= 0) {
-                    taken[match] = true;
-                }
-                scores[k] = det.score();
-                tp[k] = match >= 0;
-                k++;
-            }
+        for (ImageMatches m : matches(iouThreshold)) {
+            System.arraycopy(m.scores(), 0, scores, k, m.scores().length);
+            System.arraycopy(m.truePositive(), 0, tp, k, m.truePositive().length);
+            k += m.scores().length;
         }
+        return ranked(scores, tp);
+    }
+
+    /** Detections ranked by score, highest first (a stable sort: input order on ties). */
+    static Ranked ranked(float[] scores, boolean[] tp) {
+        int nDet = scores.length;
         Integer[] order = new Integer[nDet];
         for (int i = 0; i < nDet; i++) {
             order[i] = i;

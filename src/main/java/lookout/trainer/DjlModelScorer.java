@@ -3,7 +3,6 @@ package lookout.trainer;
 import java.nio.file.Path;
 import java.util.List;
 
-import lookout.eval.EvaluationResult;
 import lookout.eval.EvaluationRun;
 import lookout.frames.FrameDecoder;
 import lookout.inference.Detector;
@@ -31,11 +30,12 @@ public final class DjlModelScorer implements ModelScorer {
     }
 
     @Override
-    public EvaluationResult score(Path modelDir, List<LabelSample> samples) throws Exception {
+    public Scores score(Path modelDir, List<LabelSample> samples) throws Exception {
         try (Detector detector = DetectorFactory.DJL.open(modelDir, device)) {
             List<EvaluationRun.Sample> items = samples.stream()
                     .map(s -> new EvaluationRun.Sample(() -> decoder.decode(s.image()), s.boxes())).toList();
-            return new EvaluationRun(detector, className, batchSize).run(items, operatingPoint, p -> { }).result();
+            EvaluationRun.Outcome outcome = new EvaluationRun(detector, className, batchSize).run(items, operatingPoint, p -> { });
+            return new Scores(outcome.result(), outcome.matches50());
         }
     }
 }

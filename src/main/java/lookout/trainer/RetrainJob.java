@@ -21,6 +21,7 @@ import lookout.control.ControlCommand;
 import lookout.events.EventSink;
 import lookout.events.Events;
 import lookout.eval.EvaluationResult;
+import lookout.eval.PairedBootstrap;
 import lookout.labels.HoldoutSplit;
 import lookout.labels.LabelSample;
 import lookout.labels.LabelSet;
@@ -69,6 +70,10 @@ public final class RetrainJob {
     public static final String TRIGGER_COMMAND = "command";
     public static final String TRIGGER_POLICY = "policy";
 
+    /** The gate's paired resamples of a holdout: fixed, so the same retrain always gets the same verdict. */
+    private static final int BOOTSTRAP_RESAMPLES = 1000;
+    private static final long BOOTSTRAP_SEED = 20261207L;
+
     private final ModelTrainer trainer;
     private final ModelScorer scorer;
     private final ModelRegistry registry;
@@ -114,7 +119,10 @@ public final class RetrainJob {
             Path currentDir = baseVersion == null || baseVersion.equals(currentVersion) ? baseDir
                     : materialise(state, currentVersion, work.resolve("current"));
             TrainingParams params = TrainingParams.of(cmd, settings);
-            List<LabelSample> replay = GeneralHoldout.replay(labels, cmd.camera(), settings, split.train().size());
+            // a retrain for its camera alone (camera-first) replays nothing and checks no one else: its model serves nobody else
+            boolean cameraFirst = cmd.camera() != null && settings.cameraModels() && settings.cameraFirst();
+            List<LabelSample> replay = cameraFirst ? List.of()
+                    : GeneralHoldout.replay(labels, cmd.camera(), settings, split.train().size());
             List<LabelSample> training = new ArrayList<>(split.train());
             training.addAll(replay);
             ctx.put("baseVersion", baseVersion != null ? baseVersion : "file:" + settings.baseModelDir());
@@ -149,43 +157,40 @@ public final class RetrainJob {
                 outcomes.report(Events.REJECTED, r);
                 return Outcome.REJECTED;
             }
-            EvaluationResult cand = scorer.score(candidate, split.holdout());
-            EvaluationResult cur = scorer.score(currentDir, split.holdout());
-            GeneralHoldout general = GeneralHoldout.of(labels, cmd.camera(), settings);
-            EvaluationResult candGeneral = general.isEmpty() ? null : scorer.score(candidate, general.samples());
-            EvaluationResult curGeneral = general.isEmpty() ? null : scorer.score(currentDir, general.samples());
+            ModelScorer.Scores candScores = scorer.score(candidate, split.holdout());
+            ModelScorer.Scores curScores = scorer.score(currentDir, split.holdout());
+            EvaluationResult cand = candScores.result();
+            EvaluationResult cur = curScores.result();
+            double confidence = PairedBootstrap.confidence(candScores.matches50(), curScores.matches50(),
+                    BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
+            GeneralHoldout general = GeneralHoldout.of(labels, cameraFirst ? null : cmd.camera(), settings);
+            EvaluationResult candGeneral = general.isEmpty() ? null : scorer.score(candidate, general.samples()).result();
+            EvaluationResult curGeneral = general.isEmpty() ? null : scorer.score(currentDir, general.samples()).result();
             Map<String, Object> evaluated = new LinkedHashMap<>(ctx);
             evaluated.put("holdout", split.holdout().size());
             evaluated.put("candidate", scores(cand));
             evaluated.put("current", scores(cur));
+            evaluated.put("confidence", round(confidence));
             evaluated.put("currentVersion", currentVersion);
             evaluated.put("general", general.describe(candGeneral == null ? null : scores(candGeneral),
                     curGeneral == null ? null : scores(curGeneral)));
             events.emit(Events.EVALUATED, evaluated);
 
-            double threshold = cur.ap50() - settings.tolerance();
-            boolean better = !Double.isNaN(cand.ap50()) && (Double.isNaN(cur.ap50()) || cand.ap50() >= threshold);
-            boolean keepsOthers = candGeneral == null || Double.isNaN(curGeneral.ap50())
-                    || (!Double.isNaN(candGeneral.ap50())
-                            && candGeneral.ap50() >= curGeneral.ap50() - settings.generalTolerance());
-            // a camera with its own model keeps publishing for itself; one without gets one when the others would pay
-            boolean cameraOnly = own != null || cmd.camera() != null && settings.cameraModels() && !keepsOthers;
+            Gate.Decision decision = new Gate(settings).decide(new Gate.Measured(cand, cur, candGeneral, curGeneral,
+                    general.samples().size(), confidence, split.holdout().size()), cmd.camera(), own != null);
+            boolean cameraOnly = decision.verdict() == Gate.Verdict.CAMERA;
             Map<String, Object> result = new LinkedHashMap<>(ctx);
             result.put("candidateAp50", round(cand.ap50()));
             result.put("currentAp50", round(cur.ap50()));
             result.put("tolerance", settings.tolerance());
+            result.put("confidence", round(confidence));
             result.put("generalHoldout", general.samples().size());
             result.put("candidateGeneralAp50", candGeneral == null ? null : round(candGeneral.ap50()));
             result.put("currentGeneralAp50", curGeneral == null ? null : round(curGeneral.ap50()));
             result.put("generalTolerance", settings.generalTolerance());
             result.put("seconds", round((System.nanoTime() - start) / 1e9));
-            if (!better || !keepsOthers && !cameraOnly) {
-                result.put("reason", !better
-                        ? String.format("candidate AP50 %.4f < current %.4f - tolerance %.4f", cand.ap50(), cur.ap50(),
-                                settings.tolerance())
-                        : String.format("candidate AP50 on the general holdout (%d frames of other cameras) %.4f < "
-                                + "current %.4f - general tolerance %.4f", general.samples().size(),
-                                candGeneral.ap50(), curGeneral.ap50(), settings.generalTolerance()));
+            if (!decision.published()) {
+                result.put("reason", decision.reason());
                 outcomes.report(Events.REJECTED, result);
                 return Outcome.REJECTED;
             }
@@ -197,10 +202,7 @@ public final class RetrainJob {
             result.put("serving", settings.autoPromote());
             result.put("scope", cameraOnly ? "camera" : "general");
             if (cameraOnly) {
-                result.put("why", own != null ? "camera " + cmd.camera() + " has a model of its own"
-                        : String.format("it lifts camera %s but the general holdout would lose %.4f AP50 (tolerance %.4f): "
-                                + "published for this camera alone", cmd.camera(), curGeneral.ap50() - candGeneral.ap50(),
-                                settings.generalTolerance()));
+                result.put("why", decision.reason());
             }
             // a camera's first model of its own has no previous: its rollback returns it to the general model
             String previous = !cameraOnly ? currentVersion : own == null ? null : own.version();

@@ -67,9 +67,10 @@ class CameraModelIT {
         DetectorSettings settings = TestSettings.detector(tiny, "it-camera-model", 2);
         TrainerSettings configured = config.trainer();
         // Given a gate no candidate passes for everyone (general tolerance -1) and every candidate passes for its camera
+        // (no confidence asked of its holdout: the tiny model's candidates are noise)
         TrainerSettings trainerSettings = new TrainerSettings(0.2, 1.0, 1, 0.005, 2, "cpu",
                 configured.scoreBatchSize(), true, 5, tmp.resolve("work"), tiny, configured.policy(), -1.0,
-                configured.generalHoldoutMax(), 0, 0, 0, true);
+                configured.generalHoldoutMax(), 0, 0, 0, true, 0, false);
         KafkaClients clients = broker.clients();
         try (KafkaConsumer<String, byte[]> events = clients.consumer(null, "it-events");
                 KafkaConsumer<String, byte[]> detections = clients.consumer(null, "it-detections");

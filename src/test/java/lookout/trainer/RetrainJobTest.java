@@ -17,6 +17,7 @@ import lookout.config.TrainerSettings;
 import lookout.control.ControlCommand;
 import lookout.dataset.Box;
 import lookout.eval.EvaluationResult;
+import lookout.eval.Evaluator;
 import lookout.labels.LabelCodec;
 import lookout.labels.LabelSample;
 import lookout.labels.LabelSet;
@@ -45,6 +46,10 @@ class RetrainJobTest {
     private double replayRatio;
     private int replayMax = 200;
     private boolean cameraModels;
+    private double cameraConfidence = 0.9;
+    private boolean cameraFirst;
+    /** Whether the candidate finds the person the current model misses on every held-out frame, or on none. */
+    private boolean candidateWinsEveryFrame = true;
     /** The ids each training run saw. */
     private final List<List<String>> trainedOn = new ArrayList<>();
     private boolean trainerFails;
@@ -87,12 +92,16 @@ class RetrainJobTest {
                     && !samples.isEmpty() && scoredOn.size() > 2;
             double ap = dir.endsWith("candidate") ? (general ? candidateGeneralAp50 : candidateAp50)
                     : (general ? currentGeneralAp50 : currentAp50);
-            return new EvaluationResult(ap, ap, ap / 2, new double[10], 0.5, 0.9, 0.8, 0.85, samples.size(),
-                    samples.size(), samples.size(), new double[101]);
+            // per frame one person and one detection: a true positive only for a candidate that wins every frame
+            boolean hit = dir.endsWith("candidate") && candidateWinsEveryFrame;
+            List<Evaluator.ImageMatches> matches = samples.stream()
+                    .map(s -> new Evaluator.ImageMatches(new float[] {0.9f}, new boolean[] {hit}, 1)).toList();
+            return new ModelScorer.Scores(new EvaluationResult(ap, ap, ap / 2, new double[10], 0.5, 0.9, 0.8, 0.85,
+                    samples.size(), samples.size(), samples.size(), new double[101]), matches);
         };
         TrainerSettings settings = new TrainerSettings(0.25, tolerance, 1, 0.005, 2, "cpu", 2, autoPromote, 5,
                 tmp.resolve("work"), tmp.resolve("base"), TestSettings.config().trainer().policy(), 0.01,
-                generalHoldoutMax, replayRatio, replayMax, 0, cameraModels);
+                generalHoldoutMax, replayRatio, replayMax, 0, cameraModels, cameraConfidence, cameraFirst);
         return new RetrainJob(trainer, scorer, registry, (type, details) -> events.add(Map.entry(type, details)),
                 settings);
     }
@@ -201,7 +210,8 @@ class RetrainJobTest {
         RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("c1", 1, null, "cam-a", null, null));
 
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
-        assertThat(event("published")).containsEntry("scope", "camera").containsEntry("version", "2");
+        assertThat(event("published")).containsEntry("scope", "camera").containsEntry("version", "2")
+                .containsEntry("confidence", 1.0);
         assertThat((String) event("published").get("why")).contains("cam-a").contains("0.2200");
         RegistryState state = registry.snapshot();
         assertThat(state.serving().version()).as("the other cameras keep the general model").isEqualTo("1");
@@ -227,6 +237,33 @@ class RetrainJobTest {
         assertThat(state.serving().version()).isEqualTo("1");
         assertThat(state.serving("cam-a").version()).isEqualTo("3");
         assertThat(state.serving("cam-a").previous()).isEqualTo("2");
+    }
+
+    @Test
+    void shouldRefuseAModelForOneCameraWhoseHoldoutIsNotSureOfTheGain() {
+        cameraModels = true;
+        candidateGeneralAp50 = 0.40;
+        candidateWinsEveryFrame = false; // both models detect the same: every resample is a tie
+
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("c4", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.REJECTED);
+        assertThat(event("evaluated")).containsEntry("confidence", 0.5);
+        assertThat((String) event("rejected").get("reason")).contains("not sure of the gain").contains("won 50%")
+                .contains("needs 90%");
+        assertThat(registry.snapshot().serving("cam-a")).isNull();
+        assertThat(registry.snapshot().versions()).hasSize(1);
+    }
+
+    @Test
+    void shouldPublishForEveryCameraWithoutAskingConfidenceWhenTheOthersKeepTheirScores() {
+        cameraModels = true;
+        candidateWinsEveryFrame = false; // the general holdout guards a general publish
+
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("c5", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(event("published")).containsEntry("scope", "general").containsEntry("confidence", 0.5);
     }
 
     @Test
@@ -262,6 +299,39 @@ class RetrainJobTest {
         assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
         assertThat(scoredOn).hasSize(2);
         assertThat(event("published")).containsEntry("generalHoldout", 0).containsEntry("candidateGeneralAp50", null);
+    }
+
+    @Test
+    void shouldPublishTheRetrainOfTheOnlyLabelledCameraForItAloneWhenCameraModelsAreOn() throws Exception {
+        cameraModels = true;
+        for (int i = 30; i < 60; i++) {
+            labels.apply("cam-b/seq/" + i, null); // cam-b's labels erased: nothing shows what the others would pay
+        }
+
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("c6", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(event("published")).containsEntry("scope", "camera").containsEntry("generalHoldout", 0);
+        assertThat((String) event("published").get("why")).contains("no other camera has labelled frames");
+        assertThat(registry.snapshot().serving().version()).as("unlabelled cameras keep the general model").isEqualTo("1");
+        assertThat(registry.snapshot().serving("cam-a").version()).isEqualTo("2");
+    }
+
+    @Test
+    void shouldTrainACameraFirstRetrainOnItsOwnFramesAloneAndPublishItForThatCamera() {
+        cameraModels = true;
+        cameraFirst = true;
+        replayRatio = 1.0;
+
+        RetrainJob.Outcome outcome = run(0, new ControlCommand.Retrain("f1", 1, null, "cam-a", null, null));
+
+        assertThat(outcome).isEqualTo(RetrainJob.Outcome.PUBLISHED);
+        assertThat(trainedOn.get(0)).as("no replay").isNotEmpty().allMatch(id -> id.startsWith("cam-a/"));
+        assertThat(scoredOn).as("the camera's holdout only, no general holdout").hasSize(2);
+        assertThat(event("published")).containsEntry("scope", "camera").containsEntry("generalHoldout", 0);
+        assertThat((String) event("published").get("why")).contains("camera-first");
+        assertThat(registry.snapshot().serving().version()).isEqualTo("1");
+        assertThat(registry.snapshot().serving("cam-a").version()).isEqualTo("2");
     }
 
     @Test
