@@ -112,8 +112,10 @@ log "prometheus scraped lookout_frames_in_total = 11"
 # a camera bridge replaying the video (people walking), and the trainer, both with their metrics on
 LOOKOUT_HTTP=true QUARKUS_HTTP_PORT=$CPORT QUARKUS_MANAGEMENT_PORT=$CMPORT ./lookout camera --camera-id vtest --source "$VIDEO" --fps 3 --loop \
   --bootstrap-servers "$B" > "$WORK/camera.log" 2>&1 & pids+=($!)
+# the retrain below is of the only labelled camera, so its model is for that camera alone; on a 2-frame
+# holdout no gain is sure, so the confidence bar is off here: this run checks the plumbing, not the gain
 LOOKOUT_HTTP=true QUARKUS_HTTP_PORT=$TPORT QUARKUS_MANAGEMENT_PORT=$TMPORT LOOKOUT_MODEL_DIR=$MODEL LOOKOUT_TRAINER_WORK_DIR="$WORK/trainer" \
-  ./lookout trainer --bootstrap-servers "$B" > "$WORK/trainer.log" 2>&1 & pids+=($!)
+  LOOKOUT_TRAINER_CAMERA_CONFIDENCE=0 ./lookout trainer --bootstrap-servers "$B" > "$WORK/trainer.log" 2>&1 & pids+=($!)
 wait_for 120 "camera bridge metrics" scrape "$CMPORT"
 wait_for 120 "trainer metrics" scrape "$TMPORT"
 targets "$MPORT:detector" "$CMPORT:camera" "$TMPORT:trainer"

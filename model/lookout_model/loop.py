@@ -234,17 +234,24 @@ def plot(results: Dict, out: str) -> None:
     fig, ax = plt.subplots(figsize=(max(7, 1.6 * len(cams) + 2), 5.2))
     w = 0.2
     vals = [[results["cameras"][c].get(k, {}).get("ap50", np.nan) for c in cams] for k in ("before", "after")]
-    def general(c, k):
-        g = (results["cameras"][c].get("gate", {}).get("general") or {})
+    def others(c, k):
+        """The other cameras before (k="current") and after: the general holdout where the gate scored one,
+        else (a model for this camera alone, camera-first) another camera's later frames through the service."""
         r = results["cameras"][c]
-        if k == "candidate" and (r.get("outcome") != "published" or r.get("scope") == "camera"):
-            k = "current"  # refused, or published for its camera alone: the other cameras keep the current model
-        return g.get(k, {}).get("ap50", np.nan) if g.get(k) else np.nan
-    gen = [[general(c, k) for c in cams] for k in ("current", "candidate")]
+        g = (r.get("gate") or {}).get("general") or {}
+        if g.get("current"):
+            if k == "candidate" and (r.get("outcome") != "published" or r.get("scope") == "camera"):
+                k = "current"  # refused, or published for its camera alone: the other cameras keep the current model
+            return g[k]["ap50"] if g.get(k) else np.nan
+        o = r.get("otherCamera")
+        if not o:
+            return np.nan
+        return results["cameras"][o["camera"]]["before"]["ap50"] if k == "current" else o["ap50"]
+    gen = [[others(c, k) for c in cams] for k in ("current", "candidate")]
     for off, v, label, colour in ((-1.5, vals[0], "camera, later frames: before", "#9ecae1"),
                                   (-0.5, vals[1], "camera, later frames: after one default retrain", "#08519c"),
-                                  (0.5, gen[0], "general holdout (other cameras): current model", "#fdd0a2"),
-                                  (1.5, gen[1], "general holdout: the model the other cameras get after", "#d94801")):
+                                  (0.5, gen[0], "other cameras: before (general holdout, or another camera's later frames)", "#fdd0a2"),
+                                  (1.5, gen[1], "other cameras: after (what they are served meanwhile)", "#d94801")):
         bars = ax.bar(x + off * w, v, w, label=label, color=colour)
         ax.bar_label(bars, fmt="%.3f", fontsize=6, rotation=90, padding=2)
     for i, c in enumerate(cams):
@@ -262,7 +269,7 @@ def plot(results: Dict, out: str) -> None:
     ax.set_xlim(-0.6, len(cams) - 0.4)
     ax.set_ylabel("AP50")
     ax.set_title("One default retrain per camera, through Kafka and the service", pad=44)
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=1)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
 
