@@ -34,17 +34,14 @@ import lookout.registry.ServingPointer;
 
 /**
  * One retraining run: split the camera's labels (deterministic holdout), fine-tune from the base
- * version, score candidate and current model on the same holdout, publish only if the candidate is
- * not worse than the current one by more than the tolerance and, for a camera's retrain, not worse on
- * the general holdout (the held-out frames of the other cameras: {@link GeneralHoldout}) by more than
- * the general tolerance: a camera may gain only what the others do not pay for. A candidate that lifts
- * its camera but fails the general holdout is published for that camera alone (its own serving
- * pointer, {@code lookout.trainer.camera-models}); a camera that has a model of its own is retrained
- * from it and its candidates are published for it alone. Says what happened in events at every
- * step: training-started, epoch..., evaluated (progress, on the event sink), then the outcome:
- * published, rejected or failed, written through {@link Outcomes} (the trainer writes an outcome,
- * the publish it carries and the command's offset in one transaction: a run that dies before has
- * no outcome, and its command runs again).
+ * version, score candidate and current model on the same holdout (and, for a shared retrain of a camera,
+ * on the general holdout: the other cameras' held-out frames, {@link GeneralHoldout}), and let the
+ * {@link Gate} decide: publish for every camera, for the retrained camera alone (its own serving
+ * pointer; by default every camera's retrain, {@code lookout.trainer.camera-first}, trained on its frames
+ * alone), or refuse. Says what happened in events at every step: training-started, epoch...,
+ * evaluated (progress, on the event sink), then the outcome: published, rejected or failed, written
+ * through {@link Outcomes} (the trainer writes an outcome, the publish it carries and the command's
+ * offset in one transaction: a run that dies before has no outcome, and its command runs again).
  */
 public final class RetrainJob {
     private static final Logger LOG = Logger.getLogger(RetrainJob.class);
