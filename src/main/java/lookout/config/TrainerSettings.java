@@ -45,4 +45,9 @@ public record TrainerSettings(double holdoutFraction, double tolerance, int epoc
         this(holdoutFraction, tolerance, epochs, lr, batchSize, device, scoreBatchSize, autoPromote, keepVersions,
                 workDir, baseModelDir, policy, generalTolerance, generalHoldoutMax, 0, 0, 0, false, 0, false);
     }
+
+    /** Whether this retrain (null camera: every camera) is camera-first: its camera's frames alone, for it alone. */
+    public boolean cameraFirstFor(String camera) {
+        return camera != null && cameraModels && cameraFirst;
+    }
 }

@@ -57,7 +57,7 @@ final class Gate {
             return rejected(String.format("candidate AP50 %.4f < current %.4f - tolerance %.4f", m.cand().ap50(),
                     m.cur().ap50(), settings.tolerance()));
         }
-        boolean cameraFirst = camera != null && settings.cameraModels() && settings.cameraFirst();
+        boolean cameraFirst = settings.cameraFirstFor(camera);
         if (m.candGeneral() == null && !ownModel && !cameraFirst && (camera == null || !settings.cameraModels())) {
             return new Decision(Verdict.GENERAL, null); // every camera retrained, or nothing to check the others on
         }

@@ -117,7 +117,7 @@ public final class RetrainJob {
                     : materialise(state, currentVersion, work.resolve("current"));
             TrainingParams params = TrainingParams.of(cmd, settings);
             // a retrain for its camera alone (camera-first) replays nothing and checks no one else: its model serves nobody else
-            boolean cameraFirst = cmd.camera() != null && settings.cameraModels() && settings.cameraFirst();
+            boolean cameraFirst = settings.cameraFirstFor(cmd.camera());
             List<LabelSample> replay = cameraFirst ? List.of()
                     : GeneralHoldout.replay(labels, cmd.camera(), settings, split.train().size());
             List<LabelSample> training = new ArrayList<>(split.train());
